@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/weijian-health/weijian/internal/sqlstore"
+)
+
+// Config is every setting, read once from flags and the environment (a
+// flag wins over its variable), then passed down. Nothing reads the
+// environment after this.
+type Config struct {
+	DB        string // SQLite file path or postgres:// URL
+	Addr      string // listen address of the web server
+	LogLevel  string
+	LogFormat string // "text" or "json"
+	Dev       bool   // reload templates and assets from disk
+	TLSCert   string
+	TLSKey    string
+	// TrustProxy: honour X-Forwarded-Proto/For from a reverse proxy that
+	// terminates TLS (then cookies are marked Secure).
+	TrustProxy bool
+	Lang       string // default UI language: "zh" or "en"
+}
+
+// flagSet returns a FlagSet for a command with its usage text.
+func flagSet(env *cmdEnv, name, usageLine, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.stderr, "用法 Usage: weijian %s\n\n%s\n\nFlags:\n", usageLine, help)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// envOr returns the variable's value, or def. NAME_FILE, when set, names a
+// file holding the value (for secrets such as a DSN with a password).
+func envOr(env *cmdEnv, name, def string) string {
+	if f := env.getenv(name + "_FILE"); f != "" {
+		if b, err := os.ReadFile(f); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	if v := env.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// dbFlags registers the database and logging flags on fs.
+func dbFlags(fs *flag.FlagSet, env *cmdEnv, cfg *Config, defDB string) {
+	fs.StringVar(&cfg.DB, "db", envOr(env, "WEIJIAN_DB", defDB),
+		"database: a SQLite file, or postgres://user:pass@host:5432/db (env WEIJIAN_DB)")
+	fs.StringVar(&cfg.LogLevel, "log-level", envOr(env, "WEIJIAN_LOG_LEVEL", "info"), "debug, info, warn or error (env WEIJIAN_LOG_LEVEL)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(env, "WEIJIAN_LOG_FORMAT", "text"), "text or json (env WEIJIAN_LOG_FORMAT)")
+}
+
+// serveFlags registers the web server flags on fs.
+func serveFlags(fs *flag.FlagSet, env *cmdEnv, cfg *Config) {
+	fs.StringVar(&cfg.Addr, "addr", envOr(env, "WEIJIAN_ADDR", "127.0.0.1:8080"), "listen address (env WEIJIAN_ADDR)")
+	fs.BoolVar(&cfg.Dev, "dev", false, "development: reload templates and assets from disk on each request")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", envOr(env, "WEIJIAN_TLS_CERT", ""), "TLS certificate file (env WEIJIAN_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", envOr(env, "WEIJIAN_TLS_KEY", ""), "TLS key file (env WEIJIAN_TLS_KEY)")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envOr(env, "WEIJIAN_TRUST_PROXY", "") == "1",
+		"trust X-Forwarded-Proto/For from a TLS-terminating proxy (env WEIJIAN_TRUST_PROXY=1)")
+	fs.StringVar(&cfg.Lang, "lang", envOr(env, "WEIJIAN_LANG", "zh"), "default UI language: zh or en (env WEIJIAN_LANG)")
+}
+
+// String prints the config with secrets redacted, for the start-up log.
+func (c Config) String() string {
+	return fmt.Sprintf("db=%s addr=%s log=%s/%s dev=%v tls=%v trust-proxy=%v lang=%s",
+		redact(c.DB), c.Addr, c.LogLevel, c.LogFormat, c.Dev, c.TLSCert != "", c.TrustProxy, c.Lang)
+}
+
+func redact(dsn string) string {
+	if !sqlstore.IsPostgres(dsn) {
+		return dsn
+	}
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.LastIndex(dsn, "@"); at > i {
+			cred := dsn[i+3 : at]
+			if u, _, ok := strings.Cut(cred, ":"); ok {
+				return dsn[:i+3] + u + ":***" + dsn[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+// logger builds the structured logger the config asks for.
+func (c Config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, usageError("bad --log-level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, usageError("bad --log-format %q: use text or json", c.LogFormat)
+}
+
+// openStore opens the configured database, applying migrations.
+func (c Config) openStore(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	return sqlstore.Open(ctx, c.DB, sqlstore.Options{Logger: log})
+}

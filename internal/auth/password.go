@@ -1,0 +1,116 @@
+// Package auth holds Weijian's authentication: argon2id password hashes,
+// the password policy, login with lockout, and sessions (tokens whose
+// hashes are stored, with idle and absolute expiry). It speaks to storage
+// through weijian.UserStore and knows nothing of HTTP.
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/weijian-health/weijian"
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters: the OWASP minimum (19 MiB, 2 passes, 1 lane), about
+// 25 ms per hash on the 2-core machines counties run. They are stored in
+// each hash, so raising them later does not break old hashes.
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+	saltLen      = 16
+)
+
+// HashPassword returns the PHC-format argon2id hash of pw.
+func HashPassword(pw string) (string, error) {
+	salt := make([]byte, saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+var errBadHash = errors.New("malformed password hash")
+
+// VerifyPassword reports whether pw matches the hash, in constant time.
+func VerifyPassword(hash, pw string) (bool, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errBadHash
+	}
+	var version int
+	var mem, iters uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errBadHash
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iters, &threads); err != nil {
+		return false, errBadHash
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(pw), salt, iters, mem, threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// CheckPolicy enforces the password policy: at least 8 characters from at
+// least 3 of the classes lower case, upper case, digits and symbols, not
+// containing the username, at most 128 characters.
+func CheckPolicy(pw, username string) error {
+	n := len([]rune(pw))
+	if n < 8 || n > 128 {
+		return weijian.Invalid(weijian.T("密码长度应为8至128个字符", "a password has 8 to 128 characters"))
+	}
+	var lower, upper, digit, other int
+	for _, r := range pw {
+		switch {
+		case unicode.IsLower(r):
+			lower = 1
+		case unicode.IsUpper(r):
+			upper = 1
+		case unicode.IsDigit(r):
+			digit = 1
+		default:
+			other = 1
+		}
+	}
+	if lower+upper+digit+other < 3 {
+		return weijian.Invalid(weijian.T("密码须包含小写字母、大写字母、数字、符号中的至少三类",
+			"a password needs at least 3 of: lower case, upper case, digits, symbols"))
+	}
+	if u := strings.ToLower(username); len(u) >= 3 && strings.Contains(strings.ToLower(pw), u) {
+		return weijian.Invalid(weijian.T("密码不能包含用户名", "a password cannot contain the username"))
+	}
+	return nil
+}
+
+// GeneratePassword returns a random password that meets the policy, for
+// the first administrator of a demo and for resets by an administrator.
+func GeneratePassword() string {
+	const (
+		lower  = "abcdefghijkmnpqrstuvwxyz"
+		upper  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+		digits = "23456789"
+	)
+	sets := []string{lower, upper, digits, lower, upper, digits, lower, upper, digits, lower, digits, upper}
+	b := make([]byte, len(sets))
+	r := make([]byte, len(sets))
+	rand.Read(r)
+	for i, set := range sets {
+		b[i] = set[int(r[i])%len(set)]
+	}
+	return string(b)
+}

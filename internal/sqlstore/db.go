@@ -1,0 +1,237 @@
+// Package sqlstore is Weijian's one store over database/sql, for SQLite
+// (the embedded default, through the pure-Go modernc driver) and
+// PostgreSQL (through pgx). Queries are portable SQL; what differs lives in
+// dialect.go. Migrations are embedded, numbered and forward-only, one
+// folder per dialect with the same numbers, and are applied at Open.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Store implements the store interfaces of package weijian.
+type Store struct {
+	db      *sql.DB
+	d       *dialect
+	dsn     string
+	log     *slog.Logger
+	now     func() time.Time
+	rebinds sync.Map // query → rebound query (PostgreSQL)
+}
+
+// Options tune Open.
+type Options struct {
+	Logger *slog.Logger
+	// Now is the clock (tests set it); default time.Now.
+	Now func() time.Time
+	// NoMigrate skips applying migrations (the migrate command applies them itself).
+	NoMigrate bool
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn — a postgres:// URL, or a SQLite
+// file path (optionally "sqlite:" or "file:" prefixed) — and brings its
+// schema up to date.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if IsPostgres(dsn) {
+		s.d = postgresDialect
+		s.db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			s.db.SetMaxOpenConns(16)
+			s.db.SetMaxIdleConns(4)
+			s.db.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	} else {
+		s.d = sqliteDialect
+		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err == nil {
+			// WAL lets readers run beside the one writer; every
+			// connection gets the pragmas from the DSN.
+			s.db.SetMaxOpenConns(8)
+			s.db.SetMaxIdleConns(8)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connect to database %s: %w", redactDSN(dsn), err)
+	}
+	if !opt.NoMigrate {
+		if _, err := s.Migrate(ctx); err != nil {
+			s.db.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// sqliteDSN turns a file path into a modernc DSN with the settings we rely
+// on, chosen on purpose:
+//   - journal_mode(WAL): readers never block the writer or each other;
+//   - synchronous(NORMAL): safe with WAL (a power cut may lose the last
+//     transactions, never corrupt the file), much faster than FULL;
+//   - foreign_keys(1): SQLite leaves them off unless asked, per connection;
+//   - busy_timeout(10000): wait up to 10 s for the write lock instead of
+//     failing at once with SQLITE_BUSY;
+//   - _txlock=immediate: write transactions take the lock at BEGIN, so two
+//     writers never both read and then deadlock upgrading their locks.
+func sqliteDSN(dsn string) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// redactDSN hides a password in a PostgreSQL URL for messages and logs.
+func redactDSN(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// Redacted returns the store's DSN with any password hidden.
+func (s *Store) Redacted() string { return redactDSN(s.dsn) }
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// DB returns the pool, for metrics and health checks.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *Store) q(query string) string {
+	if !s.d.numbered {
+		return query
+	}
+	if v, ok := s.rebinds.Load(query); ok {
+		return v.(string)
+	}
+	r := s.d.rebind(query)
+	s.rebinds.Store(query, r)
+	return r
+}
+
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.db.ExecContext(ctx, s.q(query), args...)
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, s.q(query), args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.db.QueryRowContext(ctx, s.q(query), args...)
+}
+
+// Tx is a write transaction with the store's placeholder rewriting.
+type Tx struct {
+	tx *sql.Tx
+	s  *Store
+}
+
+// Exec runs a statement in the transaction.
+func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.s.q(query), args...)
+}
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.s.q(query), args...)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+}
+
+// inTx runs fn in a transaction, committing if it returns nil and rolling
+// back otherwise: a batch is stored whole or not at all.
+func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			sqlTx.Rollback()
+			return
+		}
+		if cerr := sqlTx.Commit(); cerr != nil {
+			err = fmt.Errorf("commit: %w", cerr)
+		}
+	}()
+	return fn(&Tx{tx: sqlTx, s: s})
+}
+
+// insertMany inserts rows into table with multi-row VALUES statements, as
+// many rows per statement as the dialect's parameter limit allows.
+func (t *Tx) insertMany(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	per := min(t.s.d.maxParams/len(cols), 1000)
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, len(chunk)*len(cols))
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(one)
+			args = append(args, r...)
+		}
+		if _, err := t.tx.ExecContext(ctx, t.s.d.rebind(b.String()), args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}

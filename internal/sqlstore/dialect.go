@@ -1,0 +1,139 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect is the whole of what differs between SQLite and PostgreSQL. Every
+// query in this package is written once, in portable SQL with "?"
+// placeholders; only the few things below vary. Business code never asks
+// which database it is on.
+type dialect struct {
+	name   string // "sqlite" or "postgres", also the migrations folder
+	driver string // database/sql driver name
+	// maxParams is the most bind parameters one statement may carry.
+	maxParams int
+	// numbered placeholders ($1, $2 …) instead of "?".
+	numbered bool
+	// reserveIDs returns n fresh ids of table's identity column. It runs in
+	// the write transaction.
+	reserveIDs func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error)
+	// stamp converts a timestamp to the value stored.
+	stamp func(time.Time) any
+}
+
+var sqliteDialect = &dialect{
+	name:      "sqlite",
+	driver:    "sqlite",
+	maxParams: 32766,
+	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
+		// Safe without a sequence: SQLite write transactions are
+		// serialised (BEGIN IMMEDIATE), so no other writer can take ids
+		// between this read and our inserts.
+		var last int64
+		if err := tx.QueryRow(ctx, "SELECT coalesce(max(id), 0) FROM "+table).Scan(&last); err != nil {
+			return nil, err
+		}
+		ids := make([]int64, n)
+		for i := range ids {
+			ids[i] = last + int64(i) + 1
+		}
+		return ids, nil
+	},
+	// SQLite has no time type: store fixed-width UTC text so that string
+	// order is time order.
+	stamp: func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UTC().Format(stampLayout)
+	},
+}
+
+var postgresDialect = &dialect{
+	name:      "postgres",
+	driver:    "pgx",
+	maxParams: 65535,
+	numbered:  true,
+	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
+		rows, err := tx.Query(ctx, fmt.Sprintf(
+			"SELECT nextval(pg_get_serial_sequence('%s', 'id')) FROM generate_series(1, ?)", table), n)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		ids := make([]int64, 0, n)
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	},
+	stamp: func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UTC()
+	},
+}
+
+const stampLayout = "2006-01-02T15:04:05.000000Z"
+
+// rebind rewrites "?" placeholders to "$n" for PostgreSQL. Queries here
+// never contain a literal "?" inside a string.
+func (d *dialect) rebind(q string) string {
+	if !d.numbered || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// isForeignKeyViolation reports whether err is a foreign-key violation.
+func isForeignKeyViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}

@@ -1,0 +1,126 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// Migration is one numbered schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations of dialect ("sqlite" or
+// "postgres"), in order. File names are NNNN_name.sql.
+func Migrations(dialect string) ([]Migration, error) {
+	dir := path.Join("migrations", dialect)
+	entries, err := fs.ReadDir(migrationsFS, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read migrations of %s: %w", dialect, err)
+	}
+	var ms []Migration
+	for _, e := range entries {
+		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("migration file %s/%s: name must be NNNN_name.sql", dir, e.Name())
+		}
+		body, err := fs.ReadFile(migrationsFS, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: string(body)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	return ms, nil
+}
+
+// MigrationStatus is the schema state of a database.
+type MigrationStatus struct {
+	Current int   // highest applied version
+	Latest  int   // highest embedded version
+	Applied []int // versions applied by this call
+}
+
+// Migrate applies every embedded migration newer than the database's
+// version, each in its own transaction, and returns what it did. On
+// PostgreSQL an advisory lock keeps two starting servers from migrating at
+// once; SQLite's immediate transactions do the same there.
+func (s *Store) Migrate(ctx context.Context) (MigrationStatus, error) {
+	var st MigrationStatus
+	ms, err := Migrations(s.d.name)
+	if err != nil {
+		return st, err
+	}
+	if len(ms) > 0 {
+		st.Latest = ms[len(ms)-1].Version
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return st, err
+	}
+	defer conn.Close()
+	if s.d.name == "postgres" {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(4242001)"); err != nil {
+			return st, fmt.Errorf("lock for migration: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(4242001)")
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migration (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return st, fmt.Errorf("create schema_migration: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migration").Scan(&st.Current); err != nil {
+		return st, fmt.Errorf("read schema version: %w", err)
+	}
+	if st.Current > st.Latest {
+		return st, fmt.Errorf("database schema version %d is newer than this program's %d: upgrade weijian", st.Current, st.Latest)
+	}
+	for _, m := range ms {
+		if m.Version <= st.Current {
+			continue
+		}
+		if err := s.applyMigration(ctx, conn, m); err != nil {
+			return st, err
+		}
+		st.Applied = append(st.Applied, m.Version)
+		st.Current = m.Version
+		s.log.Info("applied migration", "version", m.Version, "name", m.Name, "dialect", s.d.name)
+	}
+	return st, nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m Migration) (err error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+			err = fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+	}()
+	// Both drivers run a multi-statement script in one Exec when it has
+	// no parameters.
+	if _, err = tx.ExecContext(ctx, m.SQL); err != nil {
+		return err
+	}
+	if _, err = tx.ExecContext(ctx, s.q("INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)"),
+		m.Version, m.Name, s.now().UTC().Format(stampLayout)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

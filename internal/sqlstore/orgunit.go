@@ -1,0 +1,283 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+)
+
+const unitCols = `u.id, u.code, u.name, u.level, u.facility_type, u.uscc, u.parent_id, u.path,
+	u.depth, u.pinyin, u.valid_from, u.valid_to, u.replaced_by`
+
+// unitColsCount adds the number of current children, for lists a user
+// browses; subtree dumps leave it out.
+const unitColsCount = unitCols + `,
+	(SELECT count(*) FROM org_unit c WHERE c.parent_id = u.id AND c.valid_to IS NULL)`
+
+func scanUnit(rows interface{ Scan(...any) error }, withCount bool) (*weijian.OrgUnit, error) {
+	u := new(weijian.OrgUnit)
+	dest := []any{&u.ID, &u.Code, &u.Name, &u.Level, strCol{&u.FacilityType}, strCol{&u.USCC},
+		idCol{&u.ParentID}, &u.Path, &u.Depth, &u.Pinyin, timeCol{&u.ValidFrom}, timeCol{&u.ValidTo},
+		idCol{&u.ReplacedBy}}
+	if withCount {
+		dest = append(dest, &u.ChildCount)
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Store) units(ctx context.Context, withCount bool, query string, args ...any) ([]*weijian.OrgUnit, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*weijian.OrgUnit
+	for rows.Next() {
+		u, err := scanUnit(rows, withCount)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// scopeCond is the SQL condition (on the org_unit alias u) that keeps rows
+// the scope covers; with ancestors, also the units above the scope roots.
+func scopeCond(sc weijian.Scope, ancestors bool) (string, []any) {
+	if sc.All() {
+		return "1=1", nil
+	}
+	if sc.Empty() {
+		return "1=0", nil
+	}
+	var parts []string
+	var args []any
+	var ids []string
+	for _, p := range sc.Paths() {
+		lo, hi := weijian.PathRange(p)
+		parts = append(parts, "(u.path >= ? AND u.path < ?)")
+		args = append(args, lo, hi)
+		if ancestors {
+			for _, id := range weijian.PathIDs(p) {
+				ids = append(ids, fmt.Sprint(id))
+			}
+		}
+	}
+	if len(ids) > 0 {
+		parts = append(parts, "u.id IN ("+strings.Join(ids, ",")+")")
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// Levels returns the org-unit levels, top first.
+func (s *Store) Levels(ctx context.Context) ([]weijian.Level, error) {
+	rows, err := s.query(ctx, "SELECT key, rank, name_zh, name_en FROM org_level ORDER BY rank")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []weijian.Level
+	for rows.Next() {
+		var l weijian.Level
+		if err := rows.Scan(&l.Key, &l.Rank, &l.Name.ZH, &l.Name.EN); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// FacilityTypes returns the facility types in display order.
+func (s *Store) FacilityTypes(ctx context.Context) ([]weijian.FacilityType, error) {
+	rows, err := s.query(ctx, "SELECT key, name_zh, name_en FROM facility_type ORDER BY sort, key")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []weijian.FacilityType
+	for rows.Next() {
+		var f weijian.FacilityType
+		if err := rows.Scan(&f.Key, &f.Name.ZH, &f.Name.EN); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+func unitNotFound(code string) error {
+	return weijian.NotFound(weijian.T("机构或区划 "+code, "org unit "+code))
+}
+
+// OrgUnit returns the current unit with code, or the most recently closed
+// one when no current unit has it.
+func (s *Store) OrgUnit(ctx context.Context, sc weijian.Scope, code string) (*weijian.OrgUnit, error) {
+	cond, args := scopeCond(sc, true)
+	us, err := s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.code = ? AND "+cond+
+		" ORDER BY u.valid_to IS NULL DESC, u.valid_to DESC", append([]any{code}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("org unit %s: %w", code, err)
+	}
+	if len(us) == 0 {
+		return nil, unitNotFound(code)
+	}
+	return us[0], nil
+}
+
+// OrgUnitByID returns the unit with id.
+func (s *Store) OrgUnitByID(ctx context.Context, sc weijian.Scope, id int64) (*weijian.OrgUnit, error) {
+	cond, args := scopeCond(sc, true)
+	us, err := s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.id = ? AND "+cond,
+		append([]any{id}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("org unit #%d: %w", id, err)
+	}
+	if len(us) == 0 {
+		return nil, unitNotFound(fmt.Sprintf("#%d", id))
+	}
+	return us[0], nil
+}
+
+// Roots returns the top units the caller sees: the current roots of the
+// tree that lie in or above its scope.
+func (s *Store) Roots(ctx context.Context, sc weijian.Scope) ([]*weijian.OrgUnit, error) {
+	cond, args := scopeCond(sc, true)
+	return s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.parent_id IS NULL AND u.valid_to IS NULL AND "+
+		cond+" ORDER BY u.code", args...)
+}
+
+// Children returns the current children of the unit with code, areas
+// first, then facilities, each by code.
+func (s *Store) Children(ctx context.Context, sc weijian.Scope, code string) ([]*weijian.OrgUnit, error) {
+	parent, err := s.OrgUnit(ctx, sc, code)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := scopeCond(sc, true)
+	return s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.parent_id = ? AND u.valid_to IS NULL AND "+
+		cond+" ORDER BY u.level = 'facility', u.code", append([]any{parent.ID}, args...)...)
+}
+
+// Ancestors returns the units above the unit with code, root first.
+func (s *Store) Ancestors(ctx context.Context, sc weijian.Scope, code string) ([]*weijian.OrgUnit, error) {
+	u, err := s.OrgUnit(ctx, sc, code)
+	if err != nil {
+		return nil, err
+	}
+	ids := u.AncestorIDs()
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	us, err := s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.id IN ("+idList(ids)+") ORDER BY u.depth")
+	if err != nil {
+		return nil, err
+	}
+	// Ancestors of a visible unit are always visible (Scope.CanSeeUnit).
+	return us, nil
+}
+
+// Subtree returns the unit with code and every unit below it, in path
+// order (each parent before its children).
+func (s *Store) Subtree(ctx context.Context, sc weijian.Scope, code string, includeClosed bool) ([]*weijian.OrgUnit, error) {
+	root, err := s.OrgUnit(ctx, sc, code)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := weijian.PathRange(root.Path)
+	cond, args := scopeCond(sc, false)
+	q := "SELECT " + unitCols + " FROM org_unit u WHERE u.path >= ? AND u.path < ? AND " + cond
+	if !includeClosed {
+		q += " AND u.valid_to IS NULL"
+	}
+	return s.units(ctx, false, q+" ORDER BY u.path", append([]any{lo, hi}, args...)...)
+}
+
+// SearchOrgUnits finds units by part of the name, pinyin initials or code
+// prefix, within f.Under (or the scope), and returns a page of them and
+// the total number that match.
+func (s *Store) SearchOrgUnits(ctx context.Context, sc weijian.Scope, f weijian.OrgUnitFilter) ([]*weijian.OrgUnit, int, error) {
+	where, args := scopeCond(sc, false)
+	where = "WHERE " + where
+	if f.Under != "" {
+		root, err := s.OrgUnit(ctx, sc, f.Under)
+		if err != nil {
+			return nil, 0, err
+		}
+		lo, hi := weijian.PathRange(root.Path)
+		where += " AND u.path >= ? AND u.path < ?"
+		args = append(args, lo, hi)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where += " AND (u.name LIKE ? OR u.pinyin LIKE ? OR u.code LIKE ?)"
+		args = append(args, "%"+likeEscape(q)+"%", likeEscape(strings.ToLower(q))+"%", likeEscape(q)+"%")
+	}
+	if f.Level != "" {
+		where += " AND u.level = ?"
+		args = append(args, f.Level)
+	}
+	if f.FacilityType != "" {
+		where += " AND u.facility_type = ?"
+		args = append(args, f.FacilityType)
+	}
+	if !f.IncludeClosed {
+		where += " AND u.valid_to IS NULL"
+	}
+	var total int
+	if err := s.queryRow(ctx, "SELECT count(*) FROM org_unit u "+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count org units: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 10000 {
+		limit = 100
+	}
+	us, err := s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u "+where+
+		" ORDER BY u.depth, u.code LIMIT ? OFFSET ?", append(args, limit, max(f.Offset, 0))...)
+	return us, total, err
+}
+
+// likeEscape keeps user text from acting as LIKE wildcards. Both databases
+// treat backslash as the default LIKE escape only on PostgreSQL, so we drop
+// the wildcard characters instead: nobody searches for "%" in a name.
+func likeEscape(s string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(s)
+}
+
+// OrgUnitHistory returns the versions of the unit with code, oldest first.
+func (s *Store) OrgUnitHistory(ctx context.Context, sc weijian.Scope, code string) ([]weijian.OrgUnitVersion, error) {
+	u, err := s.OrgUnit(ctx, sc, code)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT code, name, parent_id, valid_from, valid_to FROM org_unit_version
+		WHERE org_unit_id = ? ORDER BY valid_from`, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []weijian.OrgUnitVersion
+	for rows.Next() {
+		var v weijian.OrgUnitVersion
+		if err := rows.Scan(&v.Code, &v.Name, idCol{&v.ParentID}, timeCol{&v.ValidFrom}, timeCol{&v.ValidTo}); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func idList(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprint(id)
+	}
+	return strings.Join(parts, ",")
+}
+
+var _ = sql.ErrNoRows

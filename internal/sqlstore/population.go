@@ -1,0 +1,232 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+)
+
+// popKey identifies the rows of one unit and year: an import replaces them
+// as a whole, so a re-sent file stores the same rows, never twice.
+type popKey struct {
+	unit int64
+	year int
+}
+
+// ImportPopulation validates rows and stores them in one transaction. For
+// each unit and year in the file, the stored rows are replaced by the
+// file's; unit-years whose rows are identical are left alone.
+func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []weijian.PopulationRow, opt weijian.ImportOptions) (weijian.ImportSummary, error) {
+	sum := weijian.ImportSummary{Rows: len(rows)}
+	units, err := s.unitsByCode(ctx, rowCodes(rows))
+	if err != nil {
+		return sum, err
+	}
+	groups, err := weijian.CheckPopulationRows(rows, units, sc)
+	if err != nil {
+		return sum, err
+	}
+	if opt.DryRun {
+		return sum, nil
+	}
+	keys := make([]popKey, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, popKey{k.UnitID, k.Year})
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i].unit < keys[j].unit || keys[i].unit == keys[j].unit && keys[i].year < keys[j].year
+	})
+	err = s.inTx(ctx, func(tx *Tx) error {
+		for i, k := range keys {
+			g := groups[weijian.PopulationGroup{UnitID: k.unit, Year: k.year}]
+			if err := s.replacePopulation(ctx, tx, k, g, &sum); err != nil {
+				return err
+			}
+			if opt.Progress != nil && (i%500 == 0 || i == len(keys)-1) {
+				opt.Progress(i+1, len(keys))
+			}
+		}
+		return s.audit(ctx, tx, weijian.AuditEntry{Actor: opt.Actor, Action: "population.import",
+			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d unchanged=%d", sum.Rows, sum.Inserted, sum.Updated, sum.Unchanged)})
+	})
+	if err != nil {
+		return weijian.ImportSummary{Rows: len(rows)}, fmt.Errorf("import population: %w", err)
+	}
+	return sum, nil
+}
+
+func rowCodes(rows []weijian.PopulationRow) []string {
+	seen := map[string]bool{}
+	var codes []string
+	for _, r := range rows {
+		if !seen[r.UnitCode] {
+			seen[r.UnitCode] = true
+			codes = append(codes, r.UnitCode)
+		}
+	}
+	return codes
+}
+
+// unitsByCode returns the current units with the given codes.
+func (s *Store) unitsByCode(ctx context.Context, codes []string) (map[string]*weijian.OrgUnit, error) {
+	out := make(map[string]*weijian.OrgUnit, len(codes))
+	for start := 0; start < len(codes); start += 500 {
+		chunk := codes[start:min(start+500, len(codes))]
+		args := make([]any, len(chunk))
+		for i, c := range chunk {
+			args[i] = c
+		}
+		us, err := s.units(ctx, false, "SELECT "+unitCols+" FROM org_unit u WHERE u.valid_to IS NULL AND u.code IN ("+
+			strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("load units: %w", err)
+		}
+		for _, u := range us {
+			out[u.Code] = u
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) replacePopulation(ctx context.Context, tx *Tx, k popKey, cells []weijian.PopulationCell, sum *weijian.ImportSummary) error {
+	old, err := s.cellsOf(ctx, tx, k)
+	if err != nil {
+		return err
+	}
+	if sameCells(old, cells) {
+		sum.Unchanged += len(cells)
+		return nil
+	}
+	if len(old) > 0 {
+		sum.Updated += len(cells)
+		if _, err := tx.Exec(ctx, "DELETE FROM population WHERE org_unit_id = ? AND year = ?", k.unit, k.year); err != nil {
+			return err
+		}
+	} else {
+		sum.Inserted += len(cells)
+	}
+	rows := make([][]any, len(cells))
+	for i, c := range cells {
+		rows[i] = []any{k.unit, k.year, c.Sex, c.Age.From, c.Age.To, c.Count}
+	}
+	return tx.insertMany(ctx, "population", []string{"org_unit_id", "year", "sex", "age_from", "age_to", "count"}, rows)
+}
+
+func (s *Store) cellsOf(ctx context.Context, tx *Tx, k popKey) ([]weijian.PopulationCell, error) {
+	rows, err := tx.Query(ctx, "SELECT sex, age_from, age_to, count FROM population WHERE org_unit_id = ? AND year = ?", k.unit, k.year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []weijian.PopulationCell
+	for rows.Next() {
+		var c weijian.PopulationCell
+		if err := rows.Scan(&c.Sex, &c.Age.From, &c.Age.To, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func sameCells(a, b []weijian.PopulationCell) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := make(map[weijian.PopulationCell]int, len(a))
+	for _, c := range a {
+		m[c]++
+	}
+	for _, c := range b {
+		if m[c] == 0 {
+			return false
+		}
+		m[c]--
+	}
+	return true
+}
+
+// Population returns the population of a unit in a year, summed up the
+// tree: see weijian.RollUpPopulation for the rule.
+func (s *Store) Population(ctx context.Context, sc weijian.Scope, q weijian.PopulationQuery) (*weijian.Population, error) {
+	u, data, err := s.subtreePopulation(ctx, sc, q.UnitCode, q.Year)
+	if err != nil {
+		return nil, err
+	}
+	return weijian.RollUpPopulation(u, q.Year, data, q.Bands)
+}
+
+// ChildPopulations returns each child's total population in the year.
+func (s *Store) ChildPopulations(ctx context.Context, sc weijian.Scope, code string, year int) (map[string]int64, error) {
+	u, data, err := s.subtreePopulation(ctx, sc, code, year)
+	if err != nil {
+		return nil, err
+	}
+	kids, err := s.units(ctx, false, "SELECT "+unitCols+" FROM org_unit u WHERE u.parent_id = ?", u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(kids))
+	for _, k := range kids {
+		if p, err := weijian.RollUpPopulation(k, year, data, nil); err == nil && p.Source != "" {
+			out[k.Code] = p.Total
+		}
+	}
+	return out, nil
+}
+
+// subtreePopulation loads the unit (which the scope must cover) and every
+// stored population row of the year in its subtree.
+func (s *Store) subtreePopulation(ctx context.Context, sc weijian.Scope, code string, year int) (*weijian.OrgUnit, []weijian.UnitPopulation, error) {
+	u, err := s.OrgUnit(ctx, sc, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !sc.Covers(u.Path) {
+		return nil, nil, weijian.E(weijian.KindForbidden, weijian.T("无权查看该单位的人口数据", "the population of this unit is outside your scope"))
+	}
+	lo, hi := weijian.PathRange(u.Path)
+	rows, err := s.query(ctx, `SELECT u.path, p.sex, p.age_from, p.age_to, p.count FROM population p
+		JOIN org_unit u ON u.id = p.org_unit_id WHERE u.path >= ? AND u.path < ? AND p.year = ?`, lo, hi, year)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read population of %s: %w", code, err)
+	}
+	defer rows.Close()
+	var data []weijian.UnitPopulation
+	for rows.Next() {
+		var d weijian.UnitPopulation
+		if err := rows.Scan(&d.Path, &d.Cell.Sex, &d.Cell.Age.From, &d.Cell.Age.To, &d.Cell.Count); err != nil {
+			return nil, nil, err
+		}
+		data = append(data, d)
+	}
+	return u, data, rows.Err()
+}
+
+// PopulationYears returns the years with population stored in the unit's
+// subtree, latest first.
+func (s *Store) PopulationYears(ctx context.Context, sc weijian.Scope, code string) ([]int, error) {
+	u, err := s.OrgUnit(ctx, sc, code)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := weijian.PathRange(u.Path)
+	rows, err := s.query(ctx, `SELECT DISTINCT p.year FROM population p JOIN org_unit u ON u.id = p.org_unit_id
+		WHERE u.path >= ? AND u.path < ? ORDER BY p.year DESC`, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}

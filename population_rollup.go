@@ -1,0 +1,223 @@
+package weijian
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// UnitPopulation is one stored population count with the path of its unit.
+type UnitPopulation struct {
+	Path string
+	Cell PopulationCell
+}
+
+// PopulationGroup is the unit-year an import replaces as a whole.
+type PopulationGroup struct {
+	UnitID int64
+	Year   int
+}
+
+// CheckPopulationRows validates population rows against the stored units
+// and the caller's scope, and groups them by unit and year. Every problem
+// is reported with its row; with any problem nothing is returned.
+func CheckPopulationRows(rows []PopulationRow, units map[string]*OrgUnit, sc Scope) (map[PopulationGroup][]PopulationCell, error) {
+	var issues []Issue
+	add := func(r PopulationRow, field, value, rule string, msg Text) {
+		if len(issues) < MaxIssues {
+			issues = append(issues, Issue{Row: r.Line, Field: field, Value: value, Rule: rule, Msg: msg})
+		}
+	}
+	groups := map[PopulationGroup][]PopulationCell{}
+	lines := map[PopulationGroup][]int{}
+	for _, r := range rows {
+		u := units[r.UnitCode]
+		switch {
+		case u == nil:
+			add(r, "unit_code", r.UnitCode, "unknown_unit", T("单位代码不存在（请先导入区划和机构）", "unknown unit code (import the org units first)"))
+			continue
+		case !sc.Covers(u.Path):
+			add(r, "unit_code", r.UnitCode, "out_of_scope", T("无权修改该单位的人口数据", "this unit is outside your scope"))
+			continue
+		case r.Year < 1949 || r.Year > 2100:
+			add(r, "year", fmt.Sprint(r.Year), "bad_year", T("年份应在1949至2100之间", "year must be between 1949 and 2100"))
+			continue
+		case r.Sex < 0 || r.Sex > 2:
+			add(r, "sex", fmt.Sprint(r.Sex), "bad_sex", T("性别应为 1（男）、2（女）或 0（合计）", "sex must be 1 (male), 2 (female) or 0 (both)"))
+			continue
+		case r.Count < 0:
+			add(r, "count", fmt.Sprint(r.Count), "negative_count", T("人数不能为负数", "count cannot be negative"))
+			continue
+		}
+		g := PopulationGroup{u.ID, r.Year}
+		c := PopulationCell{Sex: r.Sex, Age: r.Age, Count: r.Count}
+		for i, o := range groups[g] {
+			if clash(o, c) {
+				add(r, "age", r.Age.String(), "overlap", T(
+					fmt.Sprintf("与第%d行重叠：同一单位、年份的性别和年龄组不能重复或交叉", lines[g][i]),
+					fmt.Sprintf("overlaps row %d: the same unit and year cannot repeat or cross a sex and age band", lines[g][i])))
+				break
+			}
+		}
+		groups[g] = append(groups[g], c)
+		lines[g] = append(lines[g], r.Line)
+	}
+	if len(issues) > 0 {
+		return nil, Invalid(T(fmt.Sprintf("导入未执行：发现%d处问题，请修改文件后重新导入（未写入任何数据）", len(issues)),
+			fmt.Sprintf("nothing imported: %d problems found; fix the file and import it again (nothing was written)", len(issues))), issues...)
+	}
+	return groups, nil
+}
+
+// clash reports whether two cells of one unit-year count the same people:
+// overlapping ages for the same sex, or for "both sexes" and one sex.
+func clash(a, b PopulationCell) bool {
+	sameSex := a.Sex == b.Sex || a.Sex == 0 || b.Sex == 0
+	return sameSex && a.Age.Overlaps(b.Age)
+}
+
+// RollUpPopulation computes the population of unit u in year from the
+// stored rows of its subtree (rows outside it are ignored).
+//
+// The rule: a unit's figures are its own stored rows if it has any;
+// otherwise the sum of its children's figures, each by the same rule. So
+// a county imported as a whole and a county built from its villages both
+// work, and nothing is counted twice. When a unit has its own rows and
+// rows below it too, the own rows win and BelowTotal reports the other sum
+// if it differs.
+//
+// With bands, cells are summed into those bands (a stored band must lie
+// inside one requested band, or the result is an error); without, into the
+// stored bands, which must then not overlap.
+func RollUpPopulation(u *OrgUnit, year int, data []UnitPopulation, bands []AgeBand) (*Population, error) {
+	byPath := map[string][]PopulationCell{}
+	for _, d := range data {
+		if strings.HasPrefix(d.Path, u.Path) {
+			byPath[d.Path] = append(byPath[d.Path], d.Cell)
+		}
+	}
+	p := &Population{UnitCode: u.Code, Year: year}
+	own, hasOwn := byPath[u.Path]
+	below := topmost(byPath, u.Path)
+	var cells []PopulationCell
+	switch {
+	case hasOwn:
+		p.Source, cells = "own", own
+		if len(below) > 0 {
+			if t := total(below); t != total(own) {
+				p.BelowTotal = t
+			}
+		}
+	case len(below) > 0:
+		p.Source, cells = "below", below
+	}
+	merged, err := mergeCells(cells, bands)
+	if err != nil {
+		return nil, err
+	}
+	p.Cells = merged
+	for _, c := range merged {
+		p.Total += c.Count
+		switch c.Sex {
+		case SexMale:
+			p.Male += c.Count
+		case SexFemale:
+			p.Female += c.Count
+		}
+	}
+	if len(bands) > 0 {
+		p.Total = total(cells) // the whole population, not only the requested bands
+	}
+	return p, nil
+}
+
+// topmost returns the cells of the highest data-holding units strictly
+// below root: those with no data-holding ancestor under root.
+func topmost(byPath map[string][]PopulationCell, root string) []PopulationCell {
+	paths := make([]string, 0, len(byPath))
+	for p := range byPath {
+		if p != root {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths) // an ancestor sorts before its descendants
+	var out []PopulationCell
+	last := ""
+	for _, p := range paths {
+		if last != "" && strings.HasPrefix(p, last) {
+			continue
+		}
+		last = p
+		out = append(out, byPath[p]...)
+	}
+	return out
+}
+
+func total(cells []PopulationCell) int64 {
+	var t int64
+	for _, c := range cells {
+		t += c.Count
+	}
+	return t
+}
+
+type cellKey struct {
+	sex int
+	age AgeBand
+}
+
+func mergeCells(cells []PopulationCell, bands []AgeBand) ([]PopulationCell, error) {
+	sums := map[cellKey]int64{}
+	for _, c := range cells {
+		age := c.Age
+		if len(bands) > 0 {
+			var ok bool
+			if age, ok = bandFor(c.Age, bands); !ok {
+				continue
+			}
+			if age == (AgeBand{-1, -1}) {
+				return nil, Invalid(T(
+					fmt.Sprintf("存储的年龄组 %s 跨越了所请求的年龄组，无法拆分", c.Age),
+					fmt.Sprintf("the stored age band %s straddles the requested bands and cannot be split", c.Age)))
+			}
+		}
+		sums[cellKey{c.Sex, age}] += c.Count
+	}
+	out := make([]PopulationCell, 0, len(sums))
+	for k, n := range sums {
+		out = append(out, PopulationCell{Sex: k.sex, Age: k.age, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Age.From != b.Age.From {
+			return a.Age.From < b.Age.From
+		}
+		if a.Age.To != b.Age.To {
+			return a.Age.To < b.Age.To
+		}
+		return a.Sex < b.Sex
+	})
+	if len(bands) == 0 {
+		for i := 1; i < len(out); i++ {
+			if out[i].Age != out[i-1].Age && out[i].Age.Overlaps(out[i-1].Age) {
+				return nil, Invalid(T("下级单位的年龄分组不一致，请指定统一的年龄组查询",
+					"units below store different age bands: ask for explicit bands"))
+			}
+		}
+	}
+	return out, nil
+}
+
+// bandFor returns the requested band holding age; ok is false when none
+// overlaps it, and the band is {-1,-1} when age straddles a boundary.
+func bandFor(age AgeBand, bands []AgeBand) (AgeBand, bool) {
+	for _, b := range bands {
+		if b.Contains(age) {
+			return b, true
+		}
+		if b.Overlaps(age) {
+			return AgeBand{-1, -1}, true
+		}
+	}
+	return AgeBand{}, false
+}
