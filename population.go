@@ -76,7 +76,7 @@ func ParseAgeBand(s string) (AgeBand, error) {
 	if rest, ok := strings.CutSuffix(s, "及以上"); ok {
 		return openBand(rest, s)
 	}
-	for _, sep := range []string{"-", "~", "–", "—", "至"} {
+	for _, sep := range []string{"-", "~", "～", "–", "—", "至"} {
 		if a, b, ok := strings.Cut(s, sep); ok {
 			from, err1 := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(a), "岁"))
 			to, err2 := strconv.Atoi(strings.TrimSpace(b))
@@ -148,6 +148,9 @@ type Population struct {
 	// has figures of its own and the two disagree (the own figures win);
 	// 0 otherwise. The UI shows it as a data-quality note.
 	BelowTotal int64 `json:"belowTotal,omitempty"`
+	// MixedBands is set when the units summed store overlapping age bands
+	// (say one by age and one a total): Cells is then empty.
+	MixedBands bool `json:"mixedBands,omitempty"`
 }
 
 // PopulationStore keeps population denominators.

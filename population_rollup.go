@@ -88,7 +88,8 @@ func clash(a, b PopulationCell) bool {
 //
 // With bands, cells are summed into those bands (a stored band must lie
 // inside one requested band, or the result is an error); without, into the
-// stored bands, which must then not overlap.
+// stored bands — unless units store overlapping bands (one by age, one a
+// total), when only the totals are given and MixedBands is set.
 func RollUpPopulation(u *OrgUnit, year int, data []UnitPopulation, bands []AgeBand) (*Population, error) {
 	byPath := map[string][]PopulationCell{}
 	for _, d := range data {
@@ -111,12 +112,7 @@ func RollUpPopulation(u *OrgUnit, year int, data []UnitPopulation, bands []AgeBa
 	case len(below) > 0:
 		p.Source, cells = "below", below
 	}
-	merged, err := mergeCells(cells, bands)
-	if err != nil {
-		return nil, err
-	}
-	p.Cells = merged
-	for _, c := range merged {
+	for _, c := range cells {
 		p.Total += c.Count
 		switch c.Sex {
 		case SexMale:
@@ -125,9 +121,11 @@ func RollUpPopulation(u *OrgUnit, year int, data []UnitPopulation, bands []AgeBa
 			p.Female += c.Count
 		}
 	}
-	if len(bands) > 0 {
-		p.Total = total(cells) // the whole population, not only the requested bands
+	merged, mixed, err := mergeCells(cells, bands)
+	if err != nil {
+		return nil, err
 	}
+	p.Cells, p.MixedBands = merged, mixed
 	return p, nil
 }
 
@@ -166,7 +164,10 @@ type cellKey struct {
 	age AgeBand
 }
 
-func mergeCells(cells []PopulationCell, bands []AgeBand) ([]PopulationCell, error) {
+// mergeCells sums cells into the requested bands, or into the stored
+// bands when none are requested; mixed reports stored bands that overlap
+// (then no cells are returned: only the totals are meaningful).
+func mergeCells(cells []PopulationCell, bands []AgeBand) (out []PopulationCell, mixed bool, err error) {
 	sums := map[cellKey]int64{}
 	for _, c := range cells {
 		age := c.Age
@@ -176,14 +177,14 @@ func mergeCells(cells []PopulationCell, bands []AgeBand) ([]PopulationCell, erro
 				continue
 			}
 			if age == (AgeBand{-1, -1}) {
-				return nil, Invalid(T(
+				return nil, false, Invalid(T(
 					fmt.Sprintf("存储的年龄组 %s 跨越了所请求的年龄组，无法拆分", c.Age),
 					fmt.Sprintf("the stored age band %s straddles the requested bands and cannot be split", c.Age)))
 			}
 		}
 		sums[cellKey{c.Sex, age}] += c.Count
 	}
-	out := make([]PopulationCell, 0, len(sums))
+	out = make([]PopulationCell, 0, len(sums))
 	for k, n := range sums {
 		out = append(out, PopulationCell{Sex: k.sex, Age: k.age, Count: n})
 	}
@@ -200,12 +201,11 @@ func mergeCells(cells []PopulationCell, bands []AgeBand) ([]PopulationCell, erro
 	if len(bands) == 0 {
 		for i := 1; i < len(out); i++ {
 			if out[i].Age != out[i-1].Age && out[i].Age.Overlaps(out[i-1].Age) {
-				return nil, Invalid(T("下级单位的年龄分组不一致，请指定统一的年龄组查询",
-					"units below store different age bands: ask for explicit bands"))
+				return nil, true, nil
 			}
 		}
 	}
-	return out, nil
+	return out, false, nil
 }
 
 // bandFor returns the requested band holding age; ok is false when none

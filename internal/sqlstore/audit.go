@@ -6,7 +6,6 @@ import (
 	"github.com/weijian-health/weijian"
 )
 
-
 // audit writes an entry in tx (so it commits with the change it records).
 func (s *Store) audit(ctx context.Context, tx *Tx, e weijian.AuditEntry) error {
 	if e.At.IsZero() {

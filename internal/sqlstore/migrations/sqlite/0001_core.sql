@@ -72,6 +72,9 @@ CREATE TABLE app_user (
     last_login_at TIMESTAMP
 );
 
+-- Usernames are unique whatever their case (login is case-insensitive).
+CREATE UNIQUE INDEX app_user_username_lower ON app_user (lower(username));
+
 CREATE TABLE user_grant (
     id          INTEGER PRIMARY KEY,
     user_id     INTEGER NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,

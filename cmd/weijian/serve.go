@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/sqlstore"
+	"github.com/weijian-health/weijian/internal/web"
+)
+
+func runServe(ctx context.Context, env *cmdEnv, args []string) error {
+	var cfg Config
+	fs := flagSet(env, "serve", "serve [flags]", "运行 Web 服务（首次使用前请用 weijian user add 创建管理员）。\nRun the web server (create an administrator first with weijian user add).")
+	dbFlags(fs, env, &cfg, "weijian.db")
+	serveFlags(fs, env, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := cfg.logger(env.stderr)
+	if err != nil {
+		return err
+	}
+	store, err := cfg.openStore(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if n, err := store.CountUsers(ctx); err == nil && n == 0 {
+		log.Warn("no users yet: create an administrator with: weijian user add admin --role county_admin")
+	}
+	return serveStore(ctx, env, cfg, store, log)
+}
+
+// serveStore serves the web application over store until ctx ends, then
+// shuts down gracefully.
+func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.Store, log *slog.Logger) error {
+	log.Info("starting weijian", "version", version, "config", cfg.String())
+	authSvc := auth.New(store, auth.DefaultConfig(), nil, log)
+	reg := prometheus.NewRegistry()
+	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version},
+		web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another program using the port? choose one with --addr)", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go cleanSessions(ctx, store, log)
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(env.stderr, "\n卫健已启动 Weijian is running: %s://%s/\n按 Ctrl+C 停止 (Ctrl+C to stop)\n\n", scheme, displayAddr(ln.Addr()))
+	errc := make(chan error, 1)
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// displayAddr turns a listen address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// cleanSessions deletes expired sessions every hour.
+func cleanSessions(ctx context.Context, store *sqlstore.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n, err := store.DeleteExpiredSessions(ctx, now); err != nil {
+				log.Error("delete expired sessions", "err", err)
+			} else if n > 0 {
+				log.Info("deleted expired sessions", "count", n)
+			}
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package auth_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/sqlstore"
+	"github.com/weijian-health/weijian/internal/sqlstore/sqltest"
+)
+
+var ctx = context.Background()
+
+func TestHashAndVerify(t *testing.T) {
+	h, err := auth.HashPassword("Weijian#2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("hash %q is not a PHC argon2id string with our parameters", h)
+	}
+	if ok, err := auth.VerifyPassword(h, "Weijian#2026"); !ok || err != nil {
+		t.Errorf("right password: %v %v", ok, err)
+	}
+	if ok, _ := auth.VerifyPassword(h, "weijian#2026"); ok {
+		t.Error("wrong password verified")
+	}
+	h2, _ := auth.HashPassword("Weijian#2026")
+	if h == h2 {
+		t.Error("two hashes of one password are equal: the salt is not random")
+	}
+	if _, err := auth.VerifyPassword("$2a$10$bcrypt", "x"); err == nil {
+		t.Error("a malformed hash verified without error")
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	for pw, ok := range map[string]bool{
+		"short1A":                 false, // 7 characters
+		"alllowercase":            false, // one class
+		"lowerUPPER":              false, // two classes
+		"lowerUPPER1":             true,
+		"lower-case-1":            true,  // lower, symbol, digit
+		"卫健平台abc123":              true,  // letters (Chinese count as "other"), lower, digit
+		"Admin@2026":              false, // contains the username
+		strings.Repeat("aA1", 50): false, // over 128
+	} {
+		err := auth.CheckPolicy(pw, "admin")
+		if (err == nil) != ok {
+			t.Errorf("CheckPolicy(%q) = %v, want ok=%v", pw, err, ok)
+		}
+	}
+	for range 20 {
+		if pw := auth.GeneratePassword(); auth.CheckPolicy(pw, "admin") != nil {
+			t.Errorf("generated password %q fails the policy", pw)
+		}
+	}
+}
+
+type fixture struct {
+	store *sqlstore.Store
+	svc   *auth.Service
+	clock *sqltest.Clock
+	user  *weijian.User
+}
+
+func setup(t *testing.T, s *sqlstore.Store, clock *sqltest.Clock) *fixture {
+	h, _ := auth.HashPassword("Right#pass1")
+	u := &weijian.User{Username: "zhang", DisplayName: "张医生", Active: true, PasswordHash: h}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{store: s, svc: auth.New(s, auth.DefaultConfig(), clock.Now, nil), clock: clock, user: u}
+}
+
+func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	clock := &sqltest.Clock{T: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	sqltest.Each(t, sqltest.Options{Now: clock.Now}, func(t *testing.T, s *sqlstore.Store) {
+		fn(t, setup(t, s, clock))
+	})
+}
+
+func TestLoginAndLockout(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		token, u, err := f.svc.Login(ctx, "ZHANG", "Right#pass1", "10.0.0.1")
+		if err != nil || token == "" || u.ID != f.user.ID {
+			t.Fatalf("login: %v", err)
+		}
+		if got, err := f.svc.Authenticate(ctx, token); err != nil || got.ID != u.ID {
+			t.Errorf("authenticate: %v", err)
+		}
+		var msgs []string
+		for i := range 5 {
+			_, _, err := f.svc.Login(ctx, "zhang", "wrong", "10.0.0.1")
+			if weijian.ErrorKind(err) != weijian.KindUnauthenticated {
+				t.Fatalf("attempt %d: %v", i, err)
+			}
+			msgs = append(msgs, weijian.ErrorMessage(err, "zh"))
+		}
+		if msgs[0] != "用户名或密码错误" || !strings.Contains(msgs[4], "锁定") {
+			t.Errorf("messages %q: want the generic one, then the lockout on the 5th failure", msgs)
+		}
+		if _, _, err := f.svc.Login(ctx, "zhang", "Right#pass1", ""); !strings.Contains(weijian.ErrorMessage(err, "zh"), "锁定") {
+			t.Errorf("right password while locked: %v, want the lockout", err)
+		}
+		f.clock.Advance(16 * time.Minute)
+		if _, _, err := f.svc.Login(ctx, "zhang", "Right#pass1", ""); err != nil {
+			t.Errorf("after the lockout expires: %v", err)
+		}
+	})
+}
+
+// An unknown name gets exactly the messages a real one gets, lockout
+// included: the form does not tell which accounts exist.
+func TestLoginDoesNotRevealUsers(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		seq := func(name string) []string {
+			var out []string
+			for range 6 {
+				_, _, err := f.svc.Login(ctx, name, "nope", "")
+				out = append(out, weijian.ErrorMessage(err, "zh"))
+			}
+			return out
+		}
+		real, ghost := seq("zhang"), seq("nobody")
+		if strings.Join(real, "|") != strings.Join(ghost, "|") {
+			t.Errorf("messages differ:\nreal  %q\nghost %q", real, ghost)
+		}
+	})
+}
+
+func TestSessionExpiry(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		token, _, err := f.svc.Login(ctx, "zhang", "Right#pass1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 35 { // active use keeps it alive past the idle limit...
+			f.clock.Advance(20 * time.Minute)
+			if _, err := f.svc.Authenticate(ctx, token); err != nil {
+				t.Fatalf("active session ended early at %v: %v", f.clock.T, err)
+			}
+		} // ...until the 12-hour maximum.
+		f.clock.Advance(21 * time.Minute)
+		if _, err := f.svc.Authenticate(ctx, token); err == nil {
+			t.Error("session outlived its maximum age")
+		}
+		token, _, _ = f.svc.Login(ctx, "zhang", "Right#pass1", "")
+		f.clock.Advance(31 * time.Minute)
+		if _, err := f.svc.Authenticate(ctx, token); weijian.ErrorKind(err) != weijian.KindUnauthenticated {
+			t.Errorf("idle session: %v, want unauthenticated", err)
+		}
+		if _, err := f.svc.Authenticate(ctx, "forged"); weijian.ErrorKind(err) != weijian.KindUnauthenticated {
+			t.Errorf("forged token: %v", err)
+		}
+	})
+}
+
+func TestPasswordChangeEndsSessionsAndInactiveUsersCannotLogIn(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		token, u, _ := f.svc.Login(ctx, "zhang", "Right#pass1", "")
+		if err := f.svc.ChangePassword(ctx, u, "bad old", "New#pass22"); weijian.ErrorKind(err) != weijian.KindInvalid {
+			t.Errorf("wrong old password: %v", err)
+		}
+		if err := f.svc.ChangePassword(ctx, u, "Right#pass1", "weak"); weijian.ErrorKind(err) != weijian.KindInvalid {
+			t.Errorf("weak new password: %v", err)
+		}
+		if err := f.svc.ChangePassword(ctx, u, "Right#pass1", "New#pass22"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Authenticate(ctx, token); err == nil {
+			t.Error("session survived a password change")
+		}
+		u.Active = false
+		f.store.UpdateUser(ctx, u)
+		if _, _, err := f.svc.Login(ctx, "zhang", "New#pass22", ""); weijian.ErrorMessage(err, "zh") != "用户名或密码错误" {
+			t.Errorf("inactive user: %v", err)
+		}
+	})
+}

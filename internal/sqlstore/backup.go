@@ -1,0 +1,85 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+)
+
+// Backup writes a consistent copy of the database to dest while the
+// database stays in use.
+//
+// SQLite: VACUUM INTO writes a compact, self-contained database file from
+// one read transaction (a snapshot), without blocking writers under WAL.
+// PostgreSQL: pg_dump runs in one repeatable-read snapshot and writes its
+// custom format (restore with pg_restore); it must be installed.
+func (s *Store) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return weijian.E(weijian.KindConflict, weijian.T("备份文件已存在："+dest, "backup file exists: "+dest))
+	}
+	if s.d.name == "sqlite" {
+		if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+			return fmt.Errorf("sqlite backup to %s: %w", dest, err)
+		}
+		return nil
+	}
+	return s.pgDump(ctx, dest)
+}
+
+func (s *Store) pgDump(ctx context.Context, dest string) error {
+	bin, err := findPgDump()
+	if err != nil {
+		return err
+	}
+	dsn, schema := libpqDSN(s.dsn)
+	args := []string{"--format=custom", "--no-owner", "--file=" + dest, "--dbname=" + dsn}
+	if schema != "" {
+		args = append(args, "--schema="+schema)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		os.Remove(dest)
+		return fmt.Errorf("pg_dump: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return nil
+}
+
+// libpqDSN removes the pgx-only search_path parameter, which libpq tools
+// refuse, and returns the schema it named (dumped alone).
+func libpqDSN(dsn string) (string, string) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn, ""
+	}
+	q := u.Query()
+	schema, _, _ := strings.Cut(q.Get("search_path"), ",")
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String(), strings.TrimSpace(schema)
+}
+
+// findPgDump looks on PATH, then in Debian's versioned directories (newest
+// first: pg_dump must be at least as new as the server).
+func findPgDump() (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
+	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))
+	if len(dirs) > 0 {
+		return dirs[0], nil
+	}
+	if p, err := exec.LookPath("pg_dump"); err == nil {
+		return p, nil
+	}
+	return "", weijian.E(weijian.KindInternal, weijian.T(
+		"未找到 pg_dump：请安装 PostgreSQL 客户端（Debian：apt-get install postgresql-client-15）",
+		"pg_dump not found: install the PostgreSQL client (Debian: apt-get install postgresql-client-15)"))
+}

@@ -1,0 +1,156 @@
+package sqlstore_test
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/weijian-health/weijian/internal/sqlstore"
+	"github.com/weijian-health/weijian/internal/sqlstore/sqltest"
+)
+
+// Both dialects have the same migrations, numbered 1, 2, 3 … without gaps.
+func TestMigrationNumbers(t *testing.T) {
+	lite, err := sqlstore.Migrations("sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := sqlstore.Migrations("postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(ms []sqlstore.Migration) []string {
+		var out []string
+		for i, m := range ms {
+			if m.Version != i+1 {
+				t.Errorf("migration %d_%s: want number %d (numbers must be unique and dense)", m.Version, m.Name, i+1)
+			}
+			out = append(out, m.Name)
+		}
+		return out
+	}
+	if diff := cmp.Diff(names(lite), names(pg)); diff != "" {
+		t.Errorf("sqlite and postgres migrations differ (-sqlite +postgres):\n%s", diff)
+	}
+}
+
+// Both dialects end in the same schema: the same tables with the same
+// columns, nullability and primary keys, recorded in testdata/schema.golden.
+func TestSchemaMatchesGolden(t *testing.T) {
+	golden, err := os.ReadFile("testdata/schema.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
+		got, err := s.SchemaSummary(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *update && s.Dialect() == "sqlite" {
+			os.WriteFile("testdata/schema.golden", []byte(got), 0o644)
+			return
+		}
+		if diff := cmp.Diff(string(golden), got); diff != "" {
+			t.Errorf("%s schema differs from testdata/schema.golden (-want +got):\n%s", s.Dialect(), diff)
+		}
+	})
+}
+
+// Migrating twice is a no-op.
+func TestMigrateIdempotent(t *testing.T) {
+	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
+		st, err := s.Migrate(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Applied) != 0 || st.Current != st.Latest {
+			t.Errorf("second migrate: %+v, want nothing applied and current = latest", st)
+		}
+	})
+}
+
+// The PostgreSQL migrations follow CITUS.md.
+func TestCitusRules(t *testing.T) {
+	ms, err := sqlstore.Migrations("postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		for _, p := range citusProblems(m.SQL) {
+			t.Errorf("migration %04d_%s: %s", m.Version, m.Name, p)
+		}
+	}
+}
+
+// The checker itself finds each broken rule.
+func TestCitusChecker(t *testing.T) {
+	bad := `CREATE TABLE person (
+    id          bigint PRIMARY KEY,
+    county_code varchar(6),
+    village_id  bigint REFERENCES org_unit (id),
+    UNIQUE (id_number)
+);
+CREATE TRIGGER t AFTER INSERT ON person FOR EACH ROW EXECUTE FUNCTION f();`
+	got := citusProblems(bad)
+	for _, want := range []string{"rule 1", "rule 2", "rule 4", "rule 10"} {
+		found := false
+		for _, p := range got {
+			found = found || strings.Contains(p, want)
+		}
+		if !found {
+			t.Errorf("checker missed %s in %q", want, got)
+		}
+	}
+	good := `CREATE TABLE person (
+    county_code text NOT NULL,
+    id          bigint NOT NULL,
+    PRIMARY KEY (county_code, id)
+);`
+	if p := citusProblems(good); len(p) != 0 {
+		t.Errorf("checker flags a good table: %q", p)
+	}
+}
+
+var (
+	createRe  = regexp.MustCompile(`(?is)CREATE TABLE\s+(\w+)\s*\((.*?)\n\);`)
+	triggerRe = regexp.MustCompile(`(?i)CREATE\s+(OR REPLACE\s+)?TRIGGER`)
+	countyRe  = regexp.MustCompile(`(?m)^\s*county_code\s`)
+	countyOK  = regexp.MustCompile(`(?m)^\s*county_code\s+text\s+NOT NULL`)
+	keyRe     = regexp.MustCompile(`(?i)(PRIMARY KEY|UNIQUE)\s*\(([^)]*)\)`)
+	inlinePK  = regexp.MustCompile(`(?im)^\s*\w+\s+[^,]*\bPRIMARY KEY\b`)
+)
+
+// citusProblems lists the CITUS.md rules a migration breaks: a table with
+// county_code is distributed, so county_code is text NOT NULL (rule 1), its
+// primary key and unique constraints include county_code (rule 2), it has
+// no inline foreign keys (rule 4: add them with ALTER TABLE after
+// distributing); and no migration creates a trigger (rule 10).
+func citusProblems(sql string) []string {
+	var out []string
+	if triggerRe.MatchString(sql) {
+		out = append(out, "creates a trigger (rule 10)")
+	}
+	for _, c := range createRe.FindAllStringSubmatch(sql, -1) {
+		table, body := c[1], c[2]
+		if !countyRe.MatchString(body) {
+			continue
+		}
+		if !countyOK.MatchString(body) {
+			out = append(out, table+".county_code must be text NOT NULL (rule 1)")
+		}
+		if inlinePK.MatchString(body) {
+			out = append(out, table+" has a one-column primary key: use PRIMARY KEY (county_code, id) (rule 2)")
+		}
+		for _, k := range keyRe.FindAllStringSubmatch(body, -1) {
+			if !strings.Contains(k[2], "county_code") {
+				out = append(out, table+" "+k[1]+" ("+k[2]+") must include county_code (rule 2)")
+			}
+		}
+		if strings.Contains(strings.ToUpper(body), "REFERENCES") {
+			out = append(out, table+" declares a foreign key inline: add it with ALTER TABLE after distributing (rule 4)")
+		}
+	}
+	return out
+}

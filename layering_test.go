@@ -1,0 +1,41 @@
+package weijian_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The domain package stays free of storage and HTTP: those are adapters
+// above it (STYLE.md, "domain at the bottom").
+func TestDomainImportsNoAdapters(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		switch {
+		case dep == "database/sql", dep == "net/http",
+			strings.Contains(dep, "/internal/sqlstore"), strings.Contains(dep, "/internal/web"):
+			t.Errorf("package weijian depends on %s", dep)
+		}
+	}
+}
+
+// The web layer never imports the SQL store, nor the store the web layer.
+func TestAdaptersDoNotImportEachOther(t *testing.T) {
+	for pkg, banned := range map[string]string{
+		"./internal/web":      "/internal/sqlstore",
+		"./internal/sqlstore": "/internal/web",
+	} {
+		out, err := exec.Command("go", "list", "-deps", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if strings.HasSuffix(dep, banned) {
+				t.Errorf("%s depends on %s", pkg, dep)
+			}
+		}
+	}
+}
