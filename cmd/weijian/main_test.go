@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCmd runs the command line with a test environment and returns
+// stdout, stderr and the error.
+func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &cmdEnv{getenv: func(k string) string { return env[k] }, stdout: &out, stderr: &errb, stdin: strings.NewReader(stdin)}
+	err := run(context.Background(), e, args)
+	return out.String(), errb.String(), err
+}
+
+func TestHelpAndUnknownCommand(t *testing.T) {
+	out, _, err := runCmd(t, nil, "", "--help")
+	if err != nil || !strings.Contains(out, "weijian demo") || !strings.Contains(out, "import") {
+		t.Errorf("help: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, nil, "", "frobnicate"); exitCode(err) != 2 {
+		t.Errorf("unknown command: exit %d, want 2", exitCode(err))
+	}
+	if out, _, err := runCmd(t, nil, "", "version"); err != nil || !strings.HasPrefix(out, "weijian ") {
+		t.Errorf("version: %q %v", out, err)
+	}
+}
+
+// The operator's path: migrate, import the county (GBK file from Excel),
+// import it again (nothing changes), reject a bad file naming its rows,
+// import population, add a user, back up.
+func TestOperatorCommands(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"WEIJIAN_DB": filepath.Join(dir, "w.db"), "WEIJIAN_LOG_LEVEL": "warn"}
+	must := func(stdin string, args ...string) string {
+		t.Helper()
+		out, errOut, err := runCmd(t, env, stdin, args...)
+		if err != nil {
+			t.Fatalf("weijian %s: %v\n%s", strings.Join(args, " "), err, errOut)
+		}
+		return out
+	}
+	if out := must("", "migrate"); !strings.Contains(out, "applied migrations") {
+		t.Errorf("migrate: %s", out)
+	}
+	if out := must("", "import", "orgunits", "--valid-from", "2021-01-01", "testdata/haian_gbk.csv"); !strings.Contains(out, "inserted 253") {
+		t.Errorf("import: %s", out)
+	}
+	if out := must("", "import", "orgunits", "testdata/haian.csv"); !strings.Contains(out, "unchanged 253") {
+		t.Errorf("re-import: %s", out)
+	}
+	_, _, err := runCmd(t, env, "", "import", "orgunits", "testdata/bad_orgunits.csv")
+	msg := formatError(err)
+	for _, want := range []string{"第3行", "代码重复", "第4行", "12位", "第5行", "不匹配", "第6行", "上级单位不存在", "第7行", "未知的级别", "未写入任何数据"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("bad file: message lacks %q:\n%s", want, msg)
+		}
+	}
+	if out := must("", "import", "population", "testdata/population.csv"); !strings.Contains(out, "inserted 4") {
+		t.Errorf("population: %s", out)
+	}
+	if _, _, err := runCmd(t, env, "short\n", "user", "add", "admin", "--role", "county_admin", "--scope", "320685", "--password-stdin"); err == nil {
+		t.Error("a weak password was accepted")
+	}
+	if out := must("Strong#pass1\n", "user", "add", "admin", "--role", "county_admin", "--scope", "320685", "--password-stdin"); !strings.Contains(out, "county_admin@320685000000") {
+		t.Errorf("user add: %s", out)
+	}
+	if out := must("", "user", "add", "cdc", "--grant", "cdc_staff@320685"); !strings.Contains(out, "initial password: ") {
+		t.Errorf("generated password not shown: %s", out)
+	}
+	if out := must("", "user", "list"); !strings.Contains(out, "admin") || !strings.Contains(out, "cdc_staff") {
+		t.Errorf("user list: %s", out)
+	}
+	if out := must("", "backup", filepath.Join(dir, "copy.db")); !strings.Contains(out, "backup written") {
+		t.Errorf("backup: %s", out)
+	}
+	if _, _, err := runCmd(t, env, "", "backup", filepath.Join(dir, "copy.db")); exitCode(err) != 2 {
+		t.Errorf("backup over an existing file: %v", err)
+	}
+}

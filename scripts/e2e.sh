@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# scripts/e2e.sh BINARY — the browser test: installs Debian's chromium and
+# the pinned npm packages if missing, then runs e2e/run.mjs against
+# `BINARY demo` (screenshots in e2e/out/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:?usage: scripts/e2e.sh path/to/weijian}
+
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium with apt-get…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+command -v node >/dev/null || { echo "node is required for the browser test (install Node.js 20+)"; exit 1; }
+if [ ! -d e2e/node_modules/playwright-core ]; then
+  (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+WEIJIAN_BIN="$bin" CHROMIUM="${CHROMIUM:-/usr/bin/chromium}" node e2e/run.mjs
