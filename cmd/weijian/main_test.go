@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/weijian-health/weijian/internal/tabular"
 )
 
 // runCmd runs the command line with a test environment and returns
@@ -16,6 +19,35 @@ func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (
 	e := &cmdEnv{getenv: func(k string) string { return env[k] }, stdout: &out, stderr: &errb, stdin: strings.NewReader(stdin)}
 	err := run(context.Background(), e, args)
 	return out.String(), errb.String(), err
+}
+
+// The county file saved as a workbook imports the same as the CSV.
+func TestImportXLSX(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Open("testdata/haian.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := tabular.Read("haian.csv", f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([][]any, len(tb.Rows))
+	for i, r := range tb.Rows {
+		rows[i] = []any{r.Get(0), r.Get(1), r.Get(2), r.Get(3)}
+	}
+	xlsx := filepath.Join(dir, "海安.xlsx")
+	w, _ := os.Create(xlsx)
+	if err := tabular.WriteXLSX(w, "区划", []string{"代码", "名称", "级别", "上级代码"}, rows); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	env := map[string]string{"WEIJIAN_DB": filepath.Join(dir, "w.db"), "WEIJIAN_LOG_LEVEL": "warn"}
+	out, errOut, err := runCmd(t, env, "", "import", "orgunits", xlsx)
+	if err != nil || !strings.Contains(out, "inserted 253") {
+		t.Errorf("xlsx import: %v\n%s%s", err, out, errOut)
+	}
 }
 
 func TestHelpAndUnknownCommand(t *testing.T) {
