@@ -1,0 +1,93 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/weijian-health/weijian"
+)
+
+// list is the JSON shape of every list: the items (never null) and the
+// total number that match (more than len(items) when paged).
+type list[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+}
+
+func listOf[T any](items []T, total int) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, Total: total}
+}
+
+// GET /api/v1/orgunits?q=&level=&type=&under=&closed=1&limit=&offset=
+func (s *Server) apiOrgUnits(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := weijian.OrgUnitFilter{Query: q.Get("q"), Under: q.Get("under"), Level: q.Get("level"),
+		FacilityType: q.Get("type"), IncludeClosed: q.Get("closed") == "1",
+		Limit: min(max(atoiDefault(q.Get("limit"), 100), 1), 1000), Offset: max(atoiDefault(q.Get("offset"), 0), 0)}
+	items, total, err := s.store.SearchOrgUnits(r.Context(), unitScope(r), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, listOf(items, total))
+}
+
+// GET /api/v1/orgunits/{code}
+func (s *Server) apiOrgUnit(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.store.OrgUnit(r.Context(), unitScope(r), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, u)
+}
+
+// unitList serves a list of units that a store call returns for {code}.
+func (s *Server) unitList(get func(r *http.Request, sc weijian.Scope, code string) ([]*weijian.OrgUnit, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		items, err := get(r, unitScope(r), r.PathValue("code"))
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, listOf(items, len(items)))
+	}
+}
+
+func (s *Server) storeChildren(r *http.Request, sc weijian.Scope, code string) ([]*weijian.OrgUnit, error) {
+	return s.store.Children(r.Context(), sc, code)
+}
+
+func (s *Server) storeAncestors(r *http.Request, sc weijian.Scope, code string) ([]*weijian.OrgUnit, error) {
+	return s.store.Ancestors(r.Context(), sc, code)
+}
+
+func (s *Server) storeSubtree(r *http.Request, sc weijian.Scope, code string) ([]*weijian.OrgUnit, error) {
+	return s.store.Subtree(r.Context(), sc, code, r.URL.Query().Get("closed") == "1")
+}
+
+// GET /api/v1/orgunits/{code}/history
+func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.store.OrgUnitHistory(r.Context(), unitScope(r), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, listOf(items, len(items)))
+}
+
+// GET /api/v1/levels
+func (s *Server) apiLevels(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.store.Levels(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, listOf(items, len(items)))
+}
+
+// GET /api/v1/facility-types
+func (s *Server) apiFacilityTypes(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.store.FacilityTypes(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, listOf(items, len(items)))
+}

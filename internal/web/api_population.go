@@ -1,0 +1,116 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+)
+
+// GET /api/v1/population?unit=CODE&year=2024&bands=0-14,15-64,65+
+// Without year, the latest year with data; without bands, the stored ones.
+func (s *Server) apiPopulation(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	code, err := s.apiUnitCode(r)
+	if err != nil {
+		return err
+	}
+	bands, err := parseBands(q.Get("bands"))
+	if err != nil {
+		return err
+	}
+	year, err := s.apiYear(r, code)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.Population(r.Context(), popScope(r), weijian.PopulationQuery{UnitCode: code, Year: year, Bands: bands})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+// GET /api/v1/population/years?unit=CODE
+func (s *Server) apiPopulationYears(w http.ResponseWriter, r *http.Request) error {
+	code, err := s.apiUnitCode(r)
+	if err != nil {
+		return err
+	}
+	if err := s.checkPopScope(r, code); err != nil {
+		return err
+	}
+	years, err := s.store.PopulationYears(r.Context(), popScope(r), code)
+	if err != nil {
+		return err
+	}
+	if years == nil {
+		years = []int{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"unit": code, "years": years})
+}
+
+// apiUnitCode is ?unit=, or the caller's home unit.
+func (s *Server) apiUnitCode(r *http.Request) (string, error) {
+	if c := strings.TrimSpace(r.URL.Query().Get("unit")); c != "" {
+		return c, nil
+	}
+	u, err := s.homeUnit(r)
+	if err != nil {
+		return "", err
+	}
+	return u.Code, nil
+}
+
+// apiYear is ?year=, or the latest year with data for the unit.
+func (s *Server) apiYear(r *http.Request, code string) (int, error) {
+	if y := r.URL.Query().Get("year"); y != "" {
+		year, err := strconv.Atoi(y)
+		if err != nil || year < 1900 || year > 2200 {
+			return 0, weijian.Invalid(weijian.T("年份无效："+y, "invalid year: "+y))
+		}
+		return year, nil
+	}
+	if err := s.checkPopScope(r, code); err != nil {
+		return 0, err
+	}
+	years, err := s.store.PopulationYears(r.Context(), popScope(r), code)
+	if err != nil {
+		return 0, err
+	}
+	if len(years) == 0 {
+		return 0, weijian.NotFound(weijian.T("该单位的人口数据", "population data for this unit"))
+	}
+	return years[0], nil
+}
+
+// checkPopScope refuses a unit whose population the caller may not read.
+func (s *Server) checkPopScope(r *http.Request, code string) error {
+	u, err := s.store.OrgUnit(r.Context(), unitScope(r), code)
+	if err != nil {
+		return err
+	}
+	if !popScope(r).Covers(u.Path) {
+		return errPopForbidden
+	}
+	return nil
+}
+
+// parseBands reads "0-14,15-64,65+".
+func parseBands(s string) ([]weijian.AgeBand, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []weijian.AgeBand
+	for _, part := range strings.Split(s, ",") {
+		if strings.HasSuffix(part, " ") { // an unencoded "65+" arrives as "65 "
+			part = strings.TrimRight(part, " ") + "+"
+		}
+		b, err := weijian.ParseAgeBand(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"bytes"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/tabular"
+)
+
+// table is a list ready for export: a sheet name, a header and rows.
+// Codes go in as strings (to keep their digits), counts as numbers.
+type table struct {
+	Sheet  string
+	Header []string
+	Rows   [][]any
+}
+
+// maxExportRows bounds an export; a county's lists are far smaller.
+const maxExportRows = 10000
+
+// export writes t as an XLSX (the default) or CSV download named after
+// name (without extension), as ?format= asks.
+func (s *Server) export(w http.ResponseWriter, r *http.Request, name string, t table) error {
+	format := r.URL.Query().Get("format")
+	var b bytes.Buffer
+	var ctype string
+	switch format {
+	case "", "xlsx":
+		format, ctype = "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		if err := tabular.WriteXLSX(&b, sheetName(t.Sheet), t.Header, t.Rows); err != nil {
+			return err
+		}
+	case "csv":
+		ctype = "text/csv; charset=utf-8"
+		if err := tabular.WriteCSV(&b, t.Header, t.Rows); err != nil {
+			return err
+		}
+	default:
+		return weijian.Invalid(weijian.T("导出格式应为 xlsx 或 csv", "the export format is xlsx or csv"))
+	}
+	filename := name + "-" + s.now().Format("20060102") + "." + format
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
+	h.Set("Cache-Control", "no-store")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// sheetName keeps a sheet name within Excel's rules: at most 31
+// characters, none of []:*?/\.
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+	if rs := []rune(s); len(rs) > 31 {
+		s = string(rs[:31])
+	}
+	if s == "" {
+		return "Sheet1"
+	}
+	return s
+}
+
+// exportLinks are the query strings of the XLSX and CSV exports of a list
+// shown with query q (the list's filter).
+type exportLinks struct{ XLSX, CSV string }
+
+func exportQuery(path string, q url.Values) exportLinks {
+	x, c := cloneValues(q), cloneValues(q)
+	x.Set("format", "xlsx")
+	c.Set("format", "csv")
+	for _, v := range []url.Values{x, c} {
+		v.Del("page")
+		v.Del("ok")
+	}
+	return exportLinks{path + "?" + x.Encode(), path + "?" + c.Encode()}
+}
+
+func cloneValues(q url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+)
+
+// populationPage is the population of one unit: pyramid, age bands and
+// the population of each unit below it.
+type populationPage struct {
+	basePage
+	Unit        *weijian.OrgUnit
+	Ancestors   []*weijian.OrgUnit
+	Pop         *popView
+	Children    []unitRow
+	Export      exportLinks
+	ChildExport exportLinks
+}
+
+func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.pickedUnit(r)
+	if err != nil {
+		return err
+	}
+	p := &populationPage{basePage: s.base(r, "population", s.msg(r, "nav.population")+" · "+u.Name), Unit: u}
+	if p.Ancestors, err = s.store.Ancestors(r.Context(), unitScope(r), u.Code); err != nil {
+		return err
+	}
+	if p.Pop, err = s.population(r, u, r.URL.Query().Get("year")); err != nil {
+		return err
+	}
+	if p.Pop.Forbidden {
+		return errPopForbidden
+	}
+	n, err := s.names(r.Context())
+	if err != nil {
+		return err
+	}
+	if !p.Pop.Empty {
+		if p.Children, _, err = s.children(r, n, u, p.Pop.Year, unitFilter{}); err != nil {
+			return err
+		}
+	}
+	q := r.URL.Query()
+	q.Set("unit", u.Code)
+	p.Export = exportQuery("/population/export", q)
+	p.ChildExport = exportQuery("/orgunits/"+u.Code+"/children/export", yearQuery(p.Pop.Year))
+	return s.render(w, r, http.StatusOK, "population", p)
+}
+
+var errPopForbidden = weijian.E(weijian.KindForbidden, weijian.T("无权查看该单位的人口数据",
+	"the population of this unit is outside your scope"))
+
+// pickedUnit is the unit named by ?unit= (a code, or an exact name), or
+// the user's home unit.
+func (s *Server) pickedUnit(r *http.Request) (*weijian.OrgUnit, error) {
+	text := strings.TrimSpace(r.URL.Query().Get("unit"))
+	if text == "" {
+		return s.homeUnit(r)
+	}
+	return s.resolveUnit(r, unitScope(r), text)
+}
+
+// resolveUnit finds a unit by code, or else by its exact name when only
+// one unit in the scope has it.
+func (s *Server) resolveUnit(r *http.Request, sc weijian.Scope, text string) (*weijian.OrgUnit, error) {
+	u, err := s.store.OrgUnit(r.Context(), sc, text)
+	if weijian.ErrorKind(err) != weijian.KindNotFound {
+		return u, err
+	}
+	found, _, serr := s.store.SearchOrgUnits(r.Context(), sc, weijian.OrgUnitFilter{Query: text, Limit: 50})
+	if serr != nil {
+		return nil, serr
+	}
+	var match *weijian.OrgUnit
+	for _, f := range found {
+		if f.Name == text {
+			if match != nil {
+				return nil, weijian.Invalid(weijian.T("有多个名为“"+text+"”的单位，请输入代码",
+					"several units are named "+text+": give the code"))
+			}
+			match = f
+		}
+	}
+	if match == nil {
+		return nil, err
+	}
+	return match, nil
+}
+
+// exportPopulation exports the age-band table of a unit.
+func (s *Server) exportPopulation(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.pickedUnit(r)
+	if err != nil {
+		return err
+	}
+	pv, err := s.population(r, u, r.URL.Query().Get("year"))
+	if err != nil {
+		return err
+	}
+	if pv.Forbidden {
+		return errPopForbidden
+	}
+	t := table{Sheet: s.msg(r, "nav.population"), Header: []string{s.msg(r, "unit.code"), s.msg(r, "unit.name"),
+		s.msg(r, "pop.year"), s.msg(r, "pop.band"), s.msg(r, "pop.male"), s.msg(r, "pop.female"), s.msg(r, "pop.total")}}
+	for _, b := range pv.Bands {
+		t.Rows = append(t.Rows, []any{u.Code, u.Name, pv.Year, b.Label, b.Male, b.Female, b.Total})
+	}
+	return s.export(w, r, u.Name+"-"+s.msg(r, "export.population"), t)
+}
+
+func yearQuery(year int) map[string][]string {
+	if year == 0 {
+		return map[string][]string{}
+	}
+	return map[string][]string{"year": {strconv.Itoa(year)}}
+}

@@ -1,0 +1,118 @@
+// Package web serves Weijian over HTTP: the HTML user interface
+// (server-rendered, Simplified Chinese first with English switchable,
+// htmx for small partial updates, ECharts for charts) and the JSON API
+// under /api/v1, plus /healthz and Prometheus /metrics.
+//
+// Layout of the package:
+//
+//	server.go      Config, Deps, New: wiring and the middleware chain
+//	routes.go      the whole URL space, in one table
+//	respond.go     handlers return error; one adapter maps error kinds
+//	observe.go     request logs, metrics, panics, security headers
+//	session.go     login, logout, the session cookie, language switch
+//	ui.go, i18n.go, assets.go   embedded templates, messages and assets
+//	home.go, orgunits.go, population.go, users*.go, account.go   pages by area
+//	api*.go        the JSON API; openapi.yaml documents it
+//
+// The package imports the domain (package weijian), internal/auth and
+// internal/tabular; it never imports the SQL store.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/auth"
+)
+
+// Config is the web layer's part of the configuration, read once in main.
+type Config struct {
+	Dev        bool   // reload templates/assets from DevDir on each request
+	DevDir     string // path of internal/web in the source tree (for Dev)
+	TrustProxy bool   // honour X-Forwarded-Proto/X-Forwarded-For
+	Lang       string // default UI language "zh" or "en"
+	Version    string
+}
+
+// Store is everything the web layer reads and writes.
+type Store interface {
+	weijian.OrgUnitStore
+	weijian.PopulationStore
+	weijian.UserStore
+	Ping(ctx context.Context) error
+}
+
+// Deps are the services the server uses.
+type Deps struct {
+	Store    Store
+	Auth     *auth.Service
+	Log      *slog.Logger
+	Registry *prometheus.Registry // may be nil: then create one
+	Now      func() time.Time     // may be nil
+}
+
+// Server is the HTTP handler of the whole application.
+type Server struct {
+	cfg     Config
+	store   Store
+	auth    *auth.Service
+	log     *slog.Logger
+	now     func() time.Time
+	metrics *metrics
+	res     *resources // nil in Dev mode: loaded on each request
+	handler http.Handler
+}
+
+// New builds the server: it loads the embedded templates, messages and
+// assets (failing on any error in them), registers the metrics and lays
+// out the routes.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if deps.Store == nil || deps.Auth == nil {
+		return nil, errors.New("web.New: Store and Auth are required")
+	}
+	if cfg.Lang != "en" {
+		cfg.Lang = "zh"
+	}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	res, err := loadResources(s.resourceFS(), !cfg.Dev)
+	if err != nil && cfg.Dev {
+		return nil, fmt.Errorf("dev mode reads templates from %q (run from the repository root): %w", cfg.DevDir, err)
+	} else if err != nil {
+		return nil, err
+	}
+	if !cfg.Dev {
+		s.res = res
+	}
+	if s.metrics, err = newMetrics(deps.Registry, deps.Store); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, rt.handler)
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.serve(denyCrossOrigin))
+	s.handler = s.observe(cop.Handler(mux))
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func denyCrossOrigin(w http.ResponseWriter, r *http.Request) error {
+	return weijian.E(weijian.KindForbidden, weijian.T(
+		"请求被拒绝：跨站提交（请从本系统页面操作）",
+		"request refused: cross-origin submission (use the application's own pages)"))
+}

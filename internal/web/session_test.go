@@ -1,0 +1,205 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestLoginLogout(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	res, _ := c.get("/orgunits?q=haz")
+	wantStatus(t, res, "", http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/login?next=%2Forgunits%3Fq%3Dhaz" {
+		t.Errorf("redirect to %q", loc)
+	}
+	res, body := c.get("/login?next=%2Forgunits")
+	wantStatus(t, res, body, http.StatusOK)
+	wantContains(t, body, "用户名", "密码", `name="next" value="/orgunits"`)
+
+	res, body = c.post("/login", url.Values{"username": {"admin"}, "password": {testPassword}, "next": {"/orgunits"}})
+	wantStatus(t, res, body, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/orgunits" {
+		t.Errorf("after login, redirect to %q", loc)
+	}
+	cookie := findCookie(res, sessionCookie)
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Path != "/" || cookie.Secure {
+		t.Errorf("session cookie = %+v", cookie)
+	}
+	res, body = c.get("/")
+	wantStatus(t, res, body, http.StatusOK)
+	wantContains(t, body, "海安市", "系统管理员")
+
+	res, _ = c.post("/logout", nil)
+	wantStatus(t, res, "", http.StatusSeeOther)
+	res, _ = c.get("/")
+	wantStatus(t, res, "", http.StatusSeeOther)
+	res, body = c.get("/login?bye=1")
+	wantContains(t, body, "您已安全退出")
+}
+
+func findCookie(res *http.Response, name string) *http.Cookie {
+	for _, c := range res.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// A wrong password and an unknown user get the same answer, and so do
+// their lockouts: the form does not tell which usernames exist.
+func TestLoginMessagesDoNotRevealUsers(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	msg := func(user, pw string) string {
+		res, body := c.post("/login", url.Values{"username": {user}, "password": {pw}})
+		wantStatus(t, res, body, http.StatusUnauthorized)
+		return noDigits(loginError(t, body)) // the minutes left may tick between calls
+	}
+	wrong, unknown := msg("town", "Wrong#pass1"), msg("nobody", "Wrong#pass1")
+	if wrong != unknown || wrong != "用户名或密码错误" {
+		t.Errorf("wrong password: %q; unknown user: %q", wrong, unknown)
+	}
+	var lockedKnown, lockedUnknown string
+	for range 4 {
+		lockedKnown, lockedUnknown = msg("town", "Wrong#pass1"), msg("nobody", "Wrong#pass1")
+	}
+	if lockedKnown != lockedUnknown || !strings.Contains(lockedKnown, "锁定") {
+		t.Errorf("lockout: known %q, unknown %q", lockedKnown, lockedUnknown)
+	}
+	if got := msg("town", testPassword); got != lockedKnown {
+		t.Errorf("right password while locked: %q", got)
+	}
+	// An administrator unlocks the account; then the password works.
+	admin := e.login(t, "admin")
+	if st := admin.api("POST", "/api/v1/users/"+id(e.seed.users["town"])+"/unlock", nil, nil); st != http.StatusNoContent {
+		t.Fatalf("unlock: %d", st)
+	}
+	e.login(t, "town")
+}
+
+func noDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// loginError extracts the error shown on the login form.
+func loginError(t *testing.T, body string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(body, `data-testid="login-error">`)
+	if !ok {
+		t.Fatalf("no login error in\n%s", body)
+	}
+	msg, _, _ := strings.Cut(rest, "<")
+	return msg
+}
+
+func TestLoginEnglishMessage(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	res, _ := c.post("/lang", url.Values{"lang": {"en"}, "next": {"/login"}})
+	wantStatus(t, res, "", http.StatusSeeOther)
+	res, body := c.post("/login", url.Values{"username": {"nobody"}, "password": {"x"}})
+	wantStatus(t, res, body, http.StatusUnauthorized)
+	if got := loginError(t, body); got != "wrong username or password" {
+		t.Errorf("message %q", got)
+	}
+	wantContains(t, body, `lang="en"`, "Username")
+}
+
+func TestSecureCookie(t *testing.T) {
+	for _, tc := range []struct {
+		trust      bool
+		proto      string
+		wantSecure bool
+	}{{false, "", false}, {false, "https", false}, {true, "https", true}, {true, "http", false}} {
+		e := newEnvConfig(t, Config{TrustProxy: tc.trust})
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"username": {"admin"}, "password": {testPassword}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if tc.proto != "" {
+			req.Header.Set("X-Forwarded-Proto", tc.proto)
+		}
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		c := findCookie(rec.Result(), sessionCookie)
+		if c == nil || c.Secure != tc.wantSecure {
+			t.Errorf("trust=%v proto=%q: cookie %+v, want Secure=%v", tc.trust, tc.proto, c, tc.wantSecure)
+		}
+	}
+	// Over TLS itself the cookie is always Secure.
+	e := newEnv(t)
+	req := httptest.NewRequest("POST", "https://example.org/login", strings.NewReader(url.Values{"username": {"admin"}, "password": {testPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	if c := findCookie(rec.Result(), sessionCookie); c == nil || !c.Secure {
+		t.Errorf("TLS: cookie %+v", c)
+	}
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t, "admin")
+	form := url.Values{"username": {"mallory"}, "displayName": {"M"}, "role": {"county_admin"}, "unit": {codeHaian}}
+	req, _ := http.NewRequest("POST", c.base+"/users", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, body := c.do(req)
+	wantStatus(t, res, body, http.StatusForbidden)
+	wantContains(t, body, "跨站")
+	if st := c.api("GET", "/api/v1/users?q=mallory", nil, &struct{ Total int }{}); st != http.StatusOK {
+		t.Fatal(st)
+	}
+	var l list[struct{ Username string }]
+	c.api("GET", "/api/v1/users?q=mallory", nil, &l)
+	if l.Total != 0 {
+		t.Errorf("the cross-origin POST created a user")
+	}
+	// The same request from the application's own page goes through.
+	req, _ = http.NewRequest("POST", c.base+"/logout", nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, _ = c.do(req)
+	wantStatus(t, res, "", http.StatusSeeOther)
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{"/orgunits": "/orgunits", "//evil.example": "/", "/\\evil": "/",
+		"https://evil.example/": "/", "": "/", "/login?next=/x": "/", "/users?q=a": "/users?q=a"} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAPINeedsSession(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	var out apiErr
+	if st := c.api("GET", "/api/v1/me", nil, &out); st != http.StatusUnauthorized || out.Error.Kind != "unauthenticated" {
+		t.Errorf("GET /api/v1/me without session: %d %+v", st, out)
+	}
+	if st := c.api("GET", "/api/v1/nothing?lang=en", nil, &out); st != http.StatusNotFound || out.Error.Message != "page not found" {
+		t.Errorf("unknown API path: %d %+v", st, out)
+	}
+}
+
+// An htmx request whose session has ended makes htmx load the login page.
+func TestHTMXSessionEnded(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	req, _ := http.NewRequest("GET", c.base+"/orgunits/"+codeHaianZhen+"/tree", nil)
+	req.Header.Set("HX-Request", "true")
+	res, _ := c.do(req)
+	if res.StatusCode != http.StatusUnauthorized || res.Header.Get("HX-Redirect") != "/login" {
+		t.Errorf("status %d, HX-Redirect %q", res.StatusCode, res.Header.Get("HX-Redirect"))
+	}
+}
