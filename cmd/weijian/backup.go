@@ -23,11 +23,7 @@ func runBackup(ctx context.Context, env *cmdEnv, args []string) error {
 	if _, err := os.Stat(dest); err == nil {
 		return usageError("%s already exists: choose a new file name (a backup never overwrites)", dest)
 	}
-	log, err := cfg.logger(env.stderr)
-	if err != nil {
-		return err
-	}
-	store, err := cfg.openStore(ctx, log)
+	store, _, err := cfg.open(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -111,6 +111,16 @@ func (c Config) logger(w io.Writer) (*slog.Logger, error) {
 	return nil, usageError("bad --log-format %q: use text or json", c.LogFormat)
 }
 
+// open builds the logger and opens the configured database.
+func (c Config) open(ctx context.Context, env *cmdEnv) (*sqlstore.Store, *slog.Logger, error) {
+	log, err := c.logger(env.stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := c.openStore(ctx, log)
+	return store, log, err
+}
+
 // openStore opens the configured database, applying migrations.
 func (c Config) openStore(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)

@@ -66,11 +66,7 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 		return err
 	}
 	fmt.Fprintf(env.stderr, "读取 %s：%d 行数据（%s）\n", path, len(tb.Rows), tb.Encoding)
-	log, err := cfg.logger(env.stderr)
-	if err != nil {
-		return err
-	}
-	store, err := cfg.openStore(ctx, log)
+	store, _, err := cfg.open(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,7 @@ func runServe(ctx context.Context, env *cmdEnv, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log, err := cfg.logger(env.stderr)
-	if err != nil {
-		return err
-	}
-	store, err := cfg.openStore(ctx, log)
+	store, log, err := cfg.open(ctx, env)
 	if err != nil {
 		return err
 	}
