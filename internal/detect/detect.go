@@ -65,6 +65,7 @@ type Result struct {
 	CUSUM       []float64 // cusum: the statistic S_t
 	M           []float64 // cusum: the in-control mean (one value, or one per point)
 	Mu0         []float64 // glrnb: in-control means over the range
+	BlockCount  []float64 // cidarsMPM: the current block's count compared with the bound
 	Warnings    []string  // what R would print as warnings (unique)
 }
 
@@ -77,4 +78,9 @@ var (
 
 func invalidControl(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidControl, fmt.Sprintf(format, a...))
+}
+
+// wrapKind returns an error of the given kind with a formatted message.
+func wrapKind(kind error, format string, a ...any) error {
+	return fmt.Errorf("%w: %s", kind, fmt.Sprintf(format, a...))
 }

@@ -1,0 +1,351 @@
+package detect
+
+import (
+	"math"
+)
+
+// GLRReturn says what GLRNB reports as the upper bound (R's control$ret).
+type GLRReturn string
+
+const (
+	GLRValue GLRReturn = "value" // the GLR statistic itself (R's default when ret is not given)
+	GLRCases GLRReturn = "cases" // the number of cases needed for an alarm
+)
+
+// GLRNBControl is the control of GLRNB (R's algo.glrnb with change =
+// "intercept", dir = "inc", M = −1, Mtilde = 1, theta = NULL: the only
+// settings implemented).
+type GLRNBControl struct {
+	// Range holds the evaluated 0-based indices, sorted. nil: every index
+	// after the first year (Freq observations) of training.
+	Range []int
+	CARL  float64 // alarm threshold c.ARL on the GLR statistic; R default 5
+	// Mu0 holds known in-control means, one per range point (R's numeric
+	// mu0). nil: fit them (R's mu0 = NULL or list(S, trend, refit = FALSE)).
+	Mu0   []float64
+	S     int       // harmonics of the mu0 GLM; R default 1
+	Trend bool      // linear time trend in the mu0 GLM; R default FALSE
+	Alpha float64   // NB dispersion α (Var = μ + αμ²); 0 = Poisson; R default 0
+	Ret   GLRReturn // R default "value"
+	XMax  float64   // NB "cases" search limit; R default 1e4
+}
+
+// DefaultGLRNBControl returns R's defaults: c.ARL = 5, mu0 = list(S = 1,
+// trend = FALSE, refit = FALSE), alpha = 0 (Poisson), ret = "value",
+// xMax = 1e4.
+func DefaultGLRNBControl() GLRNBControl {
+	return GLRNBControl{CARL: 5, S: 1, Ret: GLRValue, XMax: 1e4}
+}
+
+func (c GLRNBControl) validate() error {
+	switch {
+	case !isFinite(c.CARL) || c.CARL <= 0:
+		return invalidControl("c.ARL = %v, want a finite value > 0", c.CARL)
+	case !isFinite(c.Alpha) || c.Alpha < 0:
+		return invalidControl("alpha = %v, want a finite value ≥ 0 (0 = Poisson)", c.Alpha)
+	case c.Ret != GLRValue && c.Ret != GLRCases:
+		return invalidControl("ret = %q, want value or cases", c.Ret)
+	case c.Mu0 == nil && c.S < 1:
+		return invalidControl("S = %d harmonics, want ≥ 1", c.S)
+	case !(c.XMax >= 1) || c.XMax > 1<<31-1:
+		return invalidControl("xMax = %v, want 1 ≤ xMax < 2^31", c.XMax)
+	}
+	return nil
+}
+
+// GLRNB is the GLR-based CUSUM for a rise in the intercept of a Poisson or
+// negative-binomial count (Höhle & Paul 2008, "Count data regression charts
+// for the monitoring of surveillance time series", CSDA 52:4357–4368), as
+// R's algo.glrnb (surveillance 1.20.3). With x the counts of the range and
+// μ₀ the in-control means, the statistic at position n of the current
+// segment (positions 0..n since the last reset) is
+//
+//	GLR_n = max_{0≤k≤n} sup_{κ≥0} Σ_{i=k}^{n} log f(x_i; μ₀ᵢe^κ)/f(x_i; μ₀ᵢ)
+//
+// Poisson (α = 0): κ̂ = max(0, log(Σx/Σμ₀)) and l = κ̂Σx + (1 − e^κ̂)Σμ₀.
+// Negative binomial (α > 0): κ̂ by Newton–Raphson (start 0.5, then the
+// previous k's truncated estimate; stop at |Δκ| ≤ 1e-6, κ ≤ −18 or 1000
+// steps), truncated at 0, and l = Σ κ̂xᵢ + (xᵢ + 1/α) log((1 + αμ₀ᵢ)/(1 +
+// αμ₀ᵢe^κ̂)). The first n with GLR_n ≥ c.ARL is an alarm and the chart
+// restarts at the next point (μ₀ is not refitted).
+//
+// μ₀ (when not given) comes from a GLM fitted to the counts before the range
+// (NA dropped): log μ = β₀ [+ β₁t] + Σ_{s=1}^{S} γ_s cos(2sπt/f) + δ_s
+// sin(2sπt/f), t the 1-based index, Poisson (α = 0) or negative binomial
+// with θ = 1/α, predicted at the range (μ floored at 2.2e-16 as R's link
+// inverse). Result.Mu0 holds it.
+//
+// Upper bound: ret = value gives GLR_n; ret = cases gives the number of
+// cases at n that would have raised an alarm given the earlier counts of
+// the segment (Poisson: the smallest v ≥ 0 with GLR_n(v) ≥ c.ARL; NB: R's
+// search between 1 and XMax, 1e99 when it fails before an alarm — see
+// glrCasesNB). NA and negative bounds are reported as 0. An NA count in the
+// range is ErrInvalidSeries (R stops).
+func GLRNB(s Series, ctl GLRNBControl) (res *Result, err error) {
+	defer wrapErr(&err, "glrnb")
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ctl.validate(); err != nil {
+		return nil, err
+	}
+	rng, err := resolveRange(ctl.Range, s.Freq, len(s.Observed))
+	if err != nil {
+		return nil, err
+	}
+	x := make([]float64, len(rng))
+	for i, t := range rng {
+		if x[i] = s.Observed[t]; IsNA(x[i]) {
+			return nil, wrapKind(ErrInvalidSeries, "missing count at index %d inside the range", t)
+		}
+	}
+	mu0 := ctl.Mu0
+	var warnings []string
+	if mu0 == nil {
+		if mu0, warnings, err = glrMu0(s, rng, ctl); err != nil {
+			return nil, err
+		}
+	} else if len(mu0) != len(rng) {
+		return nil, invalidControl("%d mu0 values for %d range points", len(mu0), len(rng))
+	}
+	res = newResult("glrnb", s, rng)
+	res.Mu0, res.Warnings = mu0, warnings
+	g := glrChart{alpha: ctl.Alpha, carl: ctl.CARL, xmax: ctl.XMax}
+	for start := 0; start < len(x); {
+		stat, n := g.run(x[start:], mu0[start:])
+		bound := stat
+		if ctl.Ret == GLRCases {
+			bound = g.cases(x[start:], mu0[start:], len(stat), n)
+		}
+		for j, v := range bound {
+			res.Points[start+j].UpperBound = cleanBound(v)
+			res.Points[start+j].Alarm = NoAlarm
+		}
+		if n < 0 {
+			break
+		}
+		res.Points[start+n].Alarm = Alarmed
+		start += n + 1
+	}
+	return res, nil
+}
+
+// glrChart evaluates the GLR statistic of one segment.
+type glrChart struct {
+	alpha, carl, xmax float64
+}
+
+// run computes GLR_n for n = 0, 1, … until the first alarm; it returns the
+// statistics computed and the alarm position (−1 if none).
+func (g glrChart) run(x, mu []float64) ([]float64, int) {
+	stat := make([]float64, 0, len(x))
+	for n := range x {
+		v := g.stat(x, mu, n)
+		stat = append(stat, v)
+		if v >= g.carl {
+			return stat, n
+		}
+	}
+	return stat, -1
+}
+
+// stat is GLR_n over x[0..n].
+func (g glrChart) stat(x, mu []float64, n int) float64 {
+	if g.alpha == 0 {
+		return glrPois(x, mu, n)
+	}
+	return glrNB(x, mu, n, g.alpha)
+}
+
+// glrPois is C glr_cusum's glr(): for k = n down to 0, κ = fmax(0,
+// log(Sx/Sμ)) (C fmax: NaN gives 0), l = κSx + (1 − e^κ)Sμ, maximum over k
+// (a NaN l is never the maximum). log and exp are skipped when Sx ≤ Sμ,
+// where κ = 0 and l = 0·Sx + 0·Sμ exactly as C computes it.
+func glrPois(x, mu []float64, n int) float64 {
+	best := -1e99
+	var sx, sm float64
+	for k := n; k >= 0; k-- {
+		sx += x[k]
+		sm += mu[k]
+		kappa, ek := 0.0, 1.0
+		if sx > sm || !(sx <= sm) {
+			kappa = cfmax0(math.Log(sx / sm))
+			ek = math.Exp(kappa)
+		}
+		if l := kappa*sx + (1-ek)*sm; l > best {
+			best = l
+		}
+	}
+	return best
+}
+
+// glrNB is C glr_nb_window with M = −1, Mtilde = 1, dir = inc: for each
+// change point k the MLE of κ by Newton–Raphson, truncated at 0, and
+// l_{n,k} at it.
+//
+// Shortcut: the NB log-likelihood in κ is concave and the Newton step uses
+// its exact second derivative, so when the score at κ = 0,
+// Σ (x_i − μ_i)/(1 + αμ_i), is negative the MLE is negative, the iteration
+// ends below 0, κ̂ = max(0, κ) = 0 and l_{n,k} = 0 (each log term is log 1).
+// That skips the Newton loop for most change points of a quiet series.
+func glrNB(x, mu []float64, n int, alpha float64) float64 {
+	best := -1e99
+	kml := 0.5
+	s0 := 0.0 // score at κ = 0 over k..n, built from the end
+	score0 := make([]float64, n+1)
+	for k := n; k >= 0; k-- {
+		s0 += (x[k] - mu[k]) / (1 + alpha*mu[k])
+		score0[k] = s0
+	}
+	for k := 0; k <= n; k++ {
+		xs, ms := x[k:n+1], mu[k:n+1]
+		if score0[k] < 0 {
+			kml = 0
+			if best < 0 {
+				best = 0
+			}
+			continue
+		}
+		old, kap := 0.4, kml
+		for iter := 0; kap > -18 && math.Abs(kap-old) > 1e-6 && iter < 1000; iter++ {
+			old = kap
+			sc, fi := nbScoreFisher(old, xs, ms, alpha)
+			kap = old + sc/fi
+		}
+		kml = cfmax0(kap)
+		if l := nbLnk(kml, xs, ms, alpha); l > best {
+			best = l
+		}
+	}
+	return best
+}
+
+// nbScoreFisher returns the score Σ (x_i − e^κμ_i)/(1 + αe^κμ_i) and the
+// Fisher information e^κ Σ μ_i(αx_i + 1)/(1 + αe^κμ_i)² (C nbScore, nbFisher).
+func nbScoreFisher(kappa float64, x, mu []float64, alpha float64) (score, fisher float64) {
+	ek := math.Exp(kappa)
+	for i, xi := range x {
+		d := 1 + alpha*ek*mu[i]
+		score += (xi - ek*mu[i]) / d
+		fisher += mu[i] * (alpha*xi + 1) / (d * d)
+	}
+	return score, ek * fisher
+}
+
+// nbLnk is C nblnk: Σ κx_i + (x_i + 1/α) log((1 + αμ_i)/(1 + αμ_ie^κ)).
+func nbLnk(kappa float64, x, mu []float64, alpha float64) float64 {
+	if kappa == 0 {
+		return 0 // every log term is log 1
+	}
+	ek, sum := math.Exp(kappa), 0.0
+	for i, xi := range x {
+		sum += kappa*xi + (xi+1/alpha)*math.Log((1+alpha*mu[i])/(1+alpha*mu[i]*ek))
+	}
+	return sum
+}
+
+// cfmax0 is C's fmax(0, v): a NaN v gives 0.
+func cfmax0(v float64) float64 {
+	if v > 0 {
+		return v
+	}
+	return 0
+}
+
+// statWith is GLR_n with x[n] replaced by v (x is restored).
+func (g glrChart) statWith(x, mu []float64, n int, v float64) float64 {
+	old := x[n]
+	x[n] = v
+	st := g.stat(x, mu, n)
+	x[n] = old
+	return st
+}
+
+// cases returns, for positions 0..m−1 of the segment (m = positions
+// computed, alarm at position alarm or −1), the cases needed for an alarm.
+func (g glrChart) cases(x, mu []float64, m, alarm int) []float64 {
+	x = append([]float64(nil), x...) // statWith writes into x
+	out := make([]float64, m)
+	for n := range out {
+		if g.alpha == 0 {
+			out[n] = g.casesPois(x, mu, n)
+		} else {
+			out[n] = g.casesNB(x, mu, n, n == alarm)
+		}
+	}
+	return out
+}
+
+// casesPois is C glr_cusum's search: the smallest integer v ≥ 0 with
+// GLR_n(v) ≥ c.ARL. GLR_n is non-decreasing in v, so the search doubles
+// then bisects instead of stepping by one; NA if no v up to 2^53 works
+// (μ₀ NaN or infinite, where C would loop forever).
+func (g glrChart) casesPois(x, mu []float64, n int) float64 {
+	return firstAtLeast(0, 1<<53, func(v float64) bool { return g.statWith(x, mu, n, v) >= g.carl })
+}
+
+// casesNB is R's brute-force search for α > 0 (SCHEMA.md §7.5), with the
+// same monotone shortcut as casesPois. The R loop steps only while the
+// current v lies in [1, xMax]:
+//   - before the alarm: from v = x_n upwards, the first v in x_n+1 … xMax+1
+//     with GLR_n(v) ≥ c.ARL; 1e99 if none or if x_n is 0 or above xMax;
+//   - at the alarm: from v = x_n downwards, (the first v in x_n−1 … 0 with
+//     GLR_n(v) < c.ARL) + 1; NA if none or if x_n is 0 or above xMax.
+func (g glrChart) casesNB(x, mu []float64, n int, atAlarm bool) float64 {
+	xn := x[n]
+	if xn < 1 || xn > g.xmax {
+		if atAlarm {
+			return NA
+		}
+		return 1e99
+	}
+	alarmAt := func(v float64) bool { return g.statWith(x, mu, n, v) >= g.carl }
+	if atAlarm {
+		// Smallest v in [0, x_n] still alarming; x_n alarms.
+		v := firstAtLeast(0, xn, alarmAt)
+		if v == 0 {
+			return NA // the alarm persists down to 0
+		}
+		return v
+	}
+	v := firstAtLeast(xn+1, g.xmax+1, alarmAt)
+	if IsNA(v) {
+		return 1e99
+	}
+	return v
+}
+
+// firstAtLeast returns the smallest integer v in [lo, hi] with ok(v), for
+// ok non-decreasing in v; NA if ok(hi) is false. It gallops from lo (so a
+// nearby answer costs few evaluations) and then bisects.
+func firstAtLeast(lo, hi float64, ok func(float64) bool) float64 {
+	if ok(lo) {
+		return lo
+	}
+	bad, step := lo, 1.0
+	good := math.NaN()
+	for {
+		v := bad + step
+		if v >= hi {
+			if !ok(hi) {
+				return NA
+			}
+			good = hi
+			break
+		}
+		if ok(v) {
+			good = v
+			break
+		}
+		bad, step = v, step*2
+	}
+	for good-bad > 1 {
+		mid := math.Floor((bad + good) / 2)
+		if ok(mid) {
+			good = mid
+		} else {
+			bad = mid
+		}
+	}
+	return good
+}

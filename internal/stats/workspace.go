@@ -1,0 +1,119 @@
+package stats
+
+import (
+	"math"
+	"slices"
+)
+
+// Workspace is reusable memory for GLM fits, for callers that fit many
+// small models in a row (one or more per evaluated point and series). The
+// zero value is ready to use; a Workspace must not be used concurrently.
+//
+// A fit made with Workspace.Fit lives in the workspace's memory: the
+// *GLMFit and every slice it holds or returns (Coef, Mu, HatValues,
+// CovUnscaled, AnscombeResiduals, …) are valid only until the next Fit on
+// the same workspace.
+type Workspace struct {
+	fit    GLMFit
+	f64    []float64
+	off    int
+	i32    []int32
+	ioff   int
+	ints   []int
+	gram   gramSolver
+	design sparseDesign // kept across fits (see newGramSolver)
+	// The response of the last fast fit with its log y and log(y + 0.1):
+	// the refits of one point share them.
+	ySrc, logY, eta0, y23 []float64
+	qr                    qrDecomp
+	cache                 crCache
+}
+
+// Fit is FitGLMRows in the workspace's memory (see Workspace).
+func (ws *Workspace) Fit(x []float64, n, p int, y []float64, opt GLMOptions) (*GLMFit, error) {
+	if len(x) != n*p {
+		return FitGLMRows(x, n, p, y, opt) // reports the error
+	}
+	ws.off, ws.ioff = 0, 0
+	return fitGLM(ws, x, n, p, y, opt)
+}
+
+// floats returns k zeroed float64s: from the workspace, or newly allocated
+// when ws is nil. A slab that is too small is replaced; slices handed out
+// from the old one stay valid.
+func (ws *Workspace) floats(k int) []float64 {
+	if ws == nil {
+		return make([]float64, k)
+	}
+	if ws.off+k > len(ws.f64) {
+		ws.f64 = make([]float64, max(2*len(ws.f64), ws.off+k, 4096))
+		ws.off = 0
+	}
+	s := ws.f64[ws.off : ws.off+k : ws.off+k]
+	ws.off += k
+	clear(s)
+	return s
+}
+
+// int32s is floats for int32.
+func (ws *Workspace) int32s(k int) []int32 {
+	if ws == nil {
+		return make([]int32, k)
+	}
+	if ws.ioff+k > len(ws.i32) {
+		ws.i32 = make([]int32, max(2*len(ws.i32), ws.ioff+k, 4096))
+		ws.ioff = 0
+	}
+	s := ws.i32[ws.ioff : ws.ioff+k : ws.ioff+k]
+	ws.ioff += k
+	clear(s)
+	return s
+}
+
+// newFit returns the GLMFit to fill: the workspace's, reset, or a new one.
+func (ws *Workspace) newFit() *GLMFit {
+	if ws == nil {
+		return &GLMFit{}
+	}
+	ws.fit = GLMFit{ws: ws}
+	return &ws.fit
+}
+
+// pivots returns p ints for the pivot.
+func (ws *Workspace) pivots(p int) []int {
+	if ws == nil {
+		return make([]int, p)
+	}
+	if cap(ws.ints) < p {
+		ws.ints = make([]int, p)
+	}
+	return ws.ints[:p]
+}
+
+// responseTerms returns log y, log(y + 0.1) and y^{2/3} for the fast
+// Poisson path, reusing the previous fit's when the response is the same.
+func (ws *Workspace) responseTerms(y []float64) (logY, eta0, y23 []float64) {
+	n := len(y)
+	if ws != nil && len(ws.logY) == n && slices.Equal(ws.ySrc, y) {
+		return ws.logY, ws.eta0, ws.y23
+	}
+	var buf []float64
+	if ws == nil {
+		buf = make([]float64, 3*n)
+	} else {
+		ws.ySrc = append(ws.ySrc[:0], y...)
+		ws.logY = resize(ws.logY, 3*n)
+		buf = ws.logY
+	}
+	logY, eta0, y23 = buf[:n], buf[n:2*n], buf[2*n:3*n]
+	for i, v := range y {
+		logY[i] = math.Log(v)
+		eta0[i] = math.Log(v + 0.1)
+		c := math.Cbrt(v)
+		y23[i] = c * c
+	}
+	if ws != nil {
+		ws.logY, ws.eta0, ws.y23 = logY, eta0, y23
+	}
+	return logY, eta0, y23
+}
