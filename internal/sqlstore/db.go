@@ -21,12 +21,13 @@ import (
 
 // Store implements the store interfaces of package weijian.
 type Store struct {
-	db      *sql.DB
-	d       *dialect
-	dsn     string
-	log     *slog.Logger
-	now     func() time.Time
-	rebinds sync.Map // query → rebound query (PostgreSQL)
+	db       *sql.DB
+	d        *dialect
+	dsn      string
+	log      *slog.Logger
+	now      func() time.Time
+	rebinds  sync.Map // query → rebound query (PostgreSQL)
+	colTypes sync.Map // table → column → SQL type (PostgreSQL bulk inserts)
 }
 
 // Options tune Open.
@@ -230,34 +231,14 @@ func (t *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// insertMany inserts rows into table with multi-row VALUES statements, as
-// many rows per statement as the dialect's parameter limit allows.
+// insertMany inserts rows into table in as few statements as the dialect
+// allows: see bulk.go.
 func (t *Tx) insertMany(ctx context.Context, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	per := min(t.s.d.maxParams/len(cols), 1000)
-	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
-		var b strings.Builder
-		b.WriteString(head)
-		args := make([]any, 0, len(chunk)*len(cols))
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(one)
-			args = append(args, r...)
-		}
-		stmt, err := t.prepared(ctx, t.s.d.rebind(b.String()))
-		if err != nil {
-			return fmt.Errorf("insert into %s: %w", table, err)
-		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("insert into %s: %w", table, err)
-		}
+	if err := t.s.d.bulkInsert(ctx, t, table, cols, rows); err != nil {
+		return fmt.Errorf("insert into %s: %w", table, err)
 	}
 	return nil
 }

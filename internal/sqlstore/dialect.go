@@ -29,12 +29,15 @@ type dialect struct {
 	reserveIDs func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error)
 	// stamp converts a timestamp to the value stored.
 	stamp func(time.Time) any
+	// bulkInsert inserts many rows in the transaction (bulk.go).
+	bulkInsert func(ctx context.Context, t *Tx, table string, cols []string, rows [][]any) error
 }
 
 var sqliteDialect = &dialect{
-	name:      "sqlite",
-	driver:    "sqlite",
-	maxParams: 32766,
+	name:       "sqlite",
+	driver:     "sqlite",
+	maxParams:  32766,
+	bulkInsert: valuesInsert,
 	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
 		// Safe without a sequence: SQLite write transactions are
 		// serialised (BEGIN IMMEDIATE), so no other writer can take ids
@@ -60,10 +63,11 @@ var sqliteDialect = &dialect{
 }
 
 var postgresDialect = &dialect{
-	name:      "postgres",
-	driver:    "pgx",
-	maxParams: 65535,
-	numbered:  true,
+	name:       "postgres",
+	driver:     "pgx",
+	maxParams:  65535,
+	numbered:   true,
+	bulkInsert: unnestInsert,
 	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
 		rows, err := tx.Query(ctx, fmt.Sprintf(
 			"SELECT nextval(pg_get_serial_sequence('%s', 'id')) FROM generate_series(1, ?)", table), n)
