@@ -158,6 +158,15 @@ type AuditEntry struct {
 	IP     string    `json:"ip,omitempty"`
 }
 
+// AuditFilter selects audit entries: Query matches part of the actor,
+// target, detail or IP; Action an exact action; newest first, at most
+// Limit (default 200, at most 10,000).
+type AuditFilter struct {
+	Query  string
+	Action string
+	Limit  int
+}
+
 // UserStore keeps accounts, grants, sessions, login throttles and the
 // audit log. Listing users takes the caller's scope: an administrator sees
 // the users whose grants lie within its own scope.
@@ -173,8 +182,16 @@ type UserStore interface {
 	CountUsers(ctx context.Context) (int, error)
 
 	Throttle(ctx context.Context, username string) (LoginThrottle, error)
-	SaveThrottle(ctx context.Context, t LoginThrottle) error
+	// RecordLoginFailure counts one failed login of username atomically
+	// (concurrent failures all count), starting a new count when the
+	// first failure is older than window, and returns the record.
+	RecordLoginFailure(ctx context.Context, username string, now time.Time, window time.Duration) (LoginThrottle, error)
+	// LockLogin locks username until the given time and resets its count.
+	LockLogin(ctx context.Context, username string, until time.Time) error
 	ClearThrottle(ctx context.Context, username string) error
+	// DeleteStaleThrottles forgets records with no failure since before
+	// and no lock beyond it.
+	DeleteStaleThrottles(ctx context.Context, before time.Time) (int, error)
 
 	CreateSession(ctx context.Context, s Session) error
 	SessionByID(ctx context.Context, id string) (*Session, error)
@@ -184,5 +201,6 @@ type UserStore interface {
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 
 	Audit(ctx context.Context, e AuditEntry) error
-	AuditLog(ctx context.Context, sc Scope, limit int) ([]AuditEntry, error)
+	AuditLog(ctx context.Context, sc Scope, f AuditFilter) ([]AuditEntry, error)
+	AuditActions(ctx context.Context, sc Scope) ([]string, error)
 }

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,6 +179,51 @@ func TestPasswordChangeEndsSessionsAndInactiveUsersCannotLogIn(t *testing.T) {
 		f.store.UpdateUser(ctx, u)
 		if _, _, err := f.svc.Login(ctx, "zhang", "New#pass22", ""); weijian.ErrorMessage(err, "zh") != "用户名或密码错误" {
 			t.Errorf("inactive user: %v", err)
+		}
+	})
+}
+
+// Parallel wrong passwords all count: the lockout cannot be raced.
+func TestParallelFailuresLock(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		var wg sync.WaitGroup
+		for range 12 {
+			wg.Go(func() { f.svc.Login(ctx, "zhang", "wrong", "") })
+		}
+		wg.Wait()
+		th, err := f.store.Throttle(ctx, "zhang")
+		if err != nil || !th.LockedUntil.After(f.clock.T) {
+			t.Errorf("after 12 parallel failures: %+v %v, want locked", th, err)
+		}
+		if _, _, err := f.svc.Login(ctx, "zhang", "Right#pass1", ""); err == nil {
+			t.Error("the right password logged in during the lockout")
+		}
+	})
+}
+
+// A flood of huge names writes nothing.
+func TestLongUsernameRefusedWithoutWrites(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		long := strings.Repeat("x", 10000)
+		_, _, err := f.svc.Login(ctx, long, "pw", "")
+		if weijian.ErrorMessage(err, "zh") != "用户名或密码错误" {
+			t.Errorf("long name: %v", err)
+		}
+		if th, _ := f.store.Throttle(ctx, long); th.Failures != 0 {
+			t.Error("a throttle row was written for an over-long name")
+		}
+	})
+}
+
+// Wrong old passwords on the change form count towards the lockout.
+func TestChangePasswordIsThrottled(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		var last error
+		for range 5 {
+			last = f.svc.ChangePassword(ctx, f.user, "guess", "New#pass22")
+		}
+		if !strings.Contains(weijian.ErrorMessage(last, "zh"), "锁定") {
+			t.Errorf("5th wrong old password: %v, want the lockout", last)
 		}
 	})
 }

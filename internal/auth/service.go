@@ -36,7 +36,17 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 	dummy string // a hash to verify against when the user does not exist
+	// hashing bounds concurrent argon2 work (19 MiB each), so a flood of
+	// login attempts cannot exhaust memory.
+	hashing chan struct{}
 }
+
+// maxConcurrentHashes is how many password checks run at once.
+const maxConcurrentHashes = 4
+
+// maxUsername bounds a login name; longer ones are refused before any
+// database write (with the same message as a wrong password).
+const maxUsername = 64
 
 // New returns a Service over store. now may be nil (time.Now).
 func New(store weijian.UserStore, cfg Config, now func() time.Time, log *slog.Logger) *Service {
@@ -47,7 +57,8 @@ func New(store weijian.UserStore, cfg Config, now func() time.Time, log *slog.Lo
 		log = slog.Default()
 	}
 	dummy, _ := HashPassword(GeneratePassword())
-	return &Service{store: store, cfg: cfg, now: now, log: log, dummy: dummy}
+	return &Service{store: store, cfg: cfg, now: now, log: log, dummy: dummy,
+		hashing: make(chan struct{}, maxConcurrentHashes)}
 }
 
 // Both messages are the same whether or not the account exists, so that a
@@ -67,6 +78,10 @@ func lockedError(until time.Time, now time.Time) error {
 // session and returns its token (to be set as a cookie) and the user.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (string, *weijian.User, error) {
 	username = strings.TrimSpace(username)
+	if len(username) > maxUsername || strings.ContainsFunc(username, isControl) {
+		s.verify(ctx, s.dummy, password)
+		return "", nil, errBadLogin
+	}
 	now := s.now()
 	th, err := s.store.Throttle(ctx, username)
 	if err != nil {
@@ -78,7 +93,13 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 	}
 	u, ok := s.check(ctx, username, password)
 	if !ok {
-		return "", nil, s.fail(ctx, th, ip)
+		return "", nil, s.fail(ctx, username, ip)
+	}
+	// A parallel attempt may have locked the name while we hashed.
+	if th, err = s.store.Throttle(ctx, username); err != nil {
+		return "", nil, err
+	} else if th.LockedUntil.After(s.now()) {
+		return "", nil, lockedError(th.LockedUntil, s.now())
 	}
 	if err := s.store.ClearThrottle(ctx, username); err != nil {
 		return "", nil, err
@@ -99,10 +120,10 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 func (s *Service) check(ctx context.Context, username, password string) (*weijian.User, bool) {
 	u, err := s.store.UserByName(ctx, username)
 	if err != nil {
-		VerifyPassword(s.dummy, password)
+		s.verify(ctx, s.dummy, password)
 		return nil, false
 	}
-	ok, err := VerifyPassword(u.PasswordHash, password)
+	ok, err := s.verify(ctx, u.PasswordHash, password)
 	if err != nil {
 		s.log.Error("bad password hash", "user", u.Username, "err", err)
 	}
@@ -110,25 +131,35 @@ func (s *Service) check(ctx context.Context, username, password string) (*weijia
 }
 
 // fail records a failed login and returns the error to show.
-func (s *Service) fail(ctx context.Context, th weijian.LoginThrottle, ip string) error {
+func (s *Service) fail(ctx context.Context, username, ip string) error {
 	now := s.now()
-	if th.Failures == 0 || now.Sub(th.FirstAt) > s.cfg.FailureWindow {
-		th.Failures, th.FirstAt = 0, now
-	}
-	th.Failures++
-	if th.Failures >= s.cfg.MaxFailures {
-		th.LockedUntil = now.Add(s.cfg.LockDuration)
-		th.Failures = 0
-	}
-	if err := s.store.SaveThrottle(ctx, th); err != nil {
+	th, err := s.store.RecordLoginFailure(ctx, username, now, s.cfg.FailureWindow)
+	if err != nil {
 		return err
 	}
 	s.auditLogin(ctx, 0, th.Username, "login.failed", ip)
-	if th.LockedUntil.After(now) {
-		return lockedError(th.LockedUntil, now)
+	if th.Failures >= s.cfg.MaxFailures {
+		until := now.Add(s.cfg.LockDuration)
+		if err := s.store.LockLogin(ctx, username, until); err != nil {
+			return err
+		}
+		return lockedError(until, now)
 	}
 	return errBadLogin
 }
+
+// verify checks a password against a hash, waiting for a hashing slot.
+func (s *Service) verify(ctx context.Context, hash, pw string) (bool, error) {
+	select {
+	case s.hashing <- struct{}{}:
+		defer func() { <-s.hashing }()
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	return VerifyPassword(hash, pw)
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 func (s *Service) auditLogin(ctx context.Context, userID int64, name, action, ip string) {
 	if err := s.store.Audit(ctx, weijian.AuditEntry{UserID: userID, Actor: name, Action: action, IP: ip}); err != nil {
@@ -169,13 +200,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*weijian.User
 	}
 	now := s.now()
 	if now.After(ss.ExpiresAt) || now.Sub(ss.LastSeenAt) > s.cfg.IdleTimeout {
-		s.store.DeleteSession(ctx, id)
-		return nil, errExpired
+		return nil, s.endSession(ctx, id)
 	}
 	u, err := s.store.UserByID(ctx, ss.UserID)
 	if err != nil || !u.Active {
-		s.store.DeleteSession(ctx, id)
-		return nil, errExpired
+		return nil, s.endSession(ctx, id)
 	}
 	// Writing on every request would serialise reads on SQLite: a minute's
 	// precision is plenty for a 30-minute idle limit.
@@ -187,6 +216,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*weijian.User
 	return u, nil
 }
 
+// endSession deletes an expired session and returns errExpired (or the
+// storage error).
+func (s *Service) endSession(ctx context.Context, id string) error {
+	if err := s.store.DeleteSession(ctx, id); err != nil {
+		return err
+	}
+	return errExpired
+}
+
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
@@ -196,9 +234,20 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 }
 
 // ChangePassword lets a user replace their own password, checking the old
-// one, and ends their other sessions.
+// one, and ends their other sessions. Wrong old passwords count towards the
+// login lockout, so a stolen session cannot guess the password.
 func (s *Service) ChangePassword(ctx context.Context, u *weijian.User, oldPW, newPW string) error {
-	if ok, _ := VerifyPassword(u.PasswordHash, oldPW); !ok {
+	th, err := s.store.Throttle(ctx, u.Username)
+	if err != nil {
+		return err
+	}
+	if th.LockedUntil.After(s.now()) {
+		return lockedError(th.LockedUntil, s.now())
+	}
+	if ok, _ := s.verify(ctx, u.PasswordHash, oldPW); !ok {
+		if err := s.fail(ctx, u.Username, ""); err != errBadLogin {
+			return err
+		}
 		return weijian.Invalid(weijian.T("原密码不正确", "the current password is wrong"))
 	}
 	return s.SetPassword(ctx, u, newPW, u.Username)

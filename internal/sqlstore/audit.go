@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/weijian-health/weijian"
 )
@@ -21,19 +22,34 @@ func (s *Store) Audit(ctx context.Context, e weijian.AuditEntry) error {
 	return s.inTx(ctx, func(tx *Tx) error { return s.audit(ctx, tx, e) })
 }
 
-// AuditLog returns the latest entries, newest first: with a restricted
-// scope, those of the users granted roles inside it.
-func (s *Store) AuditLog(ctx context.Context, sc weijian.Scope, limit int) ([]weijian.AuditEntry, error) {
+// auditScope is the condition keeping the entries a scoped caller may
+// read: those by, or about, users it manages (see manageableUsers).
+func auditScope(sc weijian.Scope) (string, []any) {
+	if sc.All() {
+		return "1=1", nil
+	}
+	users, args := manageableUsers(sc)
+	return "(user_id IN (" + users + ") OR target IN (SELECT username FROM app_user WHERE id IN (" + users + ")))",
+		append(args, args...)
+}
+
+// AuditLog returns the latest entries matching f, newest first.
+func (s *Store) AuditLog(ctx context.Context, sc weijian.Scope, f weijian.AuditFilter) ([]weijian.AuditEntry, error) {
+	limit := f.Limit
 	if limit <= 0 || limit > 10000 {
 		limit = 200
 	}
-	where, args := "", []any{}
-	if !sc.All() {
-		cond, cargs := scopeCond(sc, false)
-		where = `WHERE user_id IN (SELECT g.user_id FROM user_grant g JOIN org_unit u ON u.id = g.org_unit_id WHERE ` + cond + ")"
-		args = cargs
+	where, args := auditScope(sc)
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + strings.ToLower(likeEscape(q)) + "%"
+		where += " AND (lower(actor) LIKE ? OR lower(target) LIKE ? OR lower(detail) LIKE ? OR ip LIKE ?)"
+		args = append(args, like, like, like, like)
 	}
-	rows, err := s.query(ctx, `SELECT at, user_id, actor, action, target, detail, ip FROM audit_log `+where+`
+	if f.Action != "" {
+		where += " AND action = ?"
+		args = append(args, f.Action)
+	}
+	rows, err := s.query(ctx, `SELECT at, user_id, actor, action, target, detail, ip FROM audit_log WHERE `+where+`
 		ORDER BY at DESC, id DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
@@ -46,6 +62,25 @@ func (s *Store) AuditLog(ctx context.Context, sc weijian.Scope, limit int) ([]we
 			return nil, err
 		}
 		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// AuditActions returns the actions that occur in the caller's entries.
+func (s *Store) AuditActions(ctx context.Context, sc weijian.Scope) ([]string, error) {
+	where, args := auditScope(sc)
+	rows, err := s.query(ctx, "SELECT DISTINCT action FROM audit_log WHERE "+where+" ORDER BY action", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
 	}
 	return out, rows.Err()
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -215,8 +214,11 @@ func (s *Store) SearchOrgUnits(ctx context.Context, sc weijian.Scope, f weijian.
 		args = append(args, lo, hi)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where += " AND (u.name LIKE ? OR u.pinyin LIKE ? OR u.code LIKE ?)"
-		args = append(args, "%"+likeEscape(q)+"%", likeEscape(strings.ToLower(q))+"%", likeEscape(q)+"%")
+		// lower() on both sides: LIKE is case-insensitive on SQLite but
+		// not on PostgreSQL, and both fold ASCII the same way.
+		lq := strings.ToLower(likeEscape(q))
+		where += " AND (lower(u.name) LIKE ? OR u.pinyin LIKE ? OR lower(u.code) LIKE ?)"
+		args = append(args, "%"+lq+"%", lq+"%", lq+"%")
 	}
 	if f.Level != "" {
 		where += " AND u.level = ?"
@@ -279,5 +281,3 @@ func idList(ids []int64) string {
 	}
 	return strings.Join(parts, ",")
 }
-
-var _ = sql.ErrNoRows

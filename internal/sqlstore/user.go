@@ -69,19 +69,31 @@ func (s *Store) oneUser(ctx context.Context, cond string, arg any) (*weijian.Use
 	return u, nil
 }
 
+// manageableUsers is a subquery of the ids of the users a scoped
+// administrator manages: those with at least one grant, all of them on
+// units inside the scope. A user who also holds a grant elsewhere (or over
+// the whole tree) belongs to a wider administrator, and is not shown.
+func manageableUsers(sc weijian.Scope) (string, []any) {
+	cond, args := scopeCond(sc, false)
+	return `SELECT g.user_id FROM user_grant g GROUP BY g.user_id HAVING count(*) = (
+		SELECT count(*) FROM user_grant h JOIN org_unit u ON u.id = h.org_unit_id
+		WHERE h.user_id = g.user_id AND ` + cond + ")", args
+}
+
 // ListUsers lists users by username. With a restricted scope it lists the
-// users holding a grant inside that scope.
+// users the scope's administrator manages (manageableUsers).
 func (s *Store) ListUsers(ctx context.Context, sc weijian.Scope, f weijian.UserFilter) ([]*weijian.User, error) {
 	var where []string
 	var args []any
 	if !sc.All() {
-		cond, cargs := scopeCond(sc, false)
-		where = append(where, "id IN (SELECT g.user_id FROM user_grant g JOIN org_unit u ON u.id = g.org_unit_id WHERE "+cond+")")
-		args = append(args, cargs...)
+		users, uargs := manageableUsers(sc)
+		where = append(where, "id IN ("+users+")")
+		args = append(args, uargs...)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(lower(username) LIKE ? OR display_name LIKE ?)")
-		args = append(args, "%"+strings.ToLower(likeEscape(q))+"%", "%"+likeEscape(q)+"%")
+		where = append(where, "(lower(username) LIKE ? OR lower(display_name) LIKE ?)")
+		like := "%" + strings.ToLower(likeEscape(q)) + "%"
+		args = append(args, like, like)
 	}
 	if f.Role != "" {
 		where = append(where, "id IN (SELECT user_id FROM user_grant WHERE role = ?)")
@@ -221,13 +233,39 @@ func (s *Store) Throttle(ctx context.Context, username string) (weijian.LoginThr
 	return t, err
 }
 
-// SaveThrottle stores a login-failure record.
-func (s *Store) SaveThrottle(ctx context.Context, t weijian.LoginThrottle) error {
-	// INSERT … ON CONFLICT … DO UPDATE is the same on SQLite ≥ 3.24 and PostgreSQL.
-	_, err := s.exec(ctx, `INSERT INTO login_throttle (username, failures, first_at, locked_until) VALUES (?, ?, ?, ?)
-		ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, first_at = excluded.first_at,
-		locked_until = excluded.locked_until`, strings.ToLower(t.Username), t.Failures, s.d.stamp(t.FirstAt), s.d.stamp(t.LockedUntil))
+// RecordLoginFailure counts a failure in one atomic upsert, so that
+// parallel wrong passwords cannot overwrite each other's counts.
+func (s *Store) RecordLoginFailure(ctx context.Context, username string, now time.Time, window time.Duration) (weijian.LoginThrottle, error) {
+	t := weijian.LoginThrottle{Username: strings.ToLower(username)}
+	stale := s.d.stamp(now.Add(-window))
+	err := s.queryRow(ctx, `INSERT INTO login_throttle (username, failures, first_at, locked_until) VALUES (?, 1, ?, NULL)
+		ON CONFLICT (username) DO UPDATE SET
+			failures = CASE WHEN login_throttle.first_at < ? THEN 1 ELSE login_throttle.failures + 1 END,
+			first_at = CASE WHEN login_throttle.first_at < ? THEN excluded.first_at ELSE login_throttle.first_at END
+		RETURNING failures, first_at, locked_until`, t.Username, s.d.stamp(now), stale, stale).
+		Scan(&t.Failures, timeCol{&t.FirstAt}, timeCol{&t.LockedUntil})
+	if err != nil {
+		return t, fmt.Errorf("record login failure: %w", err)
+	}
+	return t, nil
+}
+
+// LockLogin locks a login name until the given time.
+func (s *Store) LockLogin(ctx context.Context, username string, until time.Time) error {
+	_, err := s.exec(ctx, "UPDATE login_throttle SET failures = 0, locked_until = ? WHERE username = ?",
+		s.d.stamp(until), strings.ToLower(username))
 	return err
+}
+
+// DeleteStaleThrottles removes records that no longer lock or count.
+func (s *Store) DeleteStaleThrottles(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.exec(ctx, "DELETE FROM login_throttle WHERE first_at < ? AND (locked_until IS NULL OR locked_until < ?)",
+		s.d.stamp(before), s.d.stamp(before))
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // ClearThrottle forgets the failures of username.

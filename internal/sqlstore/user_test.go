@@ -49,6 +49,23 @@ func TestUsers(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].Username != "wsy" {
 			t.Errorf("users in 城东镇's scope = %v %v, want only wsy", list, err)
 		}
+		// A user granted both inside 城东镇 and over the county belongs to
+		// the county's administrators, not 城东镇's.
+		multi := &weijian.User{Username: "multi", DisplayName: "两级", Active: true, PasswordHash: "h",
+			Grants: []weijian.Grant{{Role: weijian.RoleTownshipStaff, OrgUnitCode: "320685101000"},
+				{Role: weijian.RoleCountyAnalyst, OrgUnitCode: "320685000000"}}}
+		if err := s.CreateUser(ctx, multi); err != nil {
+			t.Fatal(err)
+		}
+		list, _ = s.ListUsers(ctx, weijian.ScopeOf(cd.Path), weijian.UserFilter{})
+		if len(list) != 1 || list[0].Username != "wsy" {
+			t.Errorf("users 城东镇's administrator manages = %v, want only wsy", list)
+		}
+		s.Audit(ctx, weijian.AuditEntry{UserID: multi.ID, Actor: "multi", Action: "login"})
+		s.Audit(ctx, weijian.AuditEntry{UserID: town.ID, Actor: "wsy", Action: "login"})
+		if log, _ := s.AuditLog(ctx, weijian.ScopeOf(cd.Path), weijian.AuditFilter{}); len(log) != 1 || log[0].Actor != "wsy" {
+			t.Errorf("audit seen by 城东镇's administrator = %v, want wsy's entry only", log)
+		}
 		list, _ = s.ListUsers(ctx, all, weijian.UserFilter{Role: weijian.RoleCountyAdmin})
 		if len(list) != 1 {
 			t.Errorf("filter by role: %d users, want 1", len(list))
@@ -64,8 +81,8 @@ func TestUsers(t *testing.T) {
 		if again.Active || again.DisplayName != "县管理员" || len(again.Grants) != 1 || again.Grants[0].OrgUnitCode != "" {
 			t.Errorf("after update: %+v", again)
 		}
-		if n, _ := s.CountUsers(ctx); n != 2 {
-			t.Errorf("CountUsers = %d, want 2", n)
+		if n, _ := s.CountUsers(ctx); n != 3 {
+			t.Errorf("CountUsers = %d, want 3", n)
 		}
 	})
 }
@@ -94,24 +111,37 @@ func TestSessionsThrottleAudit(t *testing.T) {
 		if _, err := s.SessionByID(ctx, "abc"); weijian.ErrorKind(err) != weijian.KindUnauthenticated {
 			t.Errorf("deleted session: %v", err)
 		}
-		th := weijian.LoginThrottle{Username: "Ghost", Failures: 3, FirstAt: now}
-		if err := s.SaveThrottle(ctx, th); err != nil {
-			t.Fatal(err)
+		for i := 1; i <= 3; i++ {
+			th, err := s.RecordLoginFailure(ctx, "Ghost", now.Add(time.Duration(i)*time.Minute), 15*time.Minute)
+			if err != nil || th.Failures != i || !th.FirstAt.Equal(now.Add(time.Minute)) {
+				t.Fatalf("failure %d: %+v %v", i, th, err)
+			}
 		}
-		th.Failures, th.LockedUntil = 0, now.Add(15*time.Minute)
-		if err := s.SaveThrottle(ctx, th); err != nil {
+		// A failure after the window starts a new count.
+		th, err := s.RecordLoginFailure(ctx, "ghost", now.Add(time.Hour), 15*time.Minute)
+		if err != nil || th.Failures != 1 || !th.FirstAt.Equal(now.Add(time.Hour)) {
+			t.Errorf("after the window: %+v %v", th, err)
+		}
+		if err := s.LockLogin(ctx, "GHOST", now.Add(2*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		back, err := s.Throttle(ctx, "ghost")
-		if err != nil || back.Failures != 0 || !back.LockedUntil.Equal(th.LockedUntil) {
+		if err != nil || back.Failures != 0 || !back.LockedUntil.Equal(now.Add(2*time.Hour)) {
 			t.Errorf("throttle = %+v %v", back, err)
 		}
+		if n, _ := s.DeleteStaleThrottles(ctx, now.Add(90*time.Minute)); n != 0 {
+			t.Errorf("deleted a throttle that still locks")
+		}
+		if n, _ := s.DeleteStaleThrottles(ctx, now.Add(3*time.Hour)); n != 1 {
+			t.Errorf("stale throttle not deleted")
+		}
+		s.RecordLoginFailure(ctx, "ghost", now, time.Minute)
 		s.ClearThrottle(ctx, "GHOST")
 		if back, _ := s.Throttle(ctx, "ghost"); back.Failures != 0 || !back.LockedUntil.IsZero() {
 			t.Errorf("cleared throttle = %+v", back)
 		}
 		s.Audit(ctx, weijian.AuditEntry{At: now, UserID: u.ID, Actor: "u", Action: "login", IP: "127.0.0.1"})
-		log, err := s.AuditLog(ctx, all, 10)
+		log, err := s.AuditLog(ctx, all, weijian.AuditFilter{Query: "127.0", Limit: 10})
 		if err != nil || len(log) != 1 || log[0].Action != "login" || !log[0].At.Equal(now) {
 			t.Errorf("audit log = %+v %v", log, err)
 		}

@@ -31,7 +31,7 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, 
 	p := &userPage{basePage: s.base(r, "users", u.DisplayName+" ("+u.Username+")"), Target: u,
 		Locked: s.locked(r, u), Self: u.ID == currentUser(r).ID, Error: fe,
 		Form: userForm{Username: u.Username, DisplayName: u.DisplayName, Phone: u.Phone, Grants: grantRows(grants, info(r).lang)}}
-	entries, err := s.store.AuditLog(r.Context(), manageScope(r), 500)
+	entries, err := s.store.AuditLog(r.Context(), manageScope(r), weijian.AuditFilter{Query: u.Username, Limit: 500})
 	if err != nil {
 		return err
 	}
@@ -134,29 +134,18 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "audit", p)
 }
 
-// auditEntries reads the latest 1000 entries and filters them by ?q=
-// (actor, target, detail or IP) and ?action=; it also returns the actions
-// seen, for the filter's choices.
+// auditEntries returns the entries matching ?q= (actor, target, detail or
+// IP) and ?action=, filtered by the database, and the actions there are,
+// for the filter's choices.
 func (s *Server) auditEntries(r *http.Request) ([]weijian.AuditEntry, []string, error) {
-	all, err := s.store.AuditLog(r.Context(), manageScope(r), 1000)
+	q := r.URL.Query()
+	entries, err := s.store.AuditLog(r.Context(), manageScope(r), weijian.AuditFilter{
+		Query: strings.TrimSpace(q.Get("q")), Action: q.Get("action"), Limit: 1000})
 	if err != nil {
 		return nil, nil, err
 	}
-	q, action := strings.TrimSpace(r.URL.Query().Get("q")), r.URL.Query().Get("action")
-	var out []weijian.AuditEntry
-	seen := map[string]bool{}
-	var actions []string
-	for _, e := range all {
-		if !seen[e.Action] {
-			seen[e.Action] = true
-			actions = append(actions, e.Action)
-		}
-		hay := e.Actor + " " + e.Target + " " + e.Detail + " " + e.IP
-		if (action == "" || e.Action == action) && (q == "" || strings.Contains(hay, q)) {
-			out = append(out, e)
-		}
-	}
-	return out, actions, nil
+	actions, err := s.store.AuditActions(r.Context(), manageScope(r))
+	return entries, actions, err
 }
 
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
