@@ -40,15 +40,19 @@ type OrgUnitPlan struct {
 	Summary ImportSummary
 }
 
-// OrgUnitCatalog is what planning needs from storage: the current units
-// named in the file (by code), the levels and the facility types.
+// OrgUnitCatalog is what planning needs from storage.
 type OrgUnitCatalog struct {
+	// Units are the stored units the file names, by code: the current unit
+	// of a code, or the unit closed last when none is current.
 	Units         map[string]*OrgUnit
 	Levels        []Level
 	FacilityTypes []FacilityType
-	// HasCurrentChildren reports whether a stored unit still has current
-	// children (which forbids closing it).
-	HasCurrentChildren func(id int64) bool
+	// VersionFrom is the start of each stored unit's open version: a
+	// change cannot take effect before it.
+	VersionFrom map[int64]time.Time
+	// CurrentChildren returns the codes of a stored unit's current
+	// children (a unit is closed only when none stays current).
+	CurrentChildren func(id int64) []string
 }
 
 // PlanOrgUnitImport validates rows against the catalog and the caller's
@@ -179,12 +183,14 @@ func (p *planner) checkFacility(r OrgUnitRow) {
 	switch {
 	case code == "":
 		p.add(r, "code", "", "code_required", T("机构代码不能为空", "facility code is required"))
-	case len(code) > 32 || strings.ContainsAny(code, " /\t"):
-		p.add(r, "code", code, "bad_facility_code", T("机构代码最长32位，不含空格和“/”", "a facility code has at most 32 characters, no spaces or '/'"))
-	case isDigits(code) && len(code) == 12:
+	case len(code) > 32:
+		p.add(r, "code", code, "bad_facility_code", T("机构代码最长32位", "a facility code has at most 32 characters"))
+	case isDigits(code) && (len(code) == 12 || len(code) == 6):
 		p.add(r, "code", code, "facility_with_division_code", T(
-			"机构不能使用12位统计用区划代码作为代码：区划请用区划级别导入，机构请用其自有编码（如医疗机构代码）",
-			"a facility cannot use a 12-digit division code: import areas with their level, and give facilities their own code"))
+			"机构不能使用6位或12位纯数字（与区划代码混淆）作为代码：请用其自有编码，如 320685100000-WS01",
+			"a facility cannot use a 6- or 12-digit number (a division code): give it its own code, e.g. 320685100000-WS01"))
+	case !facilityCodeOK(code):
+		p.add(r, "code", code, "bad_facility_code", T("机构代码只能包含字母、数字、“-”和“_”", "a facility code has only letters, digits, '-' and '_'"))
 	}
 	if r.FacilityType == "" {
 		p.add(r, "type", "", "type_required", T("机构类型不能为空", "a facility needs a type"))
@@ -199,6 +205,18 @@ func (p *planner) levelList() string {
 		keys = append(keys, l.Key)
 	}
 	return strings.Join(keys, "/")
+}
+
+// facilityCodeOK reports whether a facility code uses only characters
+// that are safe in URLs and file names: letters, digits, '-' and '_'.
+func facilityCodeOK(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func isDigits(s string) bool {
@@ -260,49 +278,91 @@ func (p *planner) reportCycle(rows []OrgUnitRow, chain []int, start int) {
 }
 
 // plan decides what to do with one row, given the stored units and the
+// plan decides what to do with one row, given the stored units and the
 // rows planned before it.
 func (p *planner) plan(r OrgUnitRow, newIndex map[string]int) PlannedUnit {
 	pu := PlannedUnit{Row: r, ParentRow: -1, Existing: p.cat.Units[r.Code]}
+	if pu.Existing != nil && !pu.Existing.Current() {
+		pu.Action = p.closedAgain(r, pu.Existing)
+		return pu
+	}
 	parentLevel, parentCode := p.resolveParent(r, &pu, newIndex)
 	if parentCode != "" && parentLevel != "" {
 		p.checkParent(r, parentLevel, parentCode)
 	}
-	p.checkScope(r, &pu)
-	if r.SuccessorCode != "" {
-		pu.Successor = p.cat.Units[r.SuccessorCode]
-		if pu.Successor == nil {
-			p.add(r, "successor_code", r.SuccessorCode, "unknown_successor", T("并入单位不存在（须先导入）", "successor unit does not exist (import it first)"))
-		}
-	}
+	p.resolveSuccessor(r, &pu)
 	pu.Action, pu.Versioned = p.action(r, &pu)
+	p.checkScope(r, &pu)
+	p.checkDates(r, &pu)
 	return pu
+}
+
+// closedAgain handles a row naming a closed unit: the same closing row
+// again is unchanged (a re-sent file), anything else is refused, since
+// codes are never reused and history is not rewritten.
+func (p *planner) closedAgain(r OrgUnitRow, e *OrgUnit) OrgUnitAction {
+	var succ int64
+	if u := p.cat.Units[r.SuccessorCode]; u != nil {
+		succ = u.ID
+	}
+	if r.ValidTo.Equal(e.ValidTo) && succ == e.ReplacedBy {
+		return ActUnchanged
+	}
+	p.add(r, "code", r.Code, "code_closed", T(
+		fmt.Sprintf("代码%s的单位已于%s停用：停用的代码不能再使用或修改，新设单位请使用新代码", r.Code, e.ValidTo.Format(time.DateOnly)),
+		fmt.Sprintf("the unit with code %s closed on %s: a closed code is never reused or changed; give a new unit a new code", r.Code, e.ValidTo.Format(time.DateOnly))))
+	return ActUnchanged
 }
 
 func (p *planner) resolveParent(r OrgUnitRow, pu *PlannedUnit, newIndex map[string]int) (level, code string) {
 	if r.ParentCode == "" {
 		return "", ""
 	}
+	if j, ok := p.byCode[r.ParentCode]; ok && !p.rows[j].ValidTo.IsZero() && r.ValidTo.IsZero() {
+		p.add(r, "parent_code", r.ParentCode, "parent_closed", T("上级单位在本文件中被停用，不能再挂新的或在用的下级",
+			"the parent is closed in this file: it cannot keep or take current children"))
+	}
 	if i, ok := newIndex[r.ParentCode]; ok {
 		pu.ParentRow = i
 		return p.rows[p.byCode[r.ParentCode]].Level, r.ParentCode
 	}
+	u := p.cat.Units[r.ParentCode]
 	if j, ok := p.byCode[r.ParentCode]; ok {
 		// The parent is in the file but not new: it is stored (maybe
 		// updated by its own row), or it failed validation.
-		if u := p.cat.Units[r.ParentCode]; u != nil {
+		if u != nil && u.Current() {
 			pu.Parent = u
 		}
 		return p.rows[j].Level, r.ParentCode
 	}
-	u := p.cat.Units[r.ParentCode]
-	if u == nil {
+	switch {
+	case u == nil:
 		p.add(r, "parent_code", r.ParentCode, "unknown_parent", T(
 			"上级单位不存在：既不在本文件中，也未在系统中找到",
 			"unknown parent: not in this file and not stored"))
 		return "", ""
+	case !u.Current():
+		p.add(r, "parent_code", r.ParentCode, "parent_closed", T(
+			"上级单位已于"+u.ValidTo.Format(time.DateOnly)+"停用", "the parent closed on "+u.ValidTo.Format(time.DateOnly)))
+		return "", ""
 	}
 	pu.Parent = u
 	return u.Level, u.Code
+}
+
+func (p *planner) resolveSuccessor(r OrgUnitRow, pu *PlannedUnit) {
+	if r.SuccessorCode == "" {
+		return
+	}
+	pu.Successor = p.cat.Units[r.SuccessorCode]
+	switch {
+	case pu.Successor == nil:
+		p.add(r, "successor_code", r.SuccessorCode, "unknown_successor", T("并入单位不存在（须先导入）", "successor unit does not exist (import it first)"))
+	case !pu.Successor.Current():
+		p.add(r, "successor_code", r.SuccessorCode, "successor_closed", T("并入单位已停用", "the successor is closed"))
+	case r.SuccessorCode == r.Code:
+		p.add(r, "successor_code", r.SuccessorCode, "successor_self", T("不能并入自身", "a unit cannot be its own successor"))
+	}
 }
 
 func (p *planner) checkParent(r OrgUnitRow, parentLevel, parentCode string) {
@@ -325,15 +385,70 @@ func (p *planner) checkParent(r OrgUnitRow, parentLevel, parentCode string) {
 	}
 }
 
+// checkScope checks that a scoped caller changes only what it governs:
+// new units under a parent it covers; changes to units it covers; and a
+// move or close only of a unit whose parent it covers too (not its own
+// scope root), to a destination it covers.
 func (p *planner) checkScope(r OrgUnitRow, pu *PlannedUnit) {
+	if p.sc.All() {
+		return
+	}
+	deny := func(field, value string, msg Text) { p.add(r, field, value, "out_of_scope", msg) }
+	e := pu.Existing
 	switch {
-	case p.sc.All():
-	case pu.Existing != nil && !p.sc.Covers(pu.Existing.Path):
-		p.add(r, "code", r.Code, "out_of_scope", T("无权修改该单位（不在您的管理范围内）", "this unit is outside your scope"))
-	case pu.Existing == nil && pu.Parent != nil && !p.sc.Covers(pu.Parent.Path):
-		p.add(r, "parent_code", r.ParentCode, "out_of_scope", T("无权在该上级单位下新增（不在您的管理范围内）", "the parent is outside your scope"))
-	case pu.Existing == nil && r.ParentCode == "":
-		p.add(r, "parent_code", "", "out_of_scope", T("只有全局管理员可以新增顶级单位", "only a global administrator may add a root unit"))
+	case e == nil && r.ParentCode == "", pu.Action != ActInsert && moved(pu) && r.ParentCode == "":
+		deny("parent_code", "", T("只有全局管理员可以设置顶级单位", "only a global administrator may make a root unit"))
+	case e == nil && pu.Parent != nil && !p.sc.Covers(pu.Parent.Path):
+		deny("parent_code", r.ParentCode, T("无权在该上级单位下新增（不在您的管理范围内）", "the parent is outside your scope"))
+	case e == nil:
+	case !p.sc.Covers(e.Path):
+		deny("code", r.Code, T("无权修改该单位（不在您的管理范围内）", "this unit is outside your scope"))
+	case (pu.Action == ActClose || moved(pu)) && !p.sc.Covers(parentPath(e.Path)):
+		deny("code", r.Code, T("无权迁移或停用您管理范围的顶层单位，请联系上级管理员", "you cannot move or close the top unit of your scope"))
+	case moved(pu) && pu.Parent != nil && !p.sc.Covers(pu.Parent.Path):
+		deny("parent_code", r.ParentCode, T("无权迁移到该上级单位下（不在您的管理范围内）", "the new parent is outside your scope"))
+	}
+}
+
+// moved reports whether a stored unit gets another parent.
+func moved(pu *PlannedUnit) bool {
+	e := pu.Existing
+	if e == nil {
+		return false
+	}
+	return pu.ParentRow >= 0 || (pu.Parent == nil) != (e.ParentID == 0) || (pu.Parent != nil && pu.Parent.ID != e.ParentID)
+}
+
+// parentPath is the path of the parent of the unit at path ("" for a root).
+func parentPath(path string) string {
+	trimmed := strings.TrimSuffix(path, "/")
+	i := strings.LastIndex(trimmed, "/")
+	if i <= 0 {
+		return ""
+	}
+	return trimmed[:i+1]
+}
+
+// checkDates keeps history in order: a change takes effect no earlier than
+// the version it ends, a unit closes after it opened.
+func (p *planner) checkDates(r OrgUnitRow, pu *PlannedUnit) {
+	eff := r.ValidFrom
+	if eff.IsZero() {
+		eff = p.validFrom
+	}
+	switch {
+	case pu.Action == ActInsert && !r.ValidTo.IsZero() && !r.ValidTo.After(eff):
+		p.add(r, "valid_to", r.ValidTo.Format(time.DateOnly), "valid_to_before_from", T(
+			"停用日期必须晚于启用日期（"+eff.Format(time.DateOnly)+"）", "valid_to must be after valid_from ("+eff.Format(time.DateOnly)+")"))
+	case pu.Existing == nil:
+	case pu.Action == ActClose && !r.ValidTo.After(p.cat.VersionFrom[pu.Existing.ID]):
+		from := p.cat.VersionFrom[pu.Existing.ID].Format(time.DateOnly)
+		p.add(r, "valid_to", r.ValidTo.Format(time.DateOnly), "valid_to_before_version", T(
+			"停用日期必须晚于该单位当前版本的开始日期（"+from+"）", "valid_to must be after the start of the unit's current version ("+from+")"))
+	case pu.Versioned && eff.Before(p.cat.VersionFrom[pu.Existing.ID]):
+		from := p.cat.VersionFrom[pu.Existing.ID].Format(time.DateOnly)
+		p.add(r, "valid_from", eff.Format(time.DateOnly), "valid_from_before_version", T(
+			"变更生效日期早于该单位当前版本的开始日期（"+from+"）：历史不能倒改", "the change would take effect before the unit's current version began ("+from+")"))
 	}
 }
 
@@ -343,26 +458,42 @@ func (p *planner) action(r OrgUnitRow, pu *PlannedUnit) (OrgUnitAction, bool) {
 	if e == nil {
 		return ActInsert, false
 	}
-	if !r.ValidTo.IsZero() {
-		if p.cat.HasCurrentChildren != nil && p.cat.HasCurrentChildren(e.ID) {
-			p.add(r, "valid_to", r.ValidTo.Format(time.DateOnly), "close_with_children", T(
-				"该单位仍有在用的下级单位，不能停用：请先将下级迁移或停用",
-				"the unit still has current children: move or close them first"))
-		}
-		return ActClose, false
-	}
-	parentChanged := pu.ParentRow >= 0 || (pu.Parent == nil) != (e.ParentID == 0) ||
-		(pu.Parent != nil && pu.Parent.ID != e.ParentID)
 	if e.Level != r.Level {
 		p.add(r, "level", r.Level, "level_change", T(
 			"不能修改已有单位的级别（"+e.Level+"）：请停用后以新代码导入",
 			"the level of a stored unit ("+e.Level+") cannot change: close it and import a new code"))
 	}
-	if parentChanged || e.Name != r.Name {
+	if !r.ValidTo.IsZero() {
+		p.checkChildrenClosed(r, e)
+		return ActClose, false
+	}
+	if moved(pu) || e.Name != r.Name {
 		return ActUpdate, true
 	}
 	if e.FacilityType != r.FacilityType || e.USCC != r.USCC {
 		return ActUpdate, false
 	}
 	return ActUnchanged, false
+}
+
+// checkChildrenClosed refuses to close a unit whose current children stay
+// current: a child counts as leaving when the same file closes it or moves
+// it to another parent, so a whole merged township closes in one file.
+func (p *planner) checkChildrenClosed(r OrgUnitRow, e *OrgUnit) {
+	if p.cat.CurrentChildren == nil {
+		return
+	}
+	var staying []string
+	for _, c := range p.cat.CurrentChildren(e.ID) {
+		j, inFile := p.byCode[c]
+		if inFile && (!p.rows[j].ValidTo.IsZero() || p.rows[j].ParentCode != r.Code) {
+			continue
+		}
+		staying = append(staying, c)
+	}
+	if len(staying) > 0 {
+		p.add(r, "valid_to", r.ValidTo.Format(time.DateOnly), "close_with_children", T(
+			fmt.Sprintf("该单位仍有%d个在用的下级单位（如 %s），不能停用：请在同一文件中将下级迁移或停用", len(staying), staying[0]),
+			fmt.Sprintf("the unit still has %d current children (e.g. %s): move or close them in the same file", len(staying), staying[0])))
+	}
 }

@@ -39,6 +39,15 @@ func CheckPopulationRows(rows []PopulationRow, units map[string]*OrgUnit, sc Sco
 		case !sc.Covers(u.Path):
 			add(r, "unit_code", r.UnitCode, "out_of_scope", T("无权修改该单位的人口数据", "this unit is outside your scope"))
 			continue
+		case u.IsFacility():
+			add(r, "unit_code", r.UnitCode, "facility_population", T("人口数据只能填报到区划（省、市、县、乡镇、村），不能填报到机构",
+				"population belongs to areas (province … village), not to facilities"))
+			continue
+		case !u.Current() && r.Year > u.ValidTo.Year():
+			add(r, "year", fmt.Sprint(r.Year), "unit_closed", T(
+				fmt.Sprintf("该单位已于%s停用，不能填报之后年份的人口", u.ValidTo.Format("2006-01-02")),
+				fmt.Sprintf("the unit closed on %s: no population after that year", u.ValidTo.Format("2006-01-02"))))
+			continue
 		case r.Year < 1949 || r.Year > 2100:
 			add(r, "year", fmt.Sprint(r.Year), "bad_year", T("年份应在1949至2100之间", "year must be between 1949 and 2100"))
 			continue

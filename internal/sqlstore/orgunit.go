@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -30,8 +31,19 @@ func scanUnit(rows interface{ Scan(...any) error }, withCount bool) (*weijian.Or
 	return u, nil
 }
 
+// querier is what both the pool and a transaction offer for reading.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 func (s *Store) units(ctx context.Context, withCount bool, query string, args ...any) ([]*weijian.OrgUnit, error) {
-	rows, err := s.query(ctx, query, args...)
+	return s.unitsQ(ctx, s.db, withCount, query, args...)
+}
+
+// unitsQ runs a unit query through q (the pool or a transaction).
+func (s *Store) unitsQ(ctx context.Context, q querier, withCount bool, query string, args ...any) ([]*weijian.OrgUnit, error) {
+	rows, err := q.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -280,4 +292,28 @@ func idList(ids []int64) string {
 		parts[i] = fmt.Sprint(id)
 	}
 	return strings.Join(parts, ",")
+}
+
+// unitsByCodes returns the units with the given codes, by code: the
+// current unit of each code, or, for codes with none, the one closed
+// last (codes are never reused, so that is the unit the code names).
+func (s *Store) unitsByCodes(ctx context.Context, q querier, codes []string) (map[string]*weijian.OrgUnit, error) {
+	out := make(map[string]*weijian.OrgUnit, len(codes))
+	for start := 0; start < len(codes); start += 500 {
+		chunk := codes[start:min(start+500, len(codes))]
+		args := make([]any, len(chunk))
+		for i, c := range chunk {
+			args[i] = c
+		}
+		// Current units sort last, so they overwrite closed ones.
+		us, err := s.unitsQ(ctx, q, false, "SELECT "+unitCols+" FROM org_unit u WHERE u.code IN ("+
+			strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")+") ORDER BY u.valid_to IS NULL, u.valid_to", args...)
+		if err != nil {
+			return nil, fmt.Errorf("load units by code: %w", err)
+		}
+		for _, u := range us {
+			out[u.Code] = u
+		}
+	}
+	return out, nil
 }

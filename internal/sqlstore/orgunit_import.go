@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,38 +11,49 @@ import (
 	"github.com/weijian-health/weijian"
 )
 
-// ImportOrgUnits validates rows against the stored tree and writes them in
-// one transaction: all or nothing. A re-sent file changes nothing (rows
-// equal to the stored units are counted as unchanged).
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("dry run")
+
+// ImportOrgUnits validates rows against the stored tree and writes them,
+// all in one transaction: the plan is made from the state it is applied
+// to, and a failure leaves nothing behind. A re-sent file changes nothing
+// (rows equal to the stored units are counted as unchanged).
 func (s *Store) ImportOrgUnits(ctx context.Context, sc weijian.Scope, rows []weijian.OrgUnitRow, opt weijian.ImportOptions) (weijian.ImportSummary, error) {
 	validFrom := opt.ValidFrom
 	if validFrom.IsZero() {
 		validFrom = today(s.now())
 	}
-	cat, err := s.catalog(ctx, rows)
-	if err != nil {
-		return weijian.ImportSummary{}, err
-	}
-	plan, err := weijian.PlanOrgUnitImport(rows, cat, sc, validFrom)
-	if err != nil || opt.DryRun {
-		if plan == nil {
-			return weijian.ImportSummary{Rows: len(rows)}, err
+	sum := weijian.ImportSummary{Rows: len(rows)}
+	err := s.inTx(ctx, func(tx *Tx) error {
+		cat, err := s.catalog(ctx, tx, rows)
+		if err != nil {
+			return err
 		}
-		return plan.Summary, err
-	}
-	err = s.inTx(ctx, func(tx *Tx) error {
+		plan, err := weijian.PlanOrgUnitImport(rows, cat, sc, validFrom)
+		if err != nil {
+			return err
+		}
+		sum = plan.Summary
+		if opt.DryRun {
+			return errDryRun
+		}
 		w := &unitWriter{tx: tx, s: s, validFrom: validFrom, progress: opt.Progress, total: len(plan.Units)}
 		if err := w.write(ctx, plan); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, weijian.AuditEntry{Actor: opt.Actor, Action: "orgunit.import",
-			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d closed=%d unchanged=%d", plan.Summary.Rows,
-				plan.Summary.Inserted, plan.Summary.Updated, plan.Summary.Closed, plan.Summary.Unchanged)})
+			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d closed=%d unchanged=%d", sum.Rows,
+				sum.Inserted, sum.Updated, sum.Closed, sum.Unchanged)})
 	})
-	if err != nil {
-		return weijian.ImportSummary{}, fmt.Errorf("import org units: %w", err)
+	switch {
+	case errors.Is(err, errDryRun):
+		return sum, nil
+	case weijian.ErrorKind(err) == weijian.KindInvalid:
+		return weijian.ImportSummary{Rows: len(rows)}, err
+	case err != nil:
+		return weijian.ImportSummary{Rows: len(rows)}, fmt.Errorf("import org units: %w", err)
 	}
-	return plan.Summary, nil
+	return sum, nil
 }
 
 func today(t time.Time) time.Time {
@@ -53,10 +65,12 @@ func today(t time.Time) time.Time {
 // in which "today" is reckoned.
 var chinaTime = time.FixedZone("CST", 8*3600)
 
-// catalog loads what planning needs: the current units whose codes the
-// rows name (as units, parents or successors), levels and facility types.
-func (s *Store) catalog(ctx context.Context, rows []weijian.OrgUnitRow) (weijian.OrgUnitCatalog, error) {
-	cat := weijian.OrgUnitCatalog{Units: map[string]*weijian.OrgUnit{}}
+// catalog loads, inside the import's transaction, what planning needs: the
+// units the rows name (as units, parents or successors; current, or closed
+// when no current unit has the code), the start of their open versions,
+// their current children, levels and facility types.
+func (s *Store) catalog(ctx context.Context, tx *Tx, rows []weijian.OrgUnitRow) (weijian.OrgUnitCatalog, error) {
+	cat := weijian.OrgUnitCatalog{}
 	var err error
 	if cat.Levels, err = s.Levels(ctx); err != nil {
 		return cat, err
@@ -74,27 +88,58 @@ func (s *Store) catalog(ctx context.Context, rows []weijian.OrgUnitRow) (weijian
 			}
 		}
 	}
-	for start := 0; start < len(codes); start += 500 {
-		chunk := codes[start:min(start+500, len(codes))]
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
-		args := make([]any, len(chunk))
-		for i, c := range chunk {
-			args[i] = c
-		}
-		us, err := s.units(ctx, false, "SELECT "+unitCols+" FROM org_unit u WHERE u.valid_to IS NULL AND u.code IN ("+ph+")", args...)
-		if err != nil {
-			return cat, fmt.Errorf("load stored units: %w", err)
-		}
-		for _, u := range us {
-			cat.Units[u.Code] = u
-		}
+	if cat.Units, err = s.unitsByCodes(ctx, tx.tx, codes); err != nil {
+		return cat, err
 	}
-	cat.HasCurrentChildren = func(id int64) bool {
-		var n int
-		err := s.queryRow(ctx, "SELECT count(*) FROM org_unit WHERE parent_id = ? AND valid_to IS NULL", id).Scan(&n)
-		return err != nil || n > 0
+	if cat.VersionFrom, err = s.versionStarts(ctx, tx, cat.Units); err != nil {
+		return cat, err
+	}
+	cat.CurrentChildren = func(id int64) []string {
+		var kids []string
+		rows, err := tx.Query(ctx, "SELECT code FROM org_unit WHERE parent_id = ? AND valid_to IS NULL", id)
+		if err != nil {
+			return []string{"?"} // unknown: assume children, so nothing is closed by mistake
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c string
+			if rows.Scan(&c) == nil {
+				kids = append(kids, c)
+			}
+		}
+		return kids
 	}
 	return cat, nil
+}
+
+// versionStarts returns the start of each unit's open (latest) version.
+func (s *Store) versionStarts(ctx context.Context, tx *Tx, units map[string]*weijian.OrgUnit) (map[int64]time.Time, error) {
+	ids := make([]int64, 0, len(units))
+	for _, u := range units {
+		ids = append(ids, u.ID)
+	}
+	out := make(map[int64]time.Time, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		rows, err := tx.Query(ctx, "SELECT org_unit_id, max(valid_from) FROM org_unit_version WHERE org_unit_id IN ("+
+			idList(ids[start:min(start+500, len(ids))])+") GROUP BY org_unit_id")
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var t time.Time
+			if err := rows.Scan(&id, timeCol{&t}); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // unitWriter applies a plan inside a transaction, rows in plan order
@@ -110,12 +155,46 @@ type unitWriter struct {
 	placed    map[string]placed // code → where the unit is after this import
 	units     [][]any           // pending org_unit rows
 	versions  [][]any           // pending org_unit_version rows
+	moves     []move            // subtrees moved so far, in order
 }
 
 type placed struct {
 	id    int64
 	path  string
 	depth int
+}
+
+// move records a subtree moved by this import: paths that started with
+// from now start with to, depth changed by delta. The catalog was read
+// before the moves, so its paths go through rebase.
+type move struct {
+	from, to string
+	delta    int
+}
+
+// rebase returns where a unit read from the catalog is now.
+func (w *unitWriter) rebase(path string, depth int) (string, int) {
+	for _, m := range w.moves {
+		if strings.HasPrefix(path, m.from) {
+			path, depth = m.to+path[len(m.from):], depth+m.delta
+		}
+	}
+	return path, depth
+}
+
+// at returns the placement of a stored unit, rebased.
+func (w *unitWriter) at(u *weijian.OrgUnit) placed {
+	path, depth := w.rebase(u.Path, u.Depth)
+	return placed{id: u.ID, path: path, depth: depth}
+}
+
+// effective is the date a row's change takes effect: its own valid_from,
+// else the import's.
+func (w *unitWriter) effective(r weijian.OrgUnitRow) time.Time {
+	if !r.ValidFrom.IsZero() {
+		return r.ValidFrom
+	}
+	return w.validFrom
 }
 
 var unitInsertCols = []string{"id", "code", "name", "level", "facility_type", "uscc", "parent_id", "path",
@@ -172,22 +251,19 @@ func (w *unitWriter) parentOf(pu *weijian.PlannedUnit) placed {
 	if p, ok := w.placed[pu.Row.ParentCode]; ok {
 		return p
 	}
-	return placed{id: pu.Parent.ID, path: pu.Parent.Path, depth: pu.Parent.Depth}
+	return w.at(pu.Parent)
 }
 
 func (w *unitWriter) apply(ctx context.Context, pu *weijian.PlannedUnit) error {
 	r := pu.Row
-	par := w.parentOf(pu)
 	switch pu.Action {
 	case weijian.ActInsert:
+		par := w.parentOf(pu)
 		id := w.ids[0]
 		w.ids = w.ids[1:]
 		here := placed{id: id, path: weijian.PathOf(par.path, id), depth: par.depth + 1}
 		w.placed[r.Code] = here
-		from := r.ValidFrom
-		if from.IsZero() {
-			from = w.validFrom
-		}
+		from := w.effective(r)
 		var successor int64
 		if pu.Successor != nil {
 			successor = pu.Successor.ID
@@ -198,12 +274,12 @@ func (w *unitWriter) apply(ctx context.Context, pu *weijian.PlannedUnit) error {
 		w.versions = append(w.versions, []any{id, dateVal(from), dateVal(r.ValidTo), r.Code, r.Name, nullID(par.id)})
 		return nil
 	case weijian.ActUpdate:
-		return w.update(ctx, pu, par)
+		return w.update(ctx, pu, w.parentOf(pu))
 	case weijian.ActClose:
-		w.placed[r.Code] = placed{id: pu.Existing.ID, path: pu.Existing.Path, depth: pu.Existing.Depth}
+		w.placed[r.Code] = w.at(pu.Existing)
 		return w.close(ctx, pu)
 	}
-	w.placed[r.Code] = placed{id: pu.Existing.ID, path: pu.Existing.Path, depth: pu.Existing.Depth}
+	w.placed[r.Code] = w.at(pu.Existing)
 	return nil
 }
 
@@ -214,14 +290,16 @@ func (w *unitWriter) update(ctx context.Context, pu *weijian.PlannedUnit, par pl
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
+	now := w.at(e)
 	here := placed{id: e.ID, path: weijian.PathOf(par.path, e.ID), depth: par.depth + 1}
 	w.placed[r.Code] = here
-	if here.path != e.Path {
-		lo, hi := weijian.PathRange(e.Path)
+	if here.path != now.path {
+		lo, hi := weijian.PathRange(now.path)
 		if _, err := w.tx.Exec(ctx, `UPDATE org_unit SET path = ? || substr(path, ?), depth = depth + ?
-			WHERE path >= ? AND path < ?`, here.path, len(e.Path)+1, here.depth-e.Depth, lo, hi); err != nil {
+			WHERE path >= ? AND path < ?`, here.path, len(now.path)+1, here.depth-now.depth, lo, hi); err != nil {
 			return fmt.Errorf("move subtree: %w", err)
 		}
+		w.moves = append(w.moves, move{from: now.path, to: here.path, delta: here.depth - now.depth})
 	}
 	if _, err := w.tx.Exec(ctx, `UPDATE org_unit SET name = ?, parent_id = ?, facility_type = ?, uscc = ?,
 		pinyin = ?, updated_at = ? WHERE id = ?`, r.Name, nullID(par.id), nullStr(r.FacilityType), nullStr(r.USCC),
@@ -231,13 +309,14 @@ func (w *unitWriter) update(ctx context.Context, pu *weijian.PlannedUnit, par pl
 	if !pu.Versioned {
 		return nil
 	}
-	return w.newVersion(ctx, e.ID, r.Code, r.Name, par.id)
+	return w.newVersion(ctx, e.ID, w.effective(r), r.Code, r.Name, par.id)
 }
 
-// newVersion closes the unit's open version at the import date and opens
-// a new one; a second change on the same date rewrites that day's version.
-func (w *unitWriter) newVersion(ctx context.Context, id int64, code, name string, parentID int64) error {
-	from := dateVal(w.validFrom)
+// newVersion closes the unit's open version at date and opens a new one; a
+// second change on the same date rewrites that day's version. (Planning
+// has checked that date is not before the open version's start.)
+func (w *unitWriter) newVersion(ctx context.Context, id int64, date time.Time, code, name string, parentID int64) error {
+	from := dateVal(date)
 	if _, err := w.tx.Exec(ctx, "DELETE FROM org_unit_version WHERE org_unit_id = ? AND valid_from = ?", id, from); err != nil {
 		return err
 	}

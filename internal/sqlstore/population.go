@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/weijian-health/weijian"
 )
@@ -21,7 +20,7 @@ type popKey struct {
 // file's; unit-years whose rows are identical are left alone.
 func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []weijian.PopulationRow, opt weijian.ImportOptions) (weijian.ImportSummary, error) {
 	sum := weijian.ImportSummary{Rows: len(rows)}
-	units, err := s.unitsByCode(ctx, rowCodes(rows))
+	units, err := s.unitsByCodes(ctx, s.db, rowCodes(rows))
 	if err != nil {
 		return sum, err
 	}
@@ -154,27 +153,6 @@ func rowCodes(rows []weijian.PopulationRow) []string {
 		}
 	}
 	return codes
-}
-
-// unitsByCode returns the current units with the given codes.
-func (s *Store) unitsByCode(ctx context.Context, codes []string) (map[string]*weijian.OrgUnit, error) {
-	out := make(map[string]*weijian.OrgUnit, len(codes))
-	for start := 0; start < len(codes); start += 500 {
-		chunk := codes[start:min(start+500, len(codes))]
-		args := make([]any, len(chunk))
-		for i, c := range chunk {
-			args[i] = c
-		}
-		us, err := s.units(ctx, false, "SELECT "+unitCols+" FROM org_unit u WHERE u.valid_to IS NULL AND u.code IN ("+
-			strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")+")", args...)
-		if err != nil {
-			return nil, fmt.Errorf("load units: %w", err)
-		}
-		for _, u := range us {
-			out[u.Code] = u
-		}
-	}
-	return out, nil
 }
 
 func sameCells(a, b []weijian.PopulationCell) bool {
