@@ -145,3 +145,13 @@ func ErrorIssues(err error) []Issue {
 	}
 	return nil
 }
+
+// Clip shortens a value quoted in a message to 100 characters, so that a
+// pathological cell is not echoed back whole.
+func Clip(s string) string {
+	r := []rune(s)
+	if len(r) <= 100 {
+		return s
+	}
+	return string(r[:100]) + "…"
+}

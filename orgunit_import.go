@@ -119,7 +119,7 @@ func (p *planner) add(r OrgUnitRow, field, value, rule string, msg Text) {
 		p.more++
 		return
 	}
-	p.issues = append(p.issues, Issue{Row: r.Line, Field: field, Value: value, Rule: rule, Msg: msg})
+	p.issues = append(p.issues, Issue{Row: r.Line, Field: field, Value: Clip(value), Rule: rule, Msg: msg})
 }
 
 func (p *planner) failure() error {

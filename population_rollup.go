@@ -25,7 +25,7 @@ func CheckPopulationRows(rows []PopulationRow, units map[string]*OrgUnit, sc Sco
 	var issues []Issue
 	add := func(r PopulationRow, field, value, rule string, msg Text) {
 		if len(issues) < MaxIssues {
-			issues = append(issues, Issue{Row: r.Line, Field: field, Value: value, Rule: rule, Msg: msg})
+			issues = append(issues, Issue{Row: r.Line, Field: field, Value: Clip(value), Rule: rule, Msg: msg})
 		}
 	}
 	groups := map[PopulationGroup][]PopulationCell{}

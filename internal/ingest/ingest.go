@@ -22,24 +22,59 @@ type column struct {
 	required bool
 }
 
-// columns finds each column's index in the table, or reports the missing
-// required ones.
+// ignorable are headers of columns people keep beside the data (notes,
+// row numbers); they are skipped without complaint.
+var ignorable = map[string]bool{"备注": true, "说明": true, "序号": true, "note": true, "notes": true,
+	"remark": true, "remarks": true, "comment": true, "comments": true, "no": true, "no.": true}
+
+// columns finds each column's index in the table. A header that names no
+// column (a misspelt 停用时间 for 停用日期 would otherwise be dropped
+// silently), two headers naming the same column, and missing required
+// columns are all refused, naming the headers.
 func columns(t *tabular.Table, cols []column) (map[string]int, error) {
 	idx := map[string]int{}
-	var missing []string
 	for _, c := range cols {
-		i := t.Col(append([]string{c.key}, c.names...)...)
-		idx[c.key] = i
-		if i < 0 && c.required {
-			missing = append(missing, c.key+"（"+c.names[0]+"）")
+		idx[c.key] = -1
+	}
+	var is issues
+	for i, h := range t.Header {
+		key := match(h, cols)
+		switch {
+		case key == "" && (strings.TrimSpace(h) == "" || ignorable[strings.ToLower(strings.TrimSpace(h))]):
+		case key == "":
+			is.add(1, h, h, "unknown_column", weijian.T(
+				fmt.Sprintf("第%d列的表头“%s”无法识别；可用的列：%s（说明性的列请命名为“备注”）", i+1, h, headerHint(cols)),
+				fmt.Sprintf("column %d header %q is not known; the columns are: %s (name a notes column \"备注\")", i+1, h, headerHint(cols))))
+		case idx[key] >= 0:
+			is.add(1, h, h, "duplicate_column", weijian.T(
+				fmt.Sprintf("第%d列和第%d列都是“%s”", idx[key]+1, i+1, key),
+				fmt.Sprintf("columns %d and %d both give %s", idx[key]+1, i+1, key)))
+		default:
+			idx[key] = i
 		}
 	}
-	if len(missing) > 0 {
-		return nil, weijian.Invalid(weijian.T(
-			"缺少必需的列："+strings.Join(missing, "、")+"。表头应包含："+headerHint(cols),
-			"missing required columns: "+strings.Join(missing, ", ")+". The header should have: "+headerHint(cols)))
+	for _, c := range cols {
+		if c.required && idx[c.key] < 0 {
+			is.add(1, c.key, "", "missing_column", weijian.T(
+				"缺少必需的列："+c.key+"（"+c.names[0]+"）。表头应包含："+headerHint(cols),
+				"missing required column "+c.key+". The header should have: "+headerHint(cols)))
+		}
+	}
+	if len(is) > 0 {
+		return nil, weijian.Invalid(weijian.T("表头有误，未导入任何数据", "the header is wrong: nothing imported"), is...)
 	}
 	return idx, nil
+}
+
+// match returns the key of the column a header names, or "".
+func match(h string, cols []column) string {
+	probe := &tabular.Table{Header: []string{h}}
+	for _, c := range cols {
+		if probe.Col(append([]string{c.key}, c.names...)...) == 0 {
+			return c.key
+		}
+	}
+	return ""
 }
 
 func headerHint(cols []column) string {
@@ -55,7 +90,7 @@ type issues []weijian.Issue
 
 func (is *issues) add(row int, field, value, rule string, msg weijian.Text) {
 	if len(*is) < weijian.MaxIssues {
-		*is = append(*is, weijian.Issue{Row: row, Field: field, Value: value, Rule: rule, Msg: msg})
+		*is = append(*is, weijian.Issue{Row: row, Field: field, Value: weijian.Clip(value), Rule: rule, Msg: msg})
 	}
 }
 
@@ -68,17 +103,20 @@ func (is issues) err(what weijian.Text) error {
 		fmt.Sprintf("%s not imported: %d cells are malformed; fix them and import again (nothing was written)", what.EN, len(is))), is...)
 }
 
-// parseDate reads 2024-01-31, 2024/1/31, 2024年1月31日, 20240131, or an
-// Excel serial day number (what a date cell holds when read raw).
-func parseDate(s string) (time.Time, bool) {
+// parseDate reads 2024-01-31, 2024/1/31, 2024年1月31日, 20240131, and —
+// only from a workbook, where a date cell read raw is a day number — an
+// Excel serial day. A serial must land between 1949 and 2100, so that a
+// bare year such as 2021 (day 2021 = 1905-07-13) is refused, not stored.
+func parseDate(s string, xlsx bool) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, true
 	}
-	if n, err := strconv.Atoi(s); err == nil && n > 0 && n < 100000 {
+	if n, err := strconv.Atoi(s); err == nil && len(s) < 8 {
 		// Excel's day 1 is 1900-01-01 and it counts a 29 Feb 1900 that
 		// never was: day 60 onward is offset from 1899-12-30.
-		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n), true
+		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+		return t, xlsx && t.Year() >= 1949 && t.Year() <= 2100
 	}
 	r := strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
 	s = r.Replace(s)
@@ -91,9 +129,9 @@ func parseDate(s string) (time.Time, bool) {
 }
 
 // dateCell reads an optional date cell, reporting a malformed one.
-func dateCell(r tabular.Row, i int, field string, is *issues) time.Time {
+func dateCell(r tabular.Row, i int, field string, xlsx bool, is *issues) time.Time {
 	v := r.Get(i)
-	d, ok := parseDate(v)
+	d, ok := parseDate(v, xlsx)
 	if !ok {
 		is.add(r.Line, field, v, "bad_date", weijian.T("日期格式应为 2024-01-31", "a date is written 2024-01-31"))
 	}

@@ -67,8 +67,9 @@ func OrgUnits(t *tabular.Table) ([]weijian.OrgUnitRow, error) {
 			r.ParentCode = widen(r.ParentCode)
 		}
 		r.SuccessorCode = widen(r.SuccessorCode)
-		r.ValidFrom = dateCell(tr, idx["valid_from"], "valid_from", &is)
-		r.ValidTo = dateCell(tr, idx["valid_to"], "valid_to", &is)
+		xlsx := t.Encoding == "XLSX"
+		r.ValidFrom = dateCell(tr, idx["valid_from"], "valid_from", xlsx, &is)
+		r.ValidTo = dateCell(tr, idx["valid_to"], "valid_to", xlsx, &is)
 		if r.Code == "" {
 			is.add(tr.Line, "code", "", "code_required", weijian.T("代码不能为空", "code is required"))
 		}

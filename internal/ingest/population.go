@@ -42,7 +42,10 @@ func Population(t *tabular.Table) ([]weijian.PopulationRow, error) {
 		base := weijian.PopulationRow{Line: tr.Line, UnitCode: widen(tr.Get(idx["unit_code"]))}
 		base.Year = intCell(tr, idx["year"], "year", &is)
 		age, err := weijian.ParseAgeBand(tr.Get(idx["age"]))
-		if err != nil {
+		if idx["age"] >= 0 && tr.Get(idx["age"]) == "" {
+			// A missing column means all ages; an empty cell is a mistake.
+			is.add(tr.Line, "age", "", "required", weijian.T("年龄组不能为空（全年龄请写“合计”）", "age band is empty (write total for all ages)"))
+		} else if err != nil {
 			is.add(tr.Line, "age", tr.Get(idx["age"]), "bad_age_band", weijian.T(weijian.ErrorMessage(err, "zh"), weijian.ErrorMessage(err, "en")))
 		}
 		base.Age = age
@@ -81,11 +84,18 @@ func intCell(r tabular.Row, i int, field string, is *issues) int {
 var sexAliases = map[string]int{
 	"1": 1, "男": 1, "男性": 1, "m": 1, "male": 1,
 	"2": 2, "女": 2, "女性": 2, "f": 2, "female": 2,
-	"0": 0, "": 0, "合计": 0, "全部": 0, "both": 0, "total": 0, "all": 0,
+	"0": 0, "合计": 0, "全部": 0, "both": 0, "total": 0, "all": 0,
 }
 
 func sexCell(r tabular.Row, i int, is *issues) int {
+	if i < 0 {
+		return 0 // no sex column: both sexes
+	}
 	v := r.Get(i)
+	if v == "" {
+		is.add(r.Line, "sex", "", "required", weijian.T("性别不能为空（男女合计请写 0 或“合计”）", "sex is empty (write 0 or total for both)"))
+		return 0
+	}
 	s, ok := sexAliases[strings.ToLower(v)]
 	if !ok {
 		is.add(r.Line, "sex", v, "bad_sex", weijian.T("性别应为 1/男、2/女 或 0/合计", "sex must be 1/male, 2/female or 0/both"))
