@@ -13,13 +13,14 @@ func runBackup(ctx context.Context, env *cmdEnv, args []string) error {
 		"在线备份：服务运行时也可执行，得到一致的副本。SQLite 备份为可直接打开的数据库文件；PostgreSQL 备份为 pg_dump 自定义格式（用 pg_restore 恢复）。\n"+
 			"Consistent online copy, safe while serving. SQLite: a database file you can open; PostgreSQL: a pg_dump custom-format archive (restore with pg_restore).")
 	dbFlags(fs, env, &cfg, "weijian.db")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parse(env, fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return usageError("backup needs exactly one FILE")
 	}
-	dest := fs.Arg(0)
+	dest := pos[0]
 	if _, err := os.Stat(dest); err == nil {
 		return usageError("%s already exists: choose a new file name (a backup never overwrites)", dest)
 	}

@@ -41,13 +41,36 @@ func flagSet(env *cmdEnv, name, usageLine, help string) *flag.FlagSet {
 	return fs
 }
 
+// parse parses flags that may come before or after the positional
+// arguments ("import orgunits FILE --db X" as well as "--db X FILE"), and
+// reports an unreadable *_FILE variable.
+func parse(env *cmdEnv, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	return pos, env.err
+}
+
 // envOr returns the variable's value, or def. NAME_FILE, when set, names a
-// file holding the value (for secrets such as a DSN with a password).
+// file holding the value (for secrets such as a DSN with a password); if
+// that file cannot be read, the error is kept in env and the command
+// stops (falling back to a default database would be worse).
 func envOr(env *cmdEnv, name, def string) string {
 	if f := env.getenv(name + "_FILE"); f != "" {
-		if b, err := os.ReadFile(f); err == nil {
+		b, err := os.ReadFile(f)
+		if err == nil {
 			return strings.TrimSpace(string(b))
 		}
+		env.err = fmt.Errorf("%s_FILE: %w", name, err)
 	}
 	if v := env.getenv(name); v != "" {
 		return v
@@ -80,20 +103,7 @@ func (c Config) String() string {
 		redact(c.DB), c.Addr, c.LogLevel, c.LogFormat, c.Dev, c.TLSCert != "", c.TrustProxy, c.Lang)
 }
 
-func redact(dsn string) string {
-	if !sqlstore.IsPostgres(dsn) {
-		return dsn
-	}
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		if at := strings.LastIndex(dsn, "@"); at > i {
-			cred := dsn[i+3 : at]
-			if u, _, ok := strings.Cut(cred, ":"); ok {
-				return dsn[:i+3] + u + ":***" + dsn[at:]
-			}
-		}
-	}
-	return dsn
-}
+func redact(dsn string) string { return sqlstore.RedactDSN(dsn) }
 
 // logger builds the structured logger the config asks for.
 func (c Config) logger(w io.Writer) (*slog.Logger, error) {

@@ -44,11 +44,12 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&county, "county", demo.DefaultCounty, "demo county: "+strings.Join(demo.Counties(), ", "))
 	fs.BoolVar(&noServe, "no-serve", false, "generate (or check) the demo database and exit")
 	fs.BoolVar(&reset, "reset", false, "delete the demo SQLite file first and generate afresh")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parse(env, fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("demo takes no arguments, got %q", fs.Arg(0))
+	if len(pos) > 0 {
+		return usageError("demo takes no arguments, got %q", pos[0])
 	}
 	if demo.CountyName(county) == "" {
 		return usageError("unknown --county %q: use one of %s", county, strings.Join(demo.Counties(), ", "))

@@ -35,10 +35,11 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 		return usageError("import needs a kind (orgunits or population) and a FILE")
 	}
 	kind := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
+	pos, err := parse(env, fs, args[1:])
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return usageError("import %s needs exactly one FILE", kind)
 	}
 	opt := weijian.ImportOptions{DryRun: dryRun, Actor: "cli:" + os.Getenv("USER")}
@@ -49,7 +50,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 		}
 		opt.ValidFrom = t
 	}
-	return importFile(ctx, env, cfg, kind, fs.Arg(0), opt)
+	return importFile(ctx, env, cfg, kind, pos[0], opt)
 }
 
 func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string, opt weijian.ImportOptions) error {

@@ -32,6 +32,7 @@ type cmdEnv struct {
 	stdout io.Writer
 	stderr io.Writer
 	stdin  io.Reader
+	err    error // an unreadable NAME_FILE variable, reported by parse
 }
 
 var commands = []command{

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/tabular"
 )
 
@@ -113,5 +114,45 @@ func TestOperatorCommands(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, env, "", "backup", filepath.Join(dir, "copy.db")); exitCode(err) != 2 {
 		t.Errorf("backup over an existing file: %v", err)
+	}
+}
+
+// Flags may follow the file; an unreadable *_FILE secret stops the
+// command instead of falling back to a default database.
+func TestFlagsAfterArgsAndSecretFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	out, errOut, err := runCmd(t, map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}, "", "import", "orgunits", "testdata/haian.csv", "--db", db)
+	if err != nil || !strings.Contains(out, "inserted 253") {
+		t.Errorf("flags after FILE: %v %s%s", err, out, errOut)
+	}
+	_, _, err = runCmd(t, map[string]string{"WEIJIAN_DB_FILE": filepath.Join(dir, "missing")}, "", "migrate")
+	if err == nil || !strings.Contains(err.Error(), "WEIJIAN_DB_FILE") {
+		t.Errorf("unreadable WEIJIAN_DB_FILE: %v", err)
+	}
+	if _, err := os.Stat("weijian.db"); err == nil {
+		t.Error("a default weijian.db was created")
+	}
+	secret := filepath.Join(dir, "dsn")
+	os.WriteFile(secret, []byte(db+"\n"), 0o600)
+	if out, _, err := runCmd(t, map[string]string{"WEIJIAN_DB_FILE": secret}, "", "migrate"); err != nil || !strings.Contains(out, "up to date") {
+		t.Errorf("DSN from file: %v %s", err, out)
+	}
+	if _, _, err := runCmd(t, map[string]string{"WEIJIAN_DB": db}, "", "user", "add", "bad name<x>", "--role", "county_admin"); weijian.ErrorKind(err) != weijian.KindInvalid {
+		t.Errorf("bad username: %v", err)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:secret@h/db":                "postgres://u:xxxxx@h/db",
+		"postgres://u@h/db?password=secret&x=1":   "postgres://u@h/db?password=%2A%2A%2A&x=1",
+		"host=h user=u password=secret dbname=db": "host=h user=u password=*** dbname=db",
+		"host=h password='se cret' dbname=db":     "host=h password=*** dbname=db",
+		"/var/lib/weijian/weijian.db":             "/var/lib/weijian/weijian.db",
+	} {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

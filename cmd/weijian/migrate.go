@@ -12,7 +12,7 @@ func runMigrate(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flagSet(env, "migrate", "migrate [--db DSN]",
 		"把数据库结构升级到本程序的版本（serve 启动时也会自动执行）。\nBring the database schema up to this program's version (serve also does this at start).")
 	dbFlags(fs, env, &cfg, "weijian.db")
-	if err := fs.Parse(args); err != nil {
+	if _, err := parse(env, fs, args); err != nil {
 		return err
 	}
 	log, err := cfg.logger(env.stderr)

@@ -20,7 +20,7 @@ func runServe(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flagSet(env, "serve", "serve [flags]", "运行 Web 服务（首次使用前请用 weijian user add 创建管理员）。\nRun the web server (create an administrator first with weijian user add).")
 	dbFlags(fs, env, &cfg, "weijian.db")
 	serveFlags(fs, env, &cfg)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parse(env, fs, args); err != nil {
 		return err
 	}
 	store, log, err := cfg.open(ctx, env)
@@ -91,7 +91,8 @@ func displayAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
-// cleanSessions deletes expired sessions every hour.
+// cleanSessions deletes expired sessions and day-old login-failure
+// records every hour.
 func cleanSessions(ctx context.Context, store *sqlstore.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -104,6 +105,11 @@ func cleanSessions(ctx context.Context, store *sqlstore.Store, log *slog.Logger)
 				log.Error("delete expired sessions", "err", err)
 			} else if n > 0 {
 				log.Info("deleted expired sessions", "count", n)
+			}
+			if n, err := store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour)); err != nil {
+				log.Error("delete stale login throttles", "err", err)
+			} else if n > 0 {
+				log.Info("deleted stale login throttles", "count", n)
 			}
 		}
 	}

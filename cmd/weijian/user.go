@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/auth"
@@ -74,13 +75,20 @@ func runUser(ctx context.Context, env *cmdEnv, args []string) error {
 		fs.Usage()
 		return usageError("user needs a subcommand")
 	}
-	sub, rest := args[0], args[1:]
-	var name string
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		name, rest = rest[0], rest[1:]
-	}
-	if err := fs.Parse(rest); err != nil {
+	pos, err := parse(env, fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) == 0 {
+		fs.Usage()
+		return usageError("user needs a subcommand")
+	}
+	sub, name := pos[0], ""
+	if len(pos) > 1 {
+		name = pos[1]
+	}
+	if len(pos) > 2 {
+		return usageError("user %s takes one NAME, got %q", sub, pos[1:])
 	}
 	if c.role != "" {
 		if err := c.grants.Set(c.role + "@" + c.scope); err != nil {
@@ -89,6 +97,9 @@ func runUser(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	return c.run(ctx, sub, name)
 }
+
+// chinaTime is China Standard Time, in which users read times.
+var chinaTime = time.FixedZone("CST", 8*3600)
 
 func roleList() string {
 	var b strings.Builder
@@ -146,6 +157,9 @@ func (c *userCmd) add(ctx context.Context, name string) error {
 	if len(c.grants) == 0 {
 		return usageError("user add needs a role: --role ROLE [--scope CODE] or --grant ROLE@CODE")
 	}
+	if err := weijian.ValidUsername(name); err != nil {
+		return err
+	}
 	pw, generated, err := c.password(name)
 	if err != nil {
 		return err
@@ -159,7 +173,9 @@ func (c *userCmd) add(ctx context.Context, name string) error {
 	if err := c.store.CreateUser(ctx, u); err != nil {
 		return err
 	}
-	c.store.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: "user.create", Target: name})
+	if err := c.store.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: "user.create", Target: name}); err != nil {
+		return err
+	}
 	fmt.Fprintf(c.env.stdout, "已创建用户 created user %s (%s)\n", name, grantsText(u.Grants))
 	if generated {
 		fmt.Fprintf(c.env.stdout, "初始密码 initial password: %s\n（仅显示这一次，请妥善保管 — shown once, keep it safe）\n", pw)
@@ -216,7 +232,9 @@ func (c *userCmd) roles(ctx context.Context, name string) error {
 	if err := c.store.SetGrants(ctx, u.ID, c.grants); err != nil {
 		return err
 	}
-	c.store.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: "user.grants", Target: name, Detail: grantsText(c.grants)})
+	if err := c.store.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: "user.grants", Target: name, Detail: grantsText(c.grants)}); err != nil {
+		return err
+	}
 	fmt.Fprintf(c.env.stdout, "已更新 %s 的角色 roles of %s: %s\n", name, name, grantsText(c.grants))
 	return nil
 }
@@ -248,7 +266,7 @@ func (c *userCmd) list(ctx context.Context) error {
 	for _, u := range users {
 		last := "-"
 		if !u.LastLoginAt.IsZero() {
-			last = u.LastLoginAt.Local().Format("2006-01-02 15:04")
+			last = u.LastLoginAt.In(chinaTime).Format("2006-01-02 15:04")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", u.Username, u.DisplayName, u.Active, grantsText(u.Grants), last)
 	}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/weijian-health/weijian"
@@ -39,13 +40,19 @@ func (s *Store) pgDump(ctx context.Context, dest string) error {
 	if err != nil {
 		return err
 	}
-	dsn, schema := libpqDSN(s.dsn)
+	dsn, schema, password := libpqDSN(s.dsn)
 	args := []string{"--format=custom", "--no-owner", "--file=" + dest, "--dbname=" + dsn}
 	if schema != "" {
 		args = append(args, "--schema="+schema)
 	}
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, args...)
+	// The password goes in the environment, not on the command line that
+	// other local users can see in ps.
+	cmd.Env = os.Environ()
+	if password != "" {
+		cmd.Env = append(cmd.Env, "PGPASSWORD="+password)
+	}
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		os.Remove(dest)
@@ -54,27 +61,38 @@ func (s *Store) pgDump(ctx context.Context, dest string) error {
 	return nil
 }
 
-// libpqDSN removes the pgx-only search_path parameter, which libpq tools
-// refuse, and returns the schema it named (dumped alone).
-func libpqDSN(dsn string) (string, string) {
+// libpqDSN prepares a URL DSN for libpq tools: it removes the pgx-only
+// search_path parameter (returning the schema it named, dumped alone) and
+// the password (returned, to pass as PGPASSWORD).
+func libpqDSN(dsn string) (clean, schema, password string) {
 	u, err := url.Parse(dsn)
-	if err != nil {
-		return dsn, ""
+	if err != nil || u.Scheme == "" {
+		return dsn, "", ""
 	}
 	q := u.Query()
-	schema, _, _ := strings.Cut(q.Get("search_path"), ",")
+	schema, _, _ = strings.Cut(q.Get("search_path"), ",")
+	password = q.Get("password")
 	q.Del("search_path")
+	q.Del("password")
+	if p, ok := u.User.Password(); ok {
+		password = p
+		u.User = url.User(u.User.Username())
+	}
 	u.RawQuery = q.Encode()
-	return u.String(), strings.TrimSpace(schema)
+	return u.String(), strings.TrimSpace(schema), password
 }
 
-// findPgDump looks on PATH, then in Debian's versioned directories (newest
-// first: pg_dump must be at least as new as the server).
+// findPgDump looks in Debian's versioned directories, newest version
+// first (pg_dump must be at least as new as the server), then on PATH.
 func findPgDump() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
-	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))
-	if len(dirs) > 0 {
-		return dirs[0], nil
+	paths, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
+	version := func(p string) float64 {
+		v, _ := strconv.ParseFloat(filepath.Base(filepath.Dir(filepath.Dir(p))), 64)
+		return v
+	}
+	sort.Slice(paths, func(i, j int) bool { return version(paths[i]) > version(paths[j]) })
+	if len(paths) > 0 {
+		return paths[0], nil
 	}
 	if p, err := exec.LookPath("pg_dump"); err == nil {
 		return p, nil

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -39,9 +40,11 @@ type Options struct {
 	NoMigrate bool
 }
 
-// IsPostgres reports whether dsn names a PostgreSQL database.
+// IsPostgres reports whether dsn names a PostgreSQL database: a
+// postgres:// URL or a keyword string ("host=… dbname=…").
 func IsPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") ||
+		strings.Contains(dsn, "host=") || strings.Contains(dsn, "dbname=")
 }
 
 // Open opens the database named by dsn — a postgres:// URL, or a SQLite
@@ -79,7 +82,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("connect to database %s: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("connect to database %s: %w", RedactDSN(dsn), err)
 	}
 	if !opt.NoMigrate {
 		if _, err := s.Migrate(ctx); err != nil {
@@ -117,20 +120,32 @@ func sqliteDSN(dsn string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// redactDSN hides a password in a PostgreSQL URL for messages and logs.
-func redactDSN(dsn string) string {
+// RedactDSN hides the password of a PostgreSQL DSN — in a URL's user
+// info or query (?password=), or a keyword string's password= — for
+// messages and logs.
+func RedactDSN(dsn string) string {
 	if !IsPostgres(dsn) {
 		return dsn
+	}
+	if !strings.Contains(dsn, "://") {
+		return keywordPassword.ReplaceAllString(dsn, "password=***")
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "postgres://…"
 	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "***")
+		u.RawQuery = q.Encode()
+	}
 	return u.Redacted()
 }
 
+var keywordPassword = regexp.MustCompile(`password=('[^']*'|\S*)`)
+
 // Redacted returns the store's DSN with any password hidden.
-func (s *Store) Redacted() string { return redactDSN(s.dsn) }
+func (s *Store) Redacted() string { return RedactDSN(s.dsn) }
 
 // Dialect returns "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.d.name }

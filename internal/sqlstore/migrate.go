@@ -92,8 +92,12 @@ func (s *Store) Migrate(ctx context.Context) (MigrationStatus, error) {
 		if m.Version <= st.Current {
 			continue
 		}
-		if err := s.applyMigration(ctx, conn, m); err != nil {
+		applied, err := s.applyMigration(ctx, conn, m)
+		if err != nil {
 			return st, err
+		}
+		if !applied {
+			continue // another process applied it meanwhile
 		}
 		st.Applied = append(st.Applied, m.Version)
 		st.Current = m.Version
@@ -102,10 +106,14 @@ func (s *Store) Migrate(ctx context.Context) (MigrationStatus, error) {
 	return st, nil
 }
 
-func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m Migration) (err error) {
+// applyMigration applies m in a transaction, unless the version is
+// already recorded: checked inside the transaction, which on SQLite holds
+// the write lock from BEGIN IMMEDIATE (and on PostgreSQL runs under the
+// advisory lock), so two processes starting at once apply it once.
+func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m Migration) (applied bool, err error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer func() {
 		if err != nil {
@@ -113,14 +121,21 @@ func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m Migration)
 			err = fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 		}
 	}()
+	var n int
+	if err = tx.QueryRowContext(ctx, s.q("SELECT count(*) FROM schema_migration WHERE version = ?"), m.Version).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, tx.Rollback()
+	}
 	// Both drivers run a multi-statement script in one Exec when it has
 	// no parameters.
 	if _, err = tx.ExecContext(ctx, m.SQL); err != nil {
-		return err
+		return false, err
 	}
 	if _, err = tx.ExecContext(ctx, s.q("INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)"),
 		m.Version, m.Name, s.now().UTC().Format(stampLayout)); err != nil {
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	return true, tx.Commit()
 }

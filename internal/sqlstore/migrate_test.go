@@ -154,3 +154,24 @@ func citusProblems(sql string) []string {
 	}
 	return out
 }
+
+// Two processes starting on a new database at once apply each migration
+// once and both succeed.
+func TestConcurrentMigrate(t *testing.T) {
+	path := t.TempDir() + "/race.db"
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s, err := sqlstore.Open(ctx, path, sqltest.Options{})
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent open: %v", err)
+		}
+	}
+}
