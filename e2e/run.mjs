@@ -172,6 +172,19 @@ const steps = [
     await page.waitForURL((u) => new URL(u).pathname === "/");
     await expectText(page.locator("h1"), "海安市", "home heading");
   }],
+  ["?next= cannot lead off the site", async (page, base) => {
+    // A tab in the path: browsers drop it and would follow //evil.example.
+    for (const next of ["%2F%09%2Fevil.example", "%2F%5Cevil.example", "%2F%2Fevil.example"]) {
+      try {
+        await page.goto(base + "/login?next=" + next);
+      } catch (e) {
+        fail(`next=${next}: the browser left the site (${e.message.split("\n")[0]})`);
+      }
+      const u = new URL(page.url());
+      if (u.origin !== base || u.pathname !== "/") fail(`next=${next}: landed on ${page.url()}`);
+    }
+    await expectText(page.locator("h1"), "海安市", "home heading after the redirect");
+  }],
   ["home page: 海安市, population 874,334 in 2020", async (page) => {
     await expectText(page.locator(".topbar .county"), "海安市", "county in the top bar");
     await page.selectOption("select[name=year]", "2020");

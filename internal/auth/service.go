@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/weijian-health/weijian"
 )
@@ -78,7 +79,7 @@ func lockedError(until time.Time, now time.Time) error {
 // session and returns its token (to be set as a cookie) and the user.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (string, *weijian.User, error) {
 	username = strings.TrimSpace(username)
-	if len(username) > maxUsername || strings.ContainsFunc(username, isControl) {
+	if len(username) > maxUsername || strings.ContainsFunc(username, isControl) || !utf8.ValidString(username) {
 		s.verify(ctx, s.dummy, password)
 		return "", nil, errBadLogin
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -54,21 +55,25 @@ func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]any) error {
 }
 
 // WriteCSV writes UTF-8 CSV with a byte-order mark, which Excel needs to
-// open Chinese text correctly.
+// open Chinese text correctly. Text cells that a spreadsheet would run as a
+// formula are defused (see csvCell); numbers are written as they are.
 func WriteCSV(w io.Writer, header []string, rows [][]any) error {
 	if _, err := w.Write(utf8BOM); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
+	rec := make([]string, len(header))
+	for i, h := range header {
+		rec[i] = csvCell(h)
+	}
+	if err := cw.Write(rec); err != nil {
 		return err
 	}
-	rec := make([]string, len(header))
 	for _, r := range rows {
 		for i := range rec {
 			rec[i] = ""
-			if i < len(r) && r[i] != nil {
-				rec[i] = fmt.Sprint(r[i])
+			if i < len(r) {
+				rec[i] = csvCell(r[i])
 			}
 		}
 		if err := cw.Write(rec); err != nil {
@@ -77,4 +82,28 @@ func WriteCSV(w io.Writer, header []string, rows [][]any) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvCell formats one cell. Numbers stay as they are (a negative count is
+// a number, not a formula); any other value is text, and text starting
+// with = + - @, a tab or a carriage return gets a leading single quote so
+// that Excel and LibreOffice show it instead of evaluating it (OWASP's
+// advice against CSV injection).
+func csvCell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return fmt.Sprint(x)
+	case string:
+		return defuse(x)
+	}
+	return defuse(fmt.Sprint(v))
+}
+
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

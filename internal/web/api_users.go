@@ -105,7 +105,7 @@ func (s *Server) apiUnlock(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/audit?q=&action=
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	entries, _, err := s.auditEntries(r)
+	entries, err := s.auditEntries(r, auditShown)
 	if err != nil {
 		return err
 	}

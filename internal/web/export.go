@@ -19,8 +19,10 @@ type table struct {
 	Rows   [][]any
 }
 
-// maxExportRows bounds an export; a county's lists are far smaller.
-const maxExportRows = 10000
+// exportPageSize is how many units an export reads per store call (the
+// store returns at most 10,000 at once); an export pages through them all.
+// A variable so that a test can page with a small list.
+var exportPageSize = 5000
 
 // export writes t as an XLSX (the default) or CSV download named after
 // name (without extension), as ?format= asks.
@@ -42,7 +44,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, name string, t t
 	default:
 		return weijian.Invalid(weijian.T("导出格式应为 xlsx 或 csv", "the export format is xlsx or csv"))
 	}
-	filename := name + "-" + s.now().Format("20060102") + "." + format
+	filename := name + "-" + s.now().In(chinaTime).Format("20060102") + "." + format
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))

@@ -61,6 +61,8 @@ func percent(a, b int64) string {
 	return strconv.FormatFloat(float64(a)*100/float64(b), 'f', 1, 64) + "%"
 }
 
+// formatDate shows a calendar date (a validity date, stored as midnight
+// UTC) as it is, without converting it to another zone.
 func formatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -68,11 +70,17 @@ func formatDate(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
+// chinaTime is the zone every time is shown in: China Standard Time
+// (UTC+8, no daylight saving), where the users are, whatever the zone of
+// the server (UTC in a container).
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// formatDateTime shows an instant to the minute, in China Standard Time.
 func formatDateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.In(chinaTime).Format("2006-01-02 15:04")
 }
 
 func toJSON(v any) (string, error) {

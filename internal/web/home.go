@@ -59,15 +59,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 }
 
 // homeCounts counts the areas of each level below the home unit, and the
-// facilities by type.
+// facilities by type. The store counts: no list of units is read (a
+// province has ~25,000 facilities).
 func (s *Server) homeCounts(r *http.Request, n *names, p *homePage) error {
-	ctx, sc, lang := r.Context(), unitScope(r), info(r).lang
-	home := p.Unit
+	home, lang := p.Unit, info(r).lang
 	for _, l := range n.levels {
 		if l.Key == weijian.LevelFacility || l.Rank <= n.level[home.Level].Rank {
 			continue
 		}
-		_, total, err := s.store.SearchOrgUnits(ctx, sc, weijian.OrgUnitFilter{Under: home.Code, Level: l.Key, Limit: 1})
+		total, err := s.countUnits(r, home.Code, l.Key, "")
 		if err != nil {
 			return err
 		}
@@ -75,22 +75,34 @@ func (s *Server) homeCounts(r *http.Request, n *names, p *homePage) error {
 			p.Counts = append(p.Counts, countRow{l.Name.In(lang), total, searchLink(home.Code, l.Key, "")})
 		}
 	}
-	facs, total, err := s.store.SearchOrgUnits(ctx, sc, weijian.OrgUnitFilter{Under: home.Code,
-		Level: weijian.LevelFacility, Limit: 10000})
-	if err != nil {
+	var err error
+	if p.FacTotal, err = s.countUnits(r, home.Code, weijian.LevelFacility, ""); err != nil {
 		return err
 	}
-	p.FacTotal = total
-	byType := map[string]int{}
-	for _, f := range facs {
-		byType[f.FacilityType]++
-	}
+	counted := 0
 	for _, t := range n.types {
-		if c := byType[t.Key]; c > 0 {
+		if counted == p.FacTotal {
+			break // the remaining types have none
+		}
+		c, err := s.countUnits(r, home.Code, weijian.LevelFacility, t.Key)
+		if err != nil {
+			return err
+		}
+		if c > 0 {
+			counted += c
 			p.Facilities = append(p.Facilities, countRow{t.Name.In(lang), c, searchLink(home.Code, weijian.LevelFacility, t.Key)})
 		}
 	}
 	return nil
+}
+
+// countUnits counts the current units of a level (and facility type, if
+// typ is not "") under the unit with code, within the user's scope. The
+// store returns the count of all matches with a page of one unit.
+func (s *Server) countUnits(r *http.Request, under, level, typ string) (int, error) {
+	_, total, err := s.store.SearchOrgUnits(r.Context(), unitScope(r),
+		weijian.OrgUnitFilter{Under: under, Level: level, FacilityType: typ, Limit: 1})
+	return total, err
 }
 
 // childChart is a bar chart of the population of each area below u.

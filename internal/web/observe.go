@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -94,8 +95,8 @@ func (s *Server) record(r *http.Request, rec *recorder, ri *reqInfo, d time.Dura
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	route := routeLabel(r.Pattern)
-	s.metrics.observe(route, r.Method, rec.status, d)
+	route := s.routeLabel(r.Pattern)
+	s.metrics.observe(route, methodLabel(r.Method), rec.status, d)
 	level := slog.LevelInfo
 	if route == "/assets/{file}" || route == "/healthz" || route == "/metrics" {
 		level = slog.LevelDebug
@@ -112,16 +113,33 @@ func (s *Server) record(r *http.Request, rec *recorder, ri *reqInfo, d time.Dura
 	s.log.LogAttrs(r.Context(), level, "http", attrs...)
 }
 
-// routeLabel is the route pattern without its method ("/orgunits/{code}"),
-// or "unmatched" so that unknown paths cannot blow up the metric labels.
-func routeLabel(pattern string) string {
+// routeLabel is the matched route pattern without its method
+// ("/orgunits/{code}"), or "unmatched". Only the patterns of the route
+// table are labels, never a raw path, so that clients cannot blow up the
+// metric series.
+func (s *Server) routeLabel(pattern string) string {
+	if !s.patterns[pattern] {
+		return "unmatched"
+	}
 	if _, path, ok := strings.Cut(pattern, " "); ok {
 		pattern = path
 	}
-	if pattern == "" || pattern == "/" || pattern == "/api/" {
+	if pattern == "/" {
 		return "unmatched"
 	}
 	return pattern
+}
+
+// methodLabel is the request method for the metrics: a standard method,
+// or "other" (any token is a valid method: "curl -X AAA1" must not make
+// a new series).
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // contentSecurityPolicy allows only our own scripts: no inline script runs
@@ -146,18 +164,36 @@ func (s *Server) isTLS(r *http.Request) bool {
 	return s.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
-// clientIP is the address of the client: the first X-Forwarded-For entry
-// with TrustProxy, the peer address otherwise.
+// clientIP is the address of the client. With TrustProxy it is the
+// right-most X-Forwarded-For entry: the one our proxy appended (the
+// entries before it come from the client, who may write anything). When
+// that entry is not an IP address, or without TrustProxy, it is the peer.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			last := xff[len(xff)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip, ok := parseIP(strings.TrimSpace(last)); ok {
+				return ip
+			}
 		}
 	}
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
+	if ip, ok := parseIP(r.RemoteAddr); ok {
+		return ip
 	}
-	return strings.Trim(host, "[]")
+	return r.RemoteAddr
+}
+
+// parseIP reads "1.2.3.4", "2001:db8::1", "1.2.3.4:5678" or
+// "[2001:db8::1]:5678" as an address without its port.
+func parseIP(s string) (string, bool) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().String(), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().String(), true
+	}
+	return "", false
 }

@@ -4,8 +4,10 @@ import (
 	"go/parser"
 	"go/token"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,6 +135,70 @@ func TestLayering(t *testing.T) {
 			if strings.Contains(imp.Path.Value, "internal/sqlstore") {
 				t.Errorf("%s imports %s", f, imp.Path.Value)
 			}
+		}
+	}
+}
+
+// Neither odd methods nor unknown paths make new metric series: methods
+// outside the standard set count as "other", routes are the patterns of
+// the route table or "unmatched".
+func TestMetricsLabelsBounded(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t, "admin")
+	for _, call := range [][2]string{{"AAA1", "/orgunits/" + codeHaianZhen}, {"get", "/"}, {"BREW", "/random/path/12345"},
+		{"GET", "/random/path/12345"}, {"GET", "/api/v1/nothing/here"}, {"DELETE", "/users/1"}} {
+		req, _ := http.NewRequest(call[0], c.base+call[1], nil)
+		c.do(req)
+	}
+	_, body := c.get("/metrics")
+	for _, line := range strings.Split(body, "\n") {
+		if !strings.HasPrefix(line, "http_request") {
+			continue
+		}
+		m := regexp.MustCompile(`method="([^"]*)"`).FindStringSubmatch(line)
+		if m != nil && !slices.Contains([]string{"GET", "POST", "DELETE", "other"}, m[1]) {
+			t.Errorf("method label %q in %s", m[1], line)
+		}
+		r := regexp.MustCompile(`route="([^"]*)"`).FindStringSubmatch(line)
+		if r != nil && r[1] != "unmatched" && !e.srv.patterns["GET "+r[1]] && !e.srv.patterns["POST "+r[1]] && !e.srv.patterns[r[1]] {
+			t.Errorf("route label %q is not a route pattern: %s", r[1], line)
+		}
+	}
+	wantContains(t, body, `method="other",route="unmatched"`, `code="404",method="GET",route="unmatched"`)
+	for _, raw := range []string{"AAA1", "BREW", `"get"`, "random", "nothing"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("metrics mention %q", raw)
+		}
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	trusted := newEnvConfig(t, Config{TrustProxy: true}).srv
+	direct := newEnvConfig(t, Config{}).srv
+	for _, tc := range []struct {
+		xff           []string
+		remote        string
+		trust, direct string
+	}{
+		{nil, "192.0.2.1:5555", "192.0.2.1", "192.0.2.1"},
+		{[]string{"203.0.113.9"}, "10.0.0.2:80", "203.0.113.9", "10.0.0.2"},
+		// The client wrote the first entries; our proxy appended the last.
+		{[]string{"6.6.6.6, 203.0.113.9"}, "10.0.0.2:80", "203.0.113.9", "10.0.0.2"},
+		{[]string{"6.6.6.6", "198.51.100.7"}, "10.0.0.2:80", "198.51.100.7", "10.0.0.2"},
+		{[]string{"1.1.1.1,2001:db8::1"}, "[::1]:80", "2001:db8::1", "::1"},
+		{[]string{"6.6.6.6, not-an-ip"}, "10.0.0.2:80", "10.0.0.2", "10.0.0.2"},
+		{[]string{"203.0.113.9:4711"}, "10.0.0.2:80", "203.0.113.9", "10.0.0.2"},
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.RemoteAddr = tc.remote
+		for _, v := range tc.xff {
+			req.Header.Add("X-Forwarded-For", v)
+		}
+		if got := trusted.clientIP(req); got != tc.trust {
+			t.Errorf("trusted proxy, X-Forwarded-For %q from %s: %q, want %q", tc.xff, tc.remote, got, tc.trust)
+		}
+		if got := direct.clientIP(req); got != tc.direct {
+			t.Errorf("no proxy, X-Forwarded-For %q from %s: %q, want %q", tc.xff, tc.remote, got, tc.direct)
 		}
 	}
 }

@@ -92,13 +92,28 @@ func (s *Server) exportOrgUnits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := s.unitFilter(r, n).query()
-	f.Limit = maxExportRows
-	units, _, err := s.store.SearchOrgUnits(r.Context(), unitScope(r), f)
+	units, err := s.allUnits(r, s.unitFilter(r, n).query())
 	if err != nil {
 		return err
 	}
 	return s.export(w, r, s.msg(r, "export.orgunits"), s.unitTable(r, s.unitRows(r, n, units, true), false))
+}
+
+// allUnits returns every unit matching f in the user's scope, reading
+// them exportPageSize at a time.
+func (s *Server) allUnits(r *http.Request, f weijian.OrgUnitFilter) ([]*weijian.OrgUnit, error) {
+	var all []*weijian.OrgUnit
+	f.Limit = exportPageSize
+	for f.Offset = 0; ; f.Offset += exportPageSize {
+		units, total, err := s.store.SearchOrgUnits(r.Context(), unitScope(r), f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, units...)
+		if len(units) < exportPageSize || len(all) >= total {
+			return all, nil
+		}
+	}
 }
 
 // unitTable is the export of a unit list; withPop adds the population.

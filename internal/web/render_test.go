@@ -44,7 +44,7 @@ func samplePages(lang string) map[string]any {
 		"user_new":      &userFormPage{basePage: base, Form: form, Error: fe},
 		"user":          &userPage{basePage: base, Target: u, Locked: true, Form: form, Error: fe, Audit: audit},
 		"user_password": &passwordPage{basePage: base, Target: u, Password: "Abc123xyz", Created: true},
-		"audit":         &auditPage{basePage: base, Entries: audit, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links},
+		"audit":         &auditPage{basePage: base, Entries: audit, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Truncated: true},
 		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe},
 	}
 }

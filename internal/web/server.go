@@ -59,14 +59,15 @@ type Deps struct {
 
 // Server is the HTTP handler of the whole application.
 type Server struct {
-	cfg     Config
-	store   Store
-	auth    *auth.Service
-	log     *slog.Logger
-	now     func() time.Time
-	metrics *metrics
-	res     *resources // nil in Dev mode: loaded on each request
-	handler http.Handler
+	cfg      Config
+	store    Store
+	auth     *auth.Service
+	log      *slog.Logger
+	now      func() time.Time
+	metrics  *metrics
+	res      *resources      // nil in Dev mode: loaded on each request
+	patterns map[string]bool // the route patterns, the only route labels of the metrics
+	handler  http.Handler
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -99,8 +100,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
+	s.patterns = map[string]bool{}
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, rt.handler)
+		s.patterns[rt.pattern] = true
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.serve(denyCrossOrigin))

@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/weijian-health/weijian"
 )
@@ -78,14 +80,24 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "login", p)
 }
 
+// maxLoginEcho is the longest username the login form shows again after
+// a failure: internal/auth refuses names over 64 bytes as a wrong password,
+// and a page should not repeat a megabyte someone posted.
+const maxLoginEcho = 64
+
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	username, next := strings.TrimSpace(r.PostFormValue("username")), safeNext(r.PostFormValue("next"))
+	// Invalid UTF-8 never reaches the store (PostgreSQL rejects it).
+	username := strings.ToValidUTF8(strings.TrimSpace(r.PostFormValue("username")), "\uFFFD")
+	next := safeNext(r.PostFormValue("next"))
 	token, u, err := s.auth.Login(r.Context(), username, r.PostFormValue("password"), s.clientIP(r))
 	if err != nil {
 		if k := weijian.ErrorKind(err); k != weijian.KindUnauthenticated && k != weijian.KindInvalid {
 			return err
 		}
 		info(r).err = err
+		if len(username) > maxLoginEcho {
+			username = ""
+		}
 		p := &loginPage{basePage: s.bare(r, "login.title"), Username: username, Next: next,
 			Error: weijian.ErrorMessage(err, info(r).lang)}
 		return s.render(w, r, http.StatusUnauthorized, "login", p)
@@ -120,12 +132,24 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, safeNext(r.PostFormValue("next")))
 }
 
-// safeNext keeps a post-login redirect on this site: a path, never
-// "//host" or "/\host", and never back to the login form.
+// safeNext keeps a redirect after login (or a language switch) on this
+// site. Browsers drop tabs and newlines from a Location and read "\" as
+// "/", so "/\t/evil.example" and "/\\evil.example" lead off the site like
+// "//evil.example" does. A next is kept only when it has no control
+// character or backslash (raw or percent-decoded), no scheme or host, and
+// a path starting with exactly one "/" that is not the login or logout
+// form; anything else goes to "/". The result is re-encoded from the
+// parsed URL.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/logout") {
+	u, err := url.Parse(next)
+	if err != nil || strings.ContainsFunc(next, unsafeInURL) || strings.ContainsFunc(u.Path, unsafeInURL) ||
+		u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") ||
+		strings.HasPrefix(u.Path, "/login") || strings.HasPrefix(u.Path, "/logout") {
 		return "/"
 	}
-	return next
+	return u.RequestURI()
 }
+
+// unsafeInURL reports a control character (ASCII or Unicode) or a backslash.
+func unsafeInURL(r rune) bool { return r == '\\' || unicode.IsControl(r) }

@@ -172,12 +172,62 @@ func TestCrossOriginPostRefused(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{"/orgunits": "/orgunits", "//evil.example": "/", "/\\evil": "/",
-		"https://evil.example/": "/", "": "/", "/login?next=/x": "/", "/users?q=a": "/users?q=a"} {
+	for in, want := range map[string]string{
+		"/orgunits": "/orgunits", "/users?q=a": "/users?q=a", "/orgunits?q=%E6%B5%B7": "/orgunits?q=%E6%B5%B7",
+		"/orgunits?q=海": "/orgunits?q=海", "/population#pyramid": "/population",
+		"": "/", "orgunits": "/", " /orgunits": "/", "/login?next=/x": "/", "/logout": "/",
+		"//evil.example": "/", "///evil.example": "/", "/\\evil.example": "/", "\\/evil.example": "/",
+		"/\t/evil.example": "/", "/\n/evil.example": "/", "/\r//evil.example": "/", "/\x00/evil": "/", "/\u0085/evil": "/",
+		"/%09/evil.example": "/", "/%5Cevil.example": "/", "/%2F/evil.example": "/", "/%2f%2fevil": "/",
+		"https://evil.example/": "/", "http:evil.example": "/", "//user@evil.example": "/",
+		"javascript:alert(document.cookie)": "/", "JavaScript:alert(1)": "/", "data:text/html,x": "/",
+		"/x%zz": "/",
+	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// The next of the login form never leads off the site: not after a
+// login, not from the login page of someone already logged in, not after
+// a language switch.
+func TestLoginOpenRedirect(t *testing.T) {
+	e := newEnv(t)
+	nasty := []string{"/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example",
+		"javascript:alert(1)", "/%09/evil.example", "/\n/evil.example"}
+	for _, next := range nasty {
+		c := e.client(t)
+		res, body := c.post("/login", url.Values{"username": {"admin"}, "password": {testPassword}, "next": {next}})
+		wantStatus(t, res, body, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/" {
+			t.Errorf("POST /login next=%q: Location %q", next, loc)
+		}
+		// Logged in now: the login page sends the user on at once.
+		res, body = c.get("/login?next=" + url.QueryEscape(next))
+		wantStatus(t, res, body, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/" {
+			t.Errorf("GET /login?next=%q: Location %q", next, loc)
+		}
+		res, body = c.post("/lang", url.Values{"lang": {"en"}, "next": {next}})
+		wantStatus(t, res, body, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/" {
+			t.Errorf("POST /lang next=%q: Location %q", next, loc)
+		}
+	}
+	// The raw query of the review's report, and a harmless next kept.
+	c := e.login(t, "admin")
+	for raw, want := range map[string]string{"%2F%09%2Fevil.example": "/", "%2Forgunits%3Fq%3Dhaz": "/orgunits?q=haz"} {
+		res, body := c.get("/login?next=" + raw)
+		wantStatus(t, res, body, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != want {
+			t.Errorf("GET /login?next=%s: Location %q, want %q", raw, loc, want)
+		}
+	}
+	// The login form does not carry a nasty next along either.
+	res, body := e.client(t).get("/login?next=%2F%09%2Fevil.example")
+	wantStatus(t, res, body, http.StatusOK)
+	wantContains(t, body, `name="next" value="/"`)
 }
 
 func TestAPINeedsSession(t *testing.T) {
@@ -202,4 +252,30 @@ func TestHTMXSessionEnded(t *testing.T) {
 	if res.StatusCode != http.StatusUnauthorized || res.Header.Get("HX-Redirect") != "/login" {
 		t.Errorf("status %d, HX-Redirect %q", res.StatusCode, res.Header.Get("HX-Redirect"))
 	}
+}
+
+// A login name that internal/auth refuses before touching the database
+// (too long, control characters) gets the usual answer, not an error page,
+// and is neither counted nor echoed back at length.
+func TestLoginOddUsernames(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	long := strings.Repeat("a", 65)
+	for _, name := range []string{long, strings.Repeat("海", 22), strings.Repeat("x", 100000), "admin\x00", "ad\nmin", "\xff\xfeadmin"} {
+		res, body := c.post("/login", url.Values{"username": {name}, "password": {"Wrong#pass1"}, "next": {"/"}})
+		wantStatus(t, res, body, http.StatusUnauthorized)
+		if got := loginError(t, body); got != "用户名或密码错误" {
+			t.Errorf("username %.20q: message %q", name, got)
+		}
+		if len(body) > 20000 {
+			t.Errorf("username %.20q: the form echoes it (%d bytes)", name, len(body))
+		}
+	}
+	for _, name := range []string{long, strings.Repeat("海", 22)} {
+		if th, err := e.store.Throttle(ctx, name); err != nil || th.Failures != 0 {
+			t.Errorf("%.20q: throttle %+v %v, want no record", name, th, err)
+		}
+	}
+	// The right password of a real account still works afterwards.
+	e.login(t, "admin")
 }

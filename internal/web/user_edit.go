@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,9 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, 
 	p := &userPage{basePage: s.base(r, "users", u.DisplayName+" ("+u.Username+")"), Target: u,
 		Locked: s.locked(r, u), Self: u.ID == currentUser(r).ID, Error: fe,
 		Form: userForm{Username: u.Username, DisplayName: u.DisplayName, Phone: u.Phone, Grants: grantRows(grants, info(r).lang)}}
+	// The database matches the name as a part of actor, target, detail or
+	// IP ("li" also finds "li.village"); keep the ten newest entries by or
+	// about this very user.
 	entries, err := s.store.AuditLog(r.Context(), manageScope(r), weijian.AuditFilter{Query: u.Username, Limit: 500})
 	if err != nil {
 		return err
@@ -116,40 +120,50 @@ func (s *Server) resetPasswordForm(w http.ResponseWriter, r *http.Request) error
 // auditPage lists the latest audit-log entries within the admin's scope.
 type auditPage struct {
 	basePage
-	Entries []weijian.AuditEntry
-	Q       string
-	Action  string
-	Actions []string
-	Export  exportLinks
+	Entries   []weijian.AuditEntry
+	Truncated bool // there may be older matching entries than those shown
+	Q         string
+	Action    string
+	Actions   []string
+	Export    exportLinks
 }
 
+// How many audit entries the page (and the API) and an export show, newest
+// first; the export takes the most the store returns at once.
+const (
+	auditShown    = 1000
+	auditExported = 10000
+)
+
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
-	entries, actions, err := s.auditEntries(r)
+	entries, err := s.auditEntries(r, auditShown)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	p := &auditPage{basePage: s.base(r, "audit", s.msg(r, "nav.audit")), Entries: entries, Q: q.Get("q"),
-		Action: q.Get("action"), Actions: actions, Export: exportQuery("/audit/export", q)}
+	p := &auditPage{basePage: s.base(r, "audit", s.msg(r, "nav.audit")), Entries: entries,
+		Truncated: len(entries) == auditShown, Q: q.Get("q"), Action: q.Get("action"),
+		Export: exportQuery("/audit/export", q)}
+	if p.Actions, err = s.store.AuditActions(r.Context(), manageScope(r)); err != nil {
+		return err
+	}
+	if p.Action != "" && !slices.Contains(p.Actions, p.Action) {
+		p.Actions = append(p.Actions, p.Action) // keep the filter's choice visible
+	}
 	return s.render(w, r, http.StatusOK, "audit", p)
 }
 
-// auditEntries returns the entries matching ?q= (actor, target, detail or
-// IP) and ?action=, filtered by the database, and the actions there are,
-// for the filter's choices.
-func (s *Server) auditEntries(r *http.Request) ([]weijian.AuditEntry, []string, error) {
+// auditEntries returns the newest entries (at most limit) matching ?q=
+// (part of the actor, target, detail or IP) and ?action=, as filtered by
+// the database.
+func (s *Server) auditEntries(r *http.Request, limit int) ([]weijian.AuditEntry, error) {
 	q := r.URL.Query()
-	entries, err := s.store.AuditLog(r.Context(), manageScope(r), weijian.AuditFilter{
-		Query: strings.TrimSpace(q.Get("q")), Action: q.Get("action"), Limit: 1000})
-	if err != nil {
-		return nil, nil, err
-	}
-	actions, err := s.store.AuditActions(r.Context(), manageScope(r))
-	return entries, actions, err
+	return s.store.AuditLog(r.Context(), manageScope(r), weijian.AuditFilter{
+		Query: strings.TrimSpace(q.Get("q")), Action: q.Get("action"), Limit: limit})
 }
 
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
-	entries, _, err := s.auditEntries(r)
+	entries, err := s.auditEntries(r, auditExported)
 	if err != nil {
 		return err
 	}

@@ -204,3 +204,31 @@ func TestChangePassword(t *testing.T) {
 	res, _ = other.post("/login", url.Values{"username": {"town"}, "password": {testPassword}})
 	wantStatus(t, res, "", http.StatusUnauthorized)
 }
+
+// New usernames follow weijian.ValidUsername in the form and the API,
+// with its message; names differing only in case clash.
+func TestNewUsernameRule(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login(t, "admin")
+	grants := []map[string]string{{"role": "village_doctor", "orgUnit": codeZhongba}}
+	for _, name := range []string{"x", "李四", "li si", ".li", "li/x", "ｌｉ", "li\u200b", strings.Repeat("a", 33)} {
+		var out apiErr
+		in := map[string]any{"username": name, "displayName": "李", "grants": grants}
+		if st := admin.api("POST", "/api/v1/users", in, &out); st != http.StatusBadRequest || len(out.Error.Issues) != 1 ||
+			out.Error.Issues[0].Field != "username" || !strings.Contains(out.Error.Issues[0].Message, "用户名应为2–32位") {
+			t.Errorf("API username %q: %d %+v", name, st, out)
+		}
+		form := url.Values{"username": {name}, "displayName": {"李"}, "pwmode": {"generate"}, "role": {"village_doctor"}, "unit": {codeZhongba}}
+		res, body := admin.post("/users", form)
+		wantStatus(t, res, body, http.StatusUnprocessableEntity)
+		wantContains(t, body, "用户名应为2–32位英文字母、数字或 . _ -，且以字母或数字开头")
+	}
+	var created struct{ User userJSON }
+	if st := admin.api("POST", "/api/v1/users", map[string]any{"username": "Li", "displayName": "李", "grants": grants}, &created); st != http.StatusCreated {
+		t.Fatalf("two-letter username: %d", st)
+	}
+	var out apiErr
+	if st := admin.api("POST", "/api/v1/users", map[string]any{"username": "lI", "displayName": "李", "grants": grants}, &out); st != http.StatusConflict {
+		t.Errorf("a name differing in case only: %d %+v", st, out)
+	}
+}

@@ -36,10 +36,7 @@ func manageScope(r *http.Request) weijian.Scope {
 	return currentUser(r).ScopeFor(weijian.PermManageUsers)
 }
 
-var (
-	usernameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$`)
-	phoneRE    = regexp.MustCompile(`^[0-9+\- ]{0,20}$`)
-)
+var phoneRE = regexp.MustCompile(`^[0-9+\- ]{0,20}$`)
 
 // checkProfile checks the fields of an account a user can read.
 func checkProfile(in userInput, withUsername bool) []weijian.Issue {
@@ -47,9 +44,8 @@ func checkProfile(in userInput, withUsername bool) []weijian.Issue {
 	add := func(field, value, rule string, msg weijian.Text) {
 		is = append(is, weijian.Issue{Field: field, Value: value, Rule: rule, Msg: msg})
 	}
-	if withUsername && !usernameRE.MatchString(in.Username) {
-		add("username", in.Username, "bad_username", weijian.T("用户名应为3–32位字母、数字或 _ . -，以字母或数字开头",
-			"a username has 3–32 letters, digits or _ . -, starting with a letter or digit"))
+	if withUsername {
+		is = append(is, weijian.ErrorIssues(weijian.ValidUsername(in.Username))...)
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.DisplayName)); n == 0 || n > 50 {
 		add("displayName", in.DisplayName, "bad_display_name", weijian.T("姓名不能为空，且不超过50个字", "a display name has 1–50 characters"))
@@ -154,6 +150,12 @@ func (s *Server) managedUser(r *http.Request, id int64) (*weijian.User, error) {
 	return u, nil
 }
 
+// canManage is the rule by which the store lists the users of a scoped
+// administrator (sqlstore's manageableUsers), so that what an
+// administrator may read and change is exactly what it may list: a user
+// with at least one grant, every grant on a unit inside the scope. A
+// grant over the whole tree, or at a unit outside, puts the user beyond
+// it. TestCanManageIsTheStoreRule holds the two together.
 func canManage(sc weijian.Scope, u *weijian.User) bool {
 	if sc.All() {
 		return true
