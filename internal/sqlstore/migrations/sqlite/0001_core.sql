@@ -38,7 +38,8 @@ CREATE UNIQUE INDEX org_unit_code_current ON org_unit (code) WHERE valid_to IS N
 CREATE INDEX org_unit_code ON org_unit (code);
 CREATE UNIQUE INDEX org_unit_path ON org_unit (path);
 CREATE INDEX org_unit_parent ON org_unit (parent_id);
-CREATE INDEX org_unit_pinyin ON org_unit (pinyin);
+-- No index on pinyin here: SQLite's LIKE is case-insensitive and cannot use a
+-- plain index for 'x%' (PostgreSQL's "C" collation can), so it would only slow imports.
 
 CREATE TABLE org_unit_version (
     org_unit_id INTEGER NOT NULL REFERENCES org_unit (id),
