@@ -11,7 +11,7 @@ lint:             ## gofmt and go vet
 	test -z "$$(gofmt -l .)" && go vet ./...
 
 build:
-	CGO_ENABLED=0 go build -o bin/weijian ./cmd/weijian
+	CGO_ENABLED=0 go build -ldflags "-X main.version=$$(git describe --always --dirty)" -o bin/weijian ./cmd/weijian
 
 demo:             ## the demo county in the browser
 	go run ./cmd/weijian demo
