@@ -53,7 +53,23 @@ func (s *Store) ImportOrgUnits(ctx context.Context, sc weijian.Scope, rows []wei
 	case err != nil:
 		return weijian.ImportSummary{Rows: len(rows)}, fmt.Errorf("import org units: %w", err)
 	}
+	s.analyzeAfter(ctx, sum.Inserted, "org_unit", "org_unit_version")
 	return sum, nil
+}
+
+// analyzeAfter refreshes the planner's statistics after a large import: a
+// table that grew from nothing to 700,000 rows is otherwise planned as if
+// empty until autovacuum comes round (seen: 69 ms instead of 0.02 ms for a
+// county's subtree on PostgreSQL). Failure only costs speed, so it is logged.
+func (s *Store) analyzeAfter(ctx context.Context, rows int, tables ...string) {
+	if rows < 10000 {
+		return
+	}
+	for _, t := range tables {
+		if _, err := s.db.ExecContext(ctx, "ANALYZE "+t); err != nil {
+			s.log.Warn("analyze after import", "table", t, "err", err)
+		}
+	}
 }
 
 func today(t time.Time) time.Time {

@@ -41,6 +41,7 @@ func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []w
 	if err != nil {
 		return weijian.ImportSummary{Rows: len(rows)}, fmt.Errorf("import population: %w", err)
 	}
+	s.analyzeAfter(ctx, sum.Inserted+sum.Updated, "population")
 	return sum, nil
 }
 
