@@ -93,17 +93,24 @@ func (s *Store) storedCells(ctx context.Context, tx *Tx, keys []popKey) (map[pop
 	want := make(map[popKey]bool, len(keys))
 	var units []int64
 	seen := map[int64]bool{}
+	yearSeen := map[int]bool{}
+	var years []int64
 	for _, k := range keys {
 		want[k] = true
 		if !seen[k.unit] {
 			seen[k.unit] = true
 			units = append(units, k.unit)
 		}
+		if !yearSeen[k.year] {
+			yearSeen[k.year] = true
+			years = append(years, int64(k.year))
+		}
 	}
 	out := map[popKey][]weijian.PopulationCell{}
 	for start := 0; start < len(units); start += 500 {
 		chunk := units[start:min(start+500, len(units))]
-		rows, err := tx.Query(ctx, "SELECT org_unit_id, year, sex, age_from, age_to, count FROM population WHERE org_unit_id IN ("+idList(chunk)+")")
+		rows, err := tx.Query(ctx, "SELECT org_unit_id, year, sex, age_from, age_to, count FROM population WHERE org_unit_id IN ("+
+			idList(chunk)+") AND year IN ("+idList(years)+")")
 		if err != nil {
 			return nil, err
 		}
