@@ -27,7 +27,7 @@ import (
 const fuzzMaxN = 1500
 
 // fuzzValues are the parameter values tried besides the defaults.
-var fuzzValues = []string{"0", "1", "2", "3", "5", "0.5", "0.05", "0.999", "-1", "1e9", "NaN", "Inf", "x", "", "true", "false", "glm", "mean", "rossi", "anscombe2nd", "none", "cases", "C3", "5,4", "1/2", "muan", "delta"}
+var fuzzValues = []string{"0", "1", "2", "3", "5", "0.5", "0.05", "0.999", "-1", "1e9", "NaN", "Inf", "x", "", "true", "false", "glm", "mean", "rossi", "anscombe2nd", "none", "cases", "C3", "5,4", "1/2", "muan", "delta", "nbPlugin"}
 
 // fuzzSeries builds a series from the generator inputs: mix's bits pick the
 // share of zeros, NA and huge counts.

@@ -18,10 +18,13 @@ const quantileFuzz = 1 - 64*2.220446049250313e-16
 //
 //	P(X ≤ x) = Q(⌊x⌋+1, λ) (upper regularised gamma),  P(X > x) = P(⌊x⌋+1, λ),
 //
-// both taken from gonum (mathext.GammaIncRegComp / GammaIncReg), each on its
-// own tail so neither is computed as 1 − the other. λ < 0 or NaN arguments
-// give NaN; x < 0 gives 0 (lower) or 1 (upper); λ = 0 or x = +Inf give 1
-// (lower) or 0 (upper).
+// up to a shape of poisQuadThreshold both taken from gonum
+// (mathext.GammaIncRegComp / GammaIncReg), each on its own tail so neither
+// is computed as 1 − the other. Beyond it gonum's series and continued
+// fraction, capped at 2000 terms, no longer reach the tails (at λ = 10⁸
+// P(X > λ + 5√λ) is off by 35%), and the smaller tail is integrated instead
+// (ppoisQuad in tailquad.go). λ < 0 or NaN arguments give NaN; x < 0 gives
+// 0 (lower) or 1 (upper); λ = 0 or x = +Inf give 1 (lower) or 0 (upper).
 func PPois(x, lambda float64, lowerTail bool) float64 {
 	if math.IsNaN(x) || math.IsNaN(lambda) || lambda < 0 {
 		return math.NaN()
@@ -35,7 +38,22 @@ func PPois(x, lambda float64, lowerTail bool) float64 {
 	if math.IsInf(lambda, 1) {
 		return boolProb(!lowerTail)
 	}
-	a := math.Floor(x+1e-7) + 1
+	return ppoisTail(math.Floor(x+1e-7), lambda, lowerTail)
+}
+
+// poisQuadThreshold is the shape ⌊x⌋ + 1 above which PPois integrates.
+const poisQuadThreshold = 1000
+
+// ppoisTail is PPois for an integer x ≥ 0 and 0 < λ < ∞.
+func ppoisTail(x, lambda float64, lowerTail bool) float64 {
+	a := x + 1
+	if a > poisQuadThreshold {
+		lo, up := ppoisQuad(x, lambda)
+		if lowerTail {
+			return lo
+		}
+		return up
+	}
 	if lowerTail {
 		return mathext.GammaIncRegComp(a, lambda)
 	}
@@ -48,9 +66,12 @@ func PPois(x, lambda float64, lowerTail bool) float64 {
 //
 //	P(X ≤ x) = I_p(n, ⌊x⌋+1),   P(X > x) = I_{1−p}(⌊x⌋+1, n),
 //
-// the upper tail evaluated directly rather than as 1 − the lower one. For
-// size + x + 1 > 1000 the incomplete beta of gonum is not accurate enough
-// and the smaller tail of the pmf is summed instead (see nbinom.go).
+// the upper tail evaluated directly rather than as 1 − the lower one when
+// it is the smaller tail. For size + x + 1 > 1000 the incomplete beta of
+// gonum is not accurate enough and the smaller tail of the pmf is summed
+// instead if that takes at most nbMaxTerms terms, else integrated (see
+// nbinom.go and tailquad.go); for sizes below 1 at prob < 1e-7 it is off
+// too, and the pmf is summed (pnbinomSmall).
 // NaN arguments, infinite size or prob, size < 0, prob ≤ 0 or prob > 1 give
 // NaN (so prob = 0 is NaN, as in R); size = 0 is the point mass at 0.
 func PNBinom(x, size, prob float64, lowerTail bool) float64 {
@@ -71,18 +92,58 @@ func PNBinom(x, size, prob float64, lowerTail bool) float64 {
 	}
 	x = math.Floor(x + 1e-7)
 	if size+x+1 > nbSumThreshold {
-		if lo, up, ok := pnbinomSum(x, size, prob); ok {
-			if lowerTail {
-				return lo
-			}
-			return up
+		lo, up, ok := pnbinomSum(x, size, prob)
+		if !ok {
+			lo, up = pnbinomQuad(x, size, prob)
 		}
+		if lowerTail {
+			return lo
+		}
+		return up
+	}
+	if size < 1 && prob < 1e-7 {
+		lo, up := pnbinomSmall(x, size, prob)
+		if lowerTail {
+			return lo
+		}
+		return up
 	}
 	if lowerTail {
-		return mathext.RegIncBeta(size, x+1, prob)
+		return clamp01(mathext.RegIncBeta(size, x+1, prob))
 	}
-	return mathext.RegIncBeta(x+1, size, 1-prob)
+	// The upper tail is evaluated directly where it is the smaller one —
+	// from the mean up, and everywhere if P(X = 0) > ½ — and elsewhere as
+	// the complement of the lower one (whose argument p is exact, while
+	// 1 − p is rounded).
+	if x >= size*(1-prob)/prob || size*math.Log(prob) > -math.Ln2 {
+		return clamp01(mathext.RegIncBeta(x+1, size, 1-prob))
+	}
+	return 1 - clamp01(mathext.RegIncBeta(size, x+1, prob))
 }
+
+// pnbinomSmall is P(X ≤ x) and P(X > x) for size < 1, prob < 1e-7 and
+// x < 1000, where gonum's incomplete beta is off (I_{1−p}(x+1, size) by
+// 40% at size 1e-10, prob 1e-9; I_p(size, x+1) by 5e-13 at x = 998):
+// P(X ≤ x) = P(X = 0) + S and P(X > x) = P(X ≥ 1) − S with S =
+// Σ_{j=1..x} P(X = j), P(X = 0) = pˢⁱᶻᵉ, P(X ≥ 1) = −expm1(size·log p)
+// exact, and P(X = j) by its ratio recursion from P(X = 1) = size·q·pˢⁱᶻᵉ.
+// P(X ≥ 1) and S are about size·log(1/p) and size·H_x (H_x ≤ 7.5 the
+// harmonic number), so the difference loses at most a factor 2.
+func pnbinomSmall(x, size, prob float64) (lower, upper float64) {
+	q := 1 - prob
+	lp := size * math.Log(prob)
+	t := size * q * math.Exp(lp)
+	s := 0.0
+	for j := 1.0; j <= x; j++ {
+		s += t
+		t *= (j + size) * q / (j + 1)
+	}
+	return clamp01(math.Exp(lp) + s), clamp01(-math.Expm1(lp) - s)
+}
+
+// clamp01 clamps a probability into [0, 1] (gonum's incomplete beta can
+// exceed 1 by a few ulps, e.g. for sizes near 1e-300).
+func clamp01(v float64) float64 { return math.Min(1, math.Max(0, v)) }
 
 // QPois is R's qpois(p, lambda) (lower tail): the smallest integer x ≥ 0
 // with P(X ≤ x) ≥ p·(1 − 64ε). gonum has no Poisson quantile, so it is
@@ -142,10 +203,14 @@ func QNBinom(p, size, prob float64) float64 {
 }
 
 // cornishFisher is nmath's starting point for the discrete quantile
-// searches: the Cornish–Fisher expansion with skewness γ, rounded, ≥ 0.
+// searches: the Cornish–Fisher expansion with skewness γ, rounded, ≥ 0
+// (the largest float64 if μ or σ overflows).
 func cornishFisher(p, mu, sigma, gamma float64) float64 {
 	z := QNorm(p, 0, 1)
 	y := math.Round(mu + sigma*(z+gamma*(z*z-1)/6))
+	if math.IsInf(mu, 1) || math.IsInf(sigma, 1) {
+		return math.MaxFloat64 // μ or σ overflows: start at the top
+	}
 	if y < 0 || math.IsNaN(y) {
 		return 0
 	}
@@ -157,56 +222,160 @@ type cdf interface{ at(x float64) float64 }
 
 type poissonCDF struct{ lambda float64 }
 
-func (d poissonCDF) at(x float64) float64 { return mathext.GammaIncRegComp(x+1, d.lambda) }
+func (d poissonCDF) at(x float64) float64 { return ppoisTail(x, d.lambda, true) }
 
 type nbinomCDF struct{ size, prob float64 }
 
 func (d nbinomCDF) at(x float64) float64 { return PNBinom(x, d.size, d.prob, true) }
 
 // discreteSearch returns the smallest integer x ≥ 0 with F(x) ≥ p·(1 − 64ε),
-// starting from the guess y: it brackets the answer with steps that double
-// (so a poor start costs O(log) cdf evaluations, as R's incremental search
-// does for large quantiles) and then bisects. The answer is the same as
-// R's unit-step search wherever F is monotone, which it is up to rounding.
+// starting from the guess y. The answer is the same as R's unit-step
+// search wherever F is monotone, which it is up to rounding; only the
+// number of cdf evaluations differs. They are kept few for any start:
+//
+//   - bracketing: probes move away from y, each at least twice as far as
+//     the last and further if the secant through the last two probes (in
+//     the probit scale z = Φ⁻¹(F), about linear in x) puts the answer
+//     beyond that, down to 0 at most;
+//   - refining: regula falsi on z (the Illinois variant), falling back to
+//     bisection — geometric while the bracket spans more than a factor 4 —
+//     whenever a step fails to halve the bracket.
+//
+// Where F rounds to 0 or 1 there is no secant, and the probes square their
+// position or take its square root instead. A start off by d then costs
+// O(log log d) evaluations when F is smooth (≈ 10 for a skewed μ ≈ 10⁸
+// whose Cornish–Fisher start is off by half; 9 on average over
+// TestDiscreteSearch), and not much more than twice plain bisection's
+// O(log d) at worst. Above 2⁵³, where not every integer is a float64, it
+// returns the smallest float64 found with F ≥ p.
 func discreteSearch(p, y float64, f cdf) float64 {
 	p *= quantileFuzz
-	var lo, hi float64 // invariant: F(lo) < p (lo = −1 stands for F = 0), F(hi) ≥ p
-	if f.at(y) >= p {
-		hi = y
-		lo = -1
-		for step := 1.0; hi > 0; step *= 2 {
-			c := math.Max(hi-step, -1)
-			if c < 0 || f.at(c) < p {
-				lo = c
+	if !(y <= math.MaxFloat64) {
+		y = math.MaxFloat64
+	}
+	// z(F) − z(p), computed only when a secant needs it (the common case,
+	// a start next to the answer, needs none).
+	zp := math.NaN()
+	g := func(v float64) float64 {
+		if math.IsNaN(zp) {
+			zp = probit(p)
+		}
+		return probit(v) - zp
+	}
+	// Bracket: F(lo) < p ≤ F(hi), with the cdf at both ends.
+	var lo, hi, flo, fhi float64
+	if fy := f.at(y); fy >= p {
+		hi, fhi = y, fy
+		d := 1.0
+		for {
+			if hi == 0 {
+				return 0
+			}
+			c := math.Max(hi-d, 0)
+			if c == hi {
+				d *= 2 // below the float64 spacing of hi
+				continue
+			}
+			fc := f.at(c)
+			if fc < p {
+				lo, flo = c, fc
 				break
 			}
-			hi = c
-		}
-		if hi == 0 {
-			return 0
+			d = nextStep(d, hi-c, g(fhi), g(fc))
+			if fc == 1 { // far above: no secant; take the square root
+				d = math.Max(d, c-math.Floor(math.Sqrt(c)))
+			}
+			hi, fhi = c, fc
 		}
 	} else {
-		lo = y
+		lo, flo = y, fy
 		hi = math.Inf(1)
-		for step := 1.0; !math.IsInf(lo+step, 1); step *= 2 {
-			c := lo + step
-			if f.at(c) >= p {
-				hi = c
+		d := 1.0
+		for {
+			c := lo + d
+			if math.IsInf(c, 1) {
+				if lo == math.MaxFloat64 {
+					return c
+				}
+				c = math.MaxFloat64
+			}
+			if c == lo {
+				d *= 2 // below the float64 spacing of lo
+				continue
+			}
+			fc := f.at(c)
+			if fc >= p {
+				hi, fhi = c, fc
 				break
 			}
-			lo = c
-		}
-		if math.IsInf(hi, 1) {
-			return hi
+			d = nextStep(d, c-lo, g(flo), g(fc))
+			if fc == 0 { // far below: no secant; square the position
+				d = math.Max(d, c*c-c)
+			}
+			lo, flo = c, fc
 		}
 	}
+	if hi-lo <= 1 {
+		return hi
+	}
+	// Refine.
+	glo, ghi := g(flo), g(fhi)
+	side, bisect := 0, false
 	for hi-lo > 1 {
-		mid := math.Floor(lo + (hi-lo)/2)
-		if f.at(mid) >= p {
-			hi = mid
-		} else {
-			lo = mid
+		width := hi - lo
+		var mid float64
+		interp := !bisect && width > 4 && glo < 0 && ghi >= 0 && !math.IsInf(glo, 0) && !math.IsInf(ghi, 0)
+		switch l := math.Max(lo, 1); {
+		case interp:
+			mid = math.Floor(lo + width*(glo/(glo-ghi)))
+		case hi > 4*l:
+			mid = math.Floor(math.Sqrt(l) * math.Sqrt(hi))
+		default:
+			mid = math.Floor(lo + width/2)
 		}
+		mid = math.Min(math.Max(mid, lo+1), hi-1)
+		if mid <= lo || mid >= hi {
+			break
+		}
+		fm := f.at(mid)
+		if fm >= p {
+			hi, ghi = mid, g(fm)
+			if side == 1 {
+				glo /= 2 // Illinois: the kept end has been kept twice
+			}
+			side = 1
+		} else {
+			lo, glo = mid, g(fm)
+			if side == -1 {
+				ghi /= 2
+			}
+			side = -1
+		}
+		bisect = hi-lo > width/2
 	}
 	return hi
+}
+
+// nextStep returns the distance of the next bracketing probe from the last
+// one, which was d from the one before, where g went from g0 to g1: at
+// least 2d, or 1.25 times the secant's estimate of the remaining distance.
+func nextStep(d, dist, g0, g1 float64) float64 {
+	next := 2 * d
+	if slope := (g1 - g0) / dist; slope != 0 && !math.IsInf(g0, 0) && !math.IsInf(g1, 0) {
+		if est := 1.25 * math.Abs(g1/slope); est > next && est < math.MaxFloat64 {
+			next = math.Ceil(est)
+		}
+	}
+	return next
+}
+
+// probit is Φ⁻¹(v) for a probability, ±Inf at 0 and 1.
+func probit(v float64) float64 {
+	if v <= 0 {
+		return math.Inf(-1)
+	}
+	if v >= 1 {
+		return math.Inf(1)
+	}
+	return mathext.NormalQuantile(v)
 }

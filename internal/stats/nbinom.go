@@ -9,15 +9,18 @@ import "math"
 // against 40-digit mpmath sums it is off by 1e-12 at a+b ≈ 10⁴, 1e-10 at 10⁵
 // and 1e-7 at 3·10⁷ (e.g. size = μ/(φ−1) when φ is just above 1). R's
 // pbeta (TOMS 708) does not, so for a + b > nbSumThreshold PNBinom instead
-// sums the pmf, starting from one term computed with Loader's saddle-point
-// formula (R's dnbinom/dbinom_raw, accurate to a few ulps for any size) and
-// walking away from the centre with the exact ratio of consecutive terms.
+// sums the pmf when the smaller tail is short — starting from one term
+// computed with Loader's saddle-point formula (R's dnbinom/dbinom_raw,
+// accurate to a few ulps for any size) and walking away from the centre
+// with the exact ratio of consecutive terms — and otherwise integrates it
+// (pnbinomQuad in tailquad.go), in bounded time whatever the parameters.
 
 // nbSumThreshold is the a + b (size + ⌊x⌋ + 1) above which the pmf is summed.
 const nbSumThreshold = 1000
 
-// nbMaxTerms caps the summation; beyond it RegIncBeta is used after all.
-const nbMaxTerms = 1 << 21
+// nbMaxTerms caps the summation (a few µs); longer tails — O(sd) terms,
+// which was up to 2²¹ per call for μ ≈ 10¹² — go to the quadrature.
+const nbMaxTerms = 1000
 
 const lnSqrt2Pi = 0.918938533204672741780329736406 // log(√(2π))
 
@@ -111,6 +114,22 @@ func pnbinomSum(x, size, prob float64) (lower, upper float64, ok bool) {
 	q := 1 - prob
 	mean := size * q / prob
 	mode := math.Max(0, math.Floor((size-1)*q/prob))
+	// Give up at once where the sum is bound to exceed nbMaxTerms: a wide
+	// distribution (sd > nbMaxTerms/8: ~8 sd are needed near the mode)
+	// whose terms, at the start, fall so slowly that even a geometric
+	// series with that ratio (which overestimates as the ratio only
+	// decreases outwards) would need 4·nbMaxTerms.
+	if sd := math.Sqrt(mean / prob); sd > nbMaxTerms/8 {
+		var r float64 // ratio of the first two terms
+		if x < mean {
+			r = x / ((x - 1 + size) * q)
+		} else {
+			r = (x + 1 + size) * q / (x + 2)
+		}
+		if (x >= mean || x+1 > nbMaxTerms) && !(r < 1-40.0/(4*nbMaxTerms)) {
+			return 0, 0, false
+		}
+	}
 	if x < mean { // lower tail: k = x, x−1, …, 0
 		t := dnbinom(x, size, prob)
 		s := t
