@@ -71,6 +71,7 @@ func TestTimesInChinaStandardTime(t *testing.T) {
 	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "2024-03-02 00:05")
 	res, body = c.get("/audit/export?format=csv&q=tzcheck")
+	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "2024-03-02 00:05")
 	// 20:00 UTC on New Year's Eve is already New Year's Day in China.
 	e.srv.now = func() time.Time { return time.Date(2024, 12, 31, 20, 0, 0, 0, time.UTC) }
@@ -87,6 +88,7 @@ func TestAuditTruncationNotice(t *testing.T) {
 	e := newEnv(t)
 	c := e.login(t, "admin")
 	res, body := c.get("/audit")
+	wantStatus(t, res, body, http.StatusOK)
 	if strings.Contains(body, `data-testid="audit-truncated"`) {
 		t.Errorf("a short audit log says it is truncated")
 	}
@@ -99,6 +101,7 @@ func TestAuditTruncationNotice(t *testing.T) {
 	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, `data-testid="audit-truncated">仅显示最新的 1000 条`)
 	res, body = c.get("/audit/export?format=csv&q=bulk")
+	wantStatus(t, res, body, http.StatusOK)
 	tb, err := tabular.Read("audit.csv", strings.NewReader(body))
 	if err != nil || len(tb.Rows) != auditShown+5 {
 		t.Errorf("audit export: %v, %d rows, want %d", err, len(tb.Rows), auditShown+5)

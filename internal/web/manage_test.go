@@ -212,6 +212,7 @@ func TestAuditActionChoices(t *testing.T) {
 		t.Errorf("action=login lists an import")
 	}
 	res, body = admin.get("/audit?action=no.such")
+	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, `<option value="no.such" selected>`, "没有记录")
 
 	c := e.login(t, "tadmin")

@@ -17,6 +17,7 @@ func TestHomePage(t *testing.T) {
 	wantContains(t, body, "海安市", "2024年", formatInt(e.seed.total2024), "乡镇（街道）", ">11<", ">239<",
 		"疾病预防控制中心", "data-option=", "即将上线", "传染病监测预警", "用户管理")
 	res, body = c.get("/?year=2023")
+	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "2023年")
 }
 
@@ -30,8 +31,10 @@ func TestOrgUnitPages(t *testing.T) {
 	wantContains(t, body, "江苏省", "南通市", "曲塘镇", `hx-get="/orgunits/`+codeHaianZhen+`/tree"`)
 
 	res, body = c.get("/orgunits?q=haz")
+	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "海安镇")
 	res, body = c.get("/orgunits?level=facility&type=cdc")
+	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "海安市疾病预防控制中心", "第 1–1 条，共 1 条")
 
 	res, body = c.get("/orgunits/" + codeHaianZhen + "/tree")
@@ -46,6 +49,7 @@ func TestOrgUnitPages(t *testing.T) {
 	wantContains(t, body, "海安市</a>", "320685100000", "haz", "2021-01-01", "中坝社区居委会", "人口金字塔",
 		"数据核对：本单位登记人口 "+formatInt(e.seed.haianZhen)+" 与下级单位合计 "+formatInt(e.seed.haianBelow))
 	res, body = c.get("/orgunits/" + codeHaianZhen + "?q=zbs")
+	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "中坝社区居委会", ">1 / 59<")
 
 	res, body = c.get("/population?unit=海安镇&year=2023")
@@ -86,6 +90,7 @@ func TestExports(t *testing.T) {
 		}
 	}
 	res, body := c.get("/orgunits/" + codeHaian + "/children/export?format=xlsx&level=town")
+	wantStatus(t, res, body, http.StatusOK)
 	tb, _ := tabular.Read("x.xlsx", strings.NewReader(body))
 	if len(tb.Rows) != 11 || tb.Rows[0].Get(1) != "海安镇" || tb.Rows[0].Get(7) != formatIntPlain(e.seed.haianZhen) {
 		t.Errorf("towns export: %d rows, first %v", len(tb.Rows), tb.Rows[0].Cells)

@@ -38,6 +38,7 @@ func TestLoginLogout(t *testing.T) {
 	res, _ = c.get("/")
 	wantStatus(t, res, "", http.StatusSeeOther)
 	res, body = c.get("/login?bye=1")
+	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "您已安全退出")
 }
 
