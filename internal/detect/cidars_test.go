@@ -17,14 +17,6 @@ func alarms(r *Result) []Alarm {
 	return out
 }
 
-func bounds(r *Result) []float64 {
-	out := make([]float64, len(r.Points))
-	for i, p := range r.Points {
-		out[i] = p.UpperBound
-	}
-	return out
-}
-
 var nanEqual = cmpopts.EquateNaNs()
 
 func TestCIDARSFixed(t *testing.T) {

@@ -323,7 +323,7 @@ func firstAtLeast(lo, hi float64, ok func(float64) bool) float64 {
 		return lo
 	}
 	bad, step := lo, 1.0
-	good := math.NaN()
+	var good float64
 	for {
 		v := bad + step
 		if v >= hi {

@@ -24,9 +24,6 @@ type Param struct {
 	Doc     string
 }
 
-// rangeParam is accepted by every method; see parseRange.
-var rangeParam = Param{"range", "", `evaluated points: "last:N" (the last N), "A:B" (1-based, inclusive, as R), or empty for every point with enough history`}
-
 // Methods returns every method, sorted by name.
 func Methods() []Method {
 	ms := methodTable()

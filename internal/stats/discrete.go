@@ -289,7 +289,6 @@ func discreteSearch(p, y float64, f cdf) float64 {
 		}
 	} else {
 		lo, flo = y, fy
-		hi = math.Inf(1)
 		d := 1.0
 		for {
 			c := lo + d

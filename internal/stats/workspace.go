@@ -17,8 +17,6 @@ type Workspace struct {
 	fit    GLMFit
 	f64    []float64
 	off    int
-	i32    []int32
-	ioff   int
 	ints   []int
 	gram   gramSolver
 	design sparseDesign // kept across fits (see newGramSolver)
@@ -34,7 +32,7 @@ func (ws *Workspace) Fit(x []float64, n, p int, y []float64, opt GLMOptions) (*G
 	if len(x) != n*p {
 		return FitGLMRows(x, n, p, y, opt) // reports the error
 	}
-	ws.off, ws.ioff = 0, 0
+	ws.off = 0
 	return fitGLM(ws, x, n, p, y, opt)
 }
 
@@ -51,21 +49,6 @@ func (ws *Workspace) floats(k int) []float64 {
 	}
 	s := ws.f64[ws.off : ws.off+k : ws.off+k]
 	ws.off += k
-	clear(s)
-	return s
-}
-
-// int32s is floats for int32.
-func (ws *Workspace) int32s(k int) []int32 {
-	if ws == nil {
-		return make([]int32, k)
-	}
-	if ws.ioff+k > len(ws.i32) {
-		ws.i32 = make([]int32, max(2*len(ws.i32), ws.ioff+k, 4096))
-		ws.ioff = 0
-	}
-	s := ws.i32[ws.ioff : ws.ioff+k : ws.ioff+k]
-	ws.ioff += k
 	clear(s)
 	return s
 }

@@ -102,9 +102,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // GBK (code page 936); GB18030 is its superset, so we decode with that when
 // the bytes are not valid UTF-8, and refuse when that fails too.
 func decodeText(data []byte) (string, string, error) {
-	if bytes.HasPrefix(data, utf8BOM) {
-		data = data[len(utf8BOM):]
-	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	if utf8.Valid(data) {
 		return string(data), "UTF-8", nil
 	}
