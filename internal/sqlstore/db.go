@@ -80,7 +80,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.ping(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("connect to database %s: %w", RedactDSN(dsn), err)
 	}
@@ -91,6 +91,21 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// ping connects, retrying for a while when SQLite reports the database
+// busy: switching a new file to WAL takes a lock that SQLite does not wait
+// for with the busy timeout, so processes opening one file at the same
+// moment can see SQLITE_BUSY once.
+func (s *Store) ping(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := s.db.PingContext(ctx)
+		if err == nil || s.d.name != "sqlite" || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // sqliteDSN turns a file path into a modernc DSN with the settings we rely
@@ -111,10 +126,12 @@ func sqliteDSN(dsn string) string {
 		path = path[:i]
 	}
 	q := url.Values{}
+	// busy_timeout first: the pragmas run in order, and switching to WAL
+	// needs a lock another process may hold at that moment.
+	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "cache_size(-32768)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
