@@ -109,36 +109,30 @@ func (q *qrDecomp) rotateToEnd(l int) {
 
 // qty overwrites y (length n) with Q′y, as LINPACK dqrsl with job 1000.
 func (q *qrDecomp) qty(y []float64) {
-	n, a := q.n, q.a
-	ju := min(q.rank, n-1)
-	for j := 0; j < ju; j++ {
-		if q.qraux[j] == 0 {
-			continue
-		}
-		col := a[j*n : j*n+n]
-		diag := col[j]
-		col[j] = q.qraux[j]
-		t := -ddot(col[j:], y[j:]) / col[j]
-		daxpy(t, col[j:], y[j:])
-		col[j] = diag
+	for j := range min(q.rank, q.n-1) {
+		q.reflect(j, y)
 	}
 }
 
 // qy overwrites y (length n) with Qy, as LINPACK dqrsl with job 10000.
 func (q *qrDecomp) qy(y []float64) {
-	n, a := q.n, q.a
-	ju := min(q.rank, n-1)
-	for j := ju - 1; j >= 0; j-- {
-		if q.qraux[j] == 0 {
-			continue
-		}
-		col := a[j*n : j*n+n]
-		diag := col[j]
-		col[j] = q.qraux[j]
-		t := -ddot(col[j:], y[j:]) / col[j]
-		daxpy(t, col[j:], y[j:])
-		col[j] = diag
+	for j := min(q.rank, q.n-1) - 1; j >= 0; j-- {
+		q.reflect(j, y)
 	}
+}
+
+// reflect applies the j-th Householder reflection to y (its own inverse).
+func (q *qrDecomp) reflect(j int, y []float64) {
+	if q.qraux[j] == 0 {
+		return
+	}
+	n := q.n
+	col := q.a[j*n : j*n+n]
+	diag := col[j]
+	col[j] = q.qraux[j]
+	t := -ddot(col[j:], y[j:]) / col[j]
+	daxpy(t, col[j:], y[j:])
+	col[j] = diag
 }
 
 // solveR solves R b = c for the leading rank×rank triangle, in place in c
