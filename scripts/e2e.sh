@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# scripts/e2e.sh BINARY — the browser test: installs Debian's chromium and
-# the pinned npm packages if missing, then runs e2e/run.mjs against
-# `BINARY demo` (screenshots in e2e/out/).
+# scripts/e2e.sh BINARY — the browser test: installs Debian's chromium, a
+# CJK font (fonts-noto-cjk: without it every Chinese character renders as a
+# box in the screenshots) and the pinned npm packages if missing, then runs
+# every suite in e2e/suites/ through e2e/run.mjs against `BINARY demo`
+# (screenshots in e2e/out/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:?usage: scripts/e2e.sh path/to/weijian}
 
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
-  echo "installing chromium with apt-get…"
+need=()
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+if ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then need+=(fonts-noto-cjk); fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} with apt-get…"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 command -v node >/dev/null || { echo "node is required for the browser test (install Node.js 20+)"; exit 1; }
 if [ ! -d e2e/node_modules/playwright-core ]; then
