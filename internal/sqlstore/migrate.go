@@ -15,6 +15,30 @@ import (
 //go:embed migrations
 var migrationsFS embed.FS
 
+// distributeFunc is the PostgreSQL function the migrations call after each
+// CREATE TABLE (CITUS.md rule 4): weijian_distribute('t') makes t a
+// reference table and weijian_distribute('t', 'county_code') distributes it
+// by county, when the database has the citus extension; on plain
+// PostgreSQL it does nothing. Foreign keys are added after the call, and
+// the transaction switches to sequential shard modification, which Citus
+// needs for a foreign key to a reference table created in the same
+// transaction. It is created here rather than in a migration so that
+// every migration may use it.
+const distributeFunc = `CREATE OR REPLACE FUNCTION weijian_distribute(tbl text, dist_column text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+		RETURN;
+	END IF;
+	PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
+	IF dist_column IS NULL THEN
+		EXECUTE format('SELECT create_reference_table(%L)', tbl);
+	ELSE
+		EXECUTE format('SELECT create_distributed_table(%L, %L)', tbl, dist_column);
+	END IF;
+END
+$fn$`
+
 // Migration is one numbered schema change.
 type Migration struct {
 	Version int
@@ -77,6 +101,11 @@ func (s *Store) Migrate(ctx context.Context) (MigrationStatus, error) {
 			return st, fmt.Errorf("lock for migration: %w", err)
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(4242001)")
+	}
+	if s.d.name == "postgres" {
+		if _, err := conn.ExecContext(ctx, distributeFunc); err != nil {
+			return st, fmt.Errorf("create weijian_distribute: %w", err)
+		}
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migration (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {

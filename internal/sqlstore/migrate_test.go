@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -82,6 +83,102 @@ func TestCitusRules(t *testing.T) {
 			t.Errorf("migration %04d_%s: %s", m.Version, m.Name, p)
 		}
 	}
+	for _, p := range distributionProblems(ms) {
+		t.Error(p)
+	}
+}
+
+// The distribution checker finds a table never distributed, a per-county
+// table made a reference table, and a foreign key added before the call.
+func TestDistributionChecker(t *testing.T) {
+	ms := []sqlstore.Migration{{Version: 7, Name: "bad", SQL: `CREATE TABLE a (
+    id bigint PRIMARY KEY
+);
+CREATE TABLE person (
+    county_code text NOT NULL,
+    id bigint NOT NULL,
+    PRIMARY KEY (county_code, id)
+);
+ALTER TABLE person ADD CONSTRAINT person_a FOREIGN KEY (id) REFERENCES a (id);
+SELECT weijian_distribute('person');
+CREATE TABLE visit (
+    county_code text NOT NULL,
+    id bigint NOT NULL,
+    PRIMARY KEY (county_code, id)
+);
+ALTER TABLE visit ADD CONSTRAINT visit_a FOREIGN KEY (id) REFERENCES a (id);
+SELECT weijian_distribute('visit', 'county_code');`}}
+	got := strings.Join(distributionProblems(ms), "\n")
+	for _, want := range []string{"a is never passed to weijian_distribute", "person has county_code", "visit: a foreign key is added before"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("checker missed %q in:\n%s", want, got)
+		}
+	}
+	good := []sqlstore.Migration{{Version: 7, Name: "good", SQL: `CREATE TABLE visit (
+    county_code text NOT NULL,
+    id bigint NOT NULL,
+    PRIMARY KEY (county_code, id)
+);
+SELECT weijian_distribute('visit', 'county_code');
+ALTER TABLE visit ADD CONSTRAINT visit_a FOREIGN KEY (id) REFERENCES a (id);`}}
+	if p := distributionProblems(good); len(p) != 0 {
+		t.Errorf("checker flags a good migration: %q", p)
+	}
+}
+
+var (
+	distributeRe = regexp.MustCompile(`(?i)weijian_distribute\(\s*'(\w+)'\s*(?:,\s*'(\w+)')?\s*\)`)
+	fkAlterRe    = regexp.MustCompile(`(?is)ALTER TABLE\s+(\w+)\s+ADD CONSTRAINT\s+\w+\s+FOREIGN KEY`)
+)
+
+// distributionProblems checks CITUS.md rules 1 and 4 across the migrations:
+// every table is passed to weijian_distribute — a table with county_code
+// as weijian_distribute('t', 'county_code') in the migration that creates
+// it, before any foreign key is added to it; any other table as a
+// reference table, in that migration or a later one.
+func distributionProblems(ms []sqlstore.Migration) []string {
+	var out []string
+	type table struct {
+		migration string
+		county    bool
+	}
+	tables := map[string]table{}
+	var order []string
+	calls := map[string]string{} // table → distribution column ("" = reference)
+	for _, m := range ms {
+		name := fmt.Sprintf("migration %04d_%s", m.Version, m.Name)
+		for _, c := range createRe.FindAllStringSubmatch(m.SQL, -1) {
+			tables[c[1]] = table{name, countyRe.MatchString(c[2])}
+			order = append(order, c[1])
+		}
+		for _, c := range distributeRe.FindAllStringSubmatchIndex(m.SQL, -1) {
+			tbl, col := m.SQL[c[2]:c[3]], ""
+			if c[4] >= 0 {
+				col = m.SQL[c[4]:c[5]]
+			}
+			calls[tbl] = col
+			if tables[tbl].county && col == "county_code" {
+				for _, fk := range fkAlterRe.FindAllStringSubmatchIndex(m.SQL, -1) {
+					if m.SQL[fk[2]:fk[3]] == tbl && fk[0] < c[0] {
+						out = append(out, fmt.Sprintf("%s: %s: a foreign key is added before weijian_distribute (rule 4)", name, tbl))
+					}
+				}
+			}
+		}
+	}
+	for _, tbl := range order {
+		info := tables[tbl]
+		col, ok := calls[tbl]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s: table %s is never passed to weijian_distribute (rule 1)", info.migration, tbl))
+		case info.county && col != "county_code":
+			out = append(out, fmt.Sprintf("%s: table %s has county_code: distribute it with weijian_distribute('%s', 'county_code') (rule 1)", info.migration, tbl, tbl))
+		case !info.county && col != "":
+			out = append(out, fmt.Sprintf("%s: table %s has no county_code but is distributed by %s", info.migration, tbl, col))
+		}
+	}
+	return out
 }
 
 // The checker itself finds each broken rule.

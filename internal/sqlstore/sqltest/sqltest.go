@@ -52,7 +52,34 @@ func PostgresDSN(t testing.TB) string {
 // the schema is dropped at cleanup.
 func Postgres(t testing.TB, opt Options) *sqlstore.Store {
 	t.Helper()
-	dsn := PostgresDSN(t)
+	return postgresAt(t, PostgresDSN(t), opt)
+}
+
+// CitusDSN returns the DSN of the test Citus coordinator
+// (WEIJIAN_TEST_CITUS, which scripts/check sets from scripts/citus.sh),
+// skipping the test if there is none — or failing it when
+// WEIJIAN_REQUIRE_CITUS=1.
+func CitusDSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv("WEIJIAN_TEST_CITUS")
+	if dsn == "" {
+		if os.Getenv("WEIJIAN_REQUIRE_CITUS") == "1" {
+			t.Fatal("WEIJIAN_TEST_CITUS is not set but WEIJIAN_REQUIRE_CITUS=1: run the tests through scripts/check")
+		}
+		t.Skip("no Citus cluster: set WEIJIAN_TEST_CITUS (scripts/check starts one with scripts/citus.sh)")
+	}
+	return dsn
+}
+
+// Citus returns a migrated store in a fresh schema of the test Citus
+// cluster's coordinator; the schema is dropped at cleanup.
+func Citus(t testing.TB, opt Options) *sqlstore.Store {
+	t.Helper()
+	return postgresAt(t, CitusDSN(t), opt)
+}
+
+func postgresAt(t testing.TB, dsn string, opt Options) *sqlstore.Store {
+	t.Helper()
 	schema := "t_" + randomHex(6)
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
