@@ -38,12 +38,20 @@ func SQLite(t testing.TB, opt Options) *sqlstore.Store {
 // when required) the test if there is none.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv("WEIJIAN_TEST_POSTGRES")
+	return serverDSN(t, "WEIJIAN_TEST_POSTGRES", "WEIJIAN_REQUIRE_POSTGRES", "PostgreSQL")
+}
+
+// serverDSN reads the DSN of a test server from env; without one the test
+// is skipped, or failed when require is "1" (scripts/check and CI set it,
+// so that a green run always means the server was exercised).
+func serverDSN(t testing.TB, env, require, what string) string {
+	t.Helper()
+	dsn := os.Getenv(env)
 	if dsn == "" {
-		if os.Getenv("WEIJIAN_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("WEIJIAN_TEST_POSTGRES is not set but WEIJIAN_REQUIRE_POSTGRES=1: run the tests through scripts/check")
+		if os.Getenv(require) == "1" {
+			t.Fatalf("%s is not set but %s=1: run the tests through scripts/check", env, require)
 		}
-		t.Skip("no PostgreSQL: set WEIJIAN_TEST_POSTGRES (scripts/check does)")
+		t.Skipf("no %s: set %s (scripts/check does)", what, env)
 	}
 	return dsn
 }
@@ -61,14 +69,7 @@ func Postgres(t testing.TB, opt Options) *sqlstore.Store {
 // WEIJIAN_REQUIRE_CITUS=1.
 func CitusDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv("WEIJIAN_TEST_CITUS")
-	if dsn == "" {
-		if os.Getenv("WEIJIAN_REQUIRE_CITUS") == "1" {
-			t.Fatal("WEIJIAN_TEST_CITUS is not set but WEIJIAN_REQUIRE_CITUS=1: run the tests through scripts/check")
-		}
-		t.Skip("no Citus cluster: set WEIJIAN_TEST_CITUS (scripts/check starts one with scripts/citus.sh)")
-	}
-	return dsn
+	return serverDSN(t, "WEIJIAN_TEST_CITUS", "WEIJIAN_REQUIRE_CITUS", "Citus cluster")
 }
 
 // Citus returns a migrated store in a fresh schema of the test Citus
