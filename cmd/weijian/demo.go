@@ -40,6 +40,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	dbFlags(fs, env, &cfg, demoDB)
 	serveFlags(fs, env, &cfg)
 	cfg.DB, fs.Lookup("db").DefValue = demoDB, demoDB
+	cfg.Create = true
 	fs.Lookup("db").Usage = "database: a SQLite file, or postgres://user:pass@host:5432/db (WEIJIAN_DB is not used by demo)"
 	fs.StringVar(&county, "county", demo.DefaultCounty, "demo county: "+strings.Join(demo.Counties(), ", "))
 	fs.BoolVar(&noServe, "no-serve", false, "generate (or check) the demo database and exit")
@@ -128,8 +129,7 @@ func removeSQLite(env *cmdEnv, db string) error {
 	if sqlstore.IsPostgres(db) {
 		return usageError("--reset only deletes a SQLite file; to start over on PostgreSQL, drop and recreate the database yourself")
 	}
-	path := strings.TrimPrefix(strings.TrimPrefix(db, "sqlite:"), "file:")
-	path, _, _ = strings.Cut(path, "?")
+	path := sqlstore.SQLitePath(db)
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("reset: %w", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ func TestImportXLSX(t *testing.T) {
 	}
 	w.Close()
 	env := map[string]string{"WEIJIAN_DB": filepath.Join(dir, "w.db"), "WEIJIAN_LOG_LEVEL": "warn"}
-	out, errOut, err := runCmd(t, env, "", "import", "orgunits", xlsx)
+	out, errOut, err := runCmd(t, env, "", "import", "orgunits", "--create", xlsx)
 	if err != nil || !strings.Contains(out, "inserted 253") {
 		t.Errorf("xlsx import: %v\n%s%s", err, out, errOut)
 	}
@@ -122,7 +123,7 @@ func TestOperatorCommands(t *testing.T) {
 func TestFlagsAfterArgsAndSecretFiles(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.db")
-	out, errOut, err := runCmd(t, map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}, "", "import", "orgunits", "testdata/haian.csv", "--db", db)
+	out, errOut, err := runCmd(t, map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}, "", "import", "orgunits", "testdata/haian.csv", "--db", db, "--create")
 	if err != nil || !strings.Contains(out, "inserted 253") {
 		t.Errorf("flags after FILE: %v %s%s", err, out, errOut)
 	}
@@ -153,6 +154,56 @@ func TestRedact(t *testing.T) {
 	} {
 		if got := redact(in); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A mistyped --db stops every command that cannot create a database, with
+// a message saying what to do, and leaves no file behind; migrate, demo
+// and import --create may create one.
+func TestMissingDatabaseIsNotCreated(t *testing.T) {
+	dir := t.TempDir()
+	typo := filepath.Join(dir, "typo.db")
+	env := map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}
+	for _, args := range [][]string{
+		{"backup", "--db", typo, filepath.Join(dir, "b.db")},
+		{"user", "list", "--db", typo},
+		{"user", "add", "x", "--role", "county_admin", "--db", typo},
+		{"serve", "--db", typo, "--addr", "127.0.0.1:0"},
+		{"import", "orgunits", "--db", typo, "testdata/haian.csv"},
+		{"import", "population", "--dry-run", "--db", typo, "testdata/population.csv"},
+	} {
+		_, _, err := runCmd(t, env, "", args...)
+		msg := formatError(err)
+		if weijian.ErrorKind(err) != weijian.KindNotFound || !strings.Contains(msg, "不存在") ||
+			!strings.Contains(msg, "weijian migrate --db "+typo) || !strings.Contains(msg, "--create") {
+			t.Errorf("weijian %s: err %v, want not found with what to do:\n%s", strings.Join(args, " "), err, msg)
+		}
+		if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("weijian %s created %s", strings.Join(args, " "), typo)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "b.db")); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("weijian %s wrote a backup of nothing", strings.Join(args, " "))
+		}
+	}
+	// An existing file that is not a Weijian database is refused too.
+	empty := filepath.Join(dir, "empty.db")
+	os.WriteFile(empty, nil, 0o600)
+	if _, _, err := runCmd(t, env, "", "user", "list", "--db", empty); !strings.Contains(formatError(err), "没有卫健的数据表") {
+		t.Errorf("empty file: %v", err)
+	}
+	// The commands that may create one.
+	for name, args := range map[string][]string{
+		"migrate.db": {"migrate"},
+		"import.db":  {"import", "orgunits", "--create", "testdata/haian.csv"},
+		"demo.db":    {"demo", "--no-serve", "--county", "340272"},
+	} {
+		db := filepath.Join(dir, name)
+		if out, errOut, err := runCmd(t, env, "", append(args, "--db", db)...); err != nil {
+			t.Errorf("weijian %s: %v\n%s%s", strings.Join(args, " "), err, out, errOut)
+		}
+		if _, err := os.Stat(db); err != nil {
+			t.Errorf("weijian %s did not create %s", strings.Join(args, " "), name)
 		}
 	}
 }
