@@ -123,12 +123,15 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 }
 
 func printSummary(env *cmdEnv, s weijian.ImportSummary, dry bool, d time.Duration) {
-	verb := "导入完成"
 	if dry {
-		verb = "检查通过（未写入，--dry-run）"
+		fmt.Fprintf(env.stdout, "检查通过（--dry-run，未写入）：共 %d 行，导入将新增 %d，更新 %d，停用 %d，未变 %d（用时 %.1f 秒）\n",
+			s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
+		fmt.Fprintf(env.stdout, "dry run, nothing written: rows %d: would insert %d, update %d, close %d, leave %d unchanged (%.1fs)\n",
+			s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
+		return
 	}
-	fmt.Fprintf(env.stdout, "%s：共 %d 行，新增 %d，更新 %d，停用 %d，未变 %d（用时 %.1f 秒）\n",
-		verb, s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
+	fmt.Fprintf(env.stdout, "导入完成：共 %d 行，新增 %d，更新 %d，停用 %d，未变 %d（用时 %.1f 秒）\n",
+		s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
 	fmt.Fprintf(env.stdout, "rows %d: inserted %d, updated %d, closed %d, unchanged %d (%.1fs)\n",
 		s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
 }

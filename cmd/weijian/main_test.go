@@ -207,3 +207,30 @@ func TestMissingDatabaseIsNotCreated(t *testing.T) {
 		}
 	}
 }
+
+// A dry run previews what the import then does, and creates no file.
+func TestImportDryRun(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "new.db")
+	env := map[string]string{"WEIJIAN_DB": db, "WEIJIAN_LOG_LEVEL": "warn"}
+	out, errOut, err := runCmd(t, env, "", "import", "orgunits", "--dry-run", "--create", "testdata/haian.csv")
+	if err != nil || !strings.Contains(out, "导入将新增 253") || !strings.Contains(out, "would insert 253") {
+		t.Errorf("dry run into a new database: %v\n%s%s", err, out, errOut)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("the dry run created the database file")
+	}
+	if out, errOut, err := runCmd(t, env, "", "import", "orgunits", "--create", "testdata/haian.csv"); err != nil {
+		t.Fatalf("import: %v\n%s%s", err, out, errOut)
+	}
+	for _, want := range []string{"would insert 4, update 0, close 0, leave 0 unchanged", "inserted 4", "would insert 0, update 0, close 0, leave 4 unchanged"} {
+		dry := strings.HasPrefix(want, "would")
+		args := []string{"import", "population", "testdata/population.csv"}
+		if dry {
+			args = append(args, "--dry-run")
+		}
+		if out, errOut, err := runCmd(t, env, "", args...); err != nil || !strings.Contains(out, want) {
+			t.Errorf("weijian %s: %v, want %q\n%s%s", strings.Join(args, " "), err, want, out, errOut)
+		}
+	}
+}

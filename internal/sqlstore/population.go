@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -28,28 +29,45 @@ func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []w
 	if err != nil {
 		return sum, err
 	}
-	if opt.DryRun {
-		return sum, nil
-	}
 	err = s.inTx(ctx, func(tx *Tx) error {
-		if err := s.writePopulation(ctx, tx, groups, &sum, opt.Progress); err != nil {
+		plan, err := s.planPopulation(ctx, tx, groups, &sum)
+		if err != nil {
+			return err
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		if err := plan.write(ctx, tx, opt.Progress); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, weijian.AuditEntry{Actor: opt.Actor, Action: "population.import",
 			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d unchanged=%d", sum.Rows, sum.Inserted, sum.Updated, sum.Unchanged)})
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errDryRun):
+		return sum, nil
+	case err != nil:
 		return weijian.ImportSummary{Rows: len(rows)}, fmt.Errorf("import population: %w", err)
 	}
 	s.analyzeAfter(ctx, sum.Inserted+sum.Updated, "population")
 	return sum, nil
 }
 
-// writePopulation replaces the stored rows of each unit-year in groups
-// whose rows differ, reading and deleting in batches (a county is ~250
-// units × a few years: a handful of statements, not one per unit-year).
-func (s *Store) writePopulation(ctx context.Context, tx *Tx, groups map[weijian.PopulationGroup][]weijian.PopulationCell,
-	sum *weijian.ImportSummary, progress func(done, total int)) error {
+// populationPlan is what an import writes: the unit-years whose stored
+// rows are replaced, and the rows to insert.
+type populationPlan struct {
+	stale []popKey
+	rows  [][]any
+	units int // unit-years in the file, for progress
+}
+
+// planPopulation compares each unit-year in groups with the stored rows
+// and counts, in sum, the cells inserted (new unit-years), updated
+// (unit-years whose rows differ) and unchanged. Reads are batched (a county
+// is ~250 units × a few years: a handful of statements, not one per
+// unit-year). A dry run stops here, so its counts are the import's.
+func (s *Store) planPopulation(ctx context.Context, tx *Tx, groups map[weijian.PopulationGroup][]weijian.PopulationCell,
+	sum *weijian.ImportSummary) (*populationPlan, error) {
 	keys := make([]popKey, 0, len(groups))
 	for k := range groups {
 		keys = append(keys, popKey{k.UnitID, k.Year})
@@ -59,10 +77,9 @@ func (s *Store) writePopulation(ctx context.Context, tx *Tx, groups map[weijian.
 	})
 	old, err := s.storedCells(ctx, tx, keys)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var stale []popKey
-	var rows [][]any
+	plan := &populationPlan{units: len(keys)}
 	for _, k := range keys {
 		cells := groups[weijian.PopulationGroup{UnitID: k.unit, Year: k.year}]
 		switch prev, ok := old[k]; {
@@ -71,21 +88,26 @@ func (s *Store) writePopulation(ctx context.Context, tx *Tx, groups map[weijian.
 			continue
 		case ok:
 			sum.Updated += len(cells)
-			stale = append(stale, k)
+			plan.stale = append(plan.stale, k)
 		default:
 			sum.Inserted += len(cells)
 		}
 		for _, c := range cells {
-			rows = append(rows, []any{k.unit, k.year, c.Sex, c.Age.From, c.Age.To, c.Count})
+			plan.rows = append(plan.rows, []any{k.unit, k.year, c.Sex, c.Age.From, c.Age.To, c.Count})
 		}
 	}
-	if err := deleteUnitYears(ctx, tx, stale); err != nil {
+	return plan, nil
+}
+
+// write replaces the stale unit-years' rows and inserts the new rows.
+func (p *populationPlan) write(ctx context.Context, tx *Tx, progress func(done, total int)) error {
+	if err := deleteUnitYears(ctx, tx, p.stale); err != nil {
 		return err
 	}
 	if progress != nil {
-		progress(len(keys), len(keys))
+		progress(p.units, p.units)
 	}
-	return tx.insertMany(ctx, "population", []string{"org_unit_id", "year", "sex", "age_from", "age_to", "count"}, rows)
+	return tx.insertMany(ctx, "population", []string{"org_unit_id", "year", "sex", "age_from", "age_to", "count"}, p.rows)
 }
 
 // storedCells reads the stored rows of the given unit-years.

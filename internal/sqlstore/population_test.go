@@ -164,3 +164,36 @@ func TestPopulationScope(t *testing.T) {
 		}
 	})
 }
+
+// A dry run counts exactly what the import then does — new, changed and
+// unchanged cells — and writes nothing.
+func TestPopulationDryRunCountsTheImport(t *testing.T) {
+	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
+		s.ImportOrgUnits(ctx, all, csvRows(t, villages), weijian.ImportOptions{})
+		first := popRows(t, villagePop)
+		// 甲村 changes one band; 乙村 is as stored; 城东镇 adds 2025.
+		second := popRows(t, strings.Replace(villagePop, "320685100201,2024,65+,150,170", "320685100201,2024,65+,151,170", 1)+
+			"320685101000,2025,total,1001,1101\n")
+		for i, rows := range [][]weijian.PopulationRow{first, second} {
+			dry, err := s.ImportPopulation(ctx, all, rows, weijian.ImportOptions{DryRun: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			years, _ := s.PopulationYears(ctx, all, "320685000000")
+			if i == 0 && len(years) != 0 || i == 1 && !cmp.Equal(years, []int{2024}) {
+				t.Errorf("dry run %d wrote: years %v", i, years)
+			}
+			real, err := s.ImportPopulation(ctx, all, rows, weijian.ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dry != real {
+				t.Errorf("import %d: dry run %+v, import %+v", i, dry, real)
+			}
+			want := []weijian.ImportSummary{{Rows: 14, Inserted: 14}, {Rows: 16, Inserted: 2, Updated: 6, Unchanged: 8}}[i]
+			if real != want {
+				t.Errorf("import %d: %+v, want %+v", i, real, want)
+			}
+		}
+	})
+}
