@@ -80,8 +80,8 @@ func PlanOrgUnitImport(rows []OrgUnitRow, cat OrgUnitCatalog, sc Scope, validFro
 		plan.Units = append(plan.Units, pu)
 		plan.Summary.count(pu.Action)
 	}
-	if len(p.issues) > 0 {
-		return nil, p.failure()
+	if len(p.issues.list) > 0 {
+		return nil, p.issues.failure()
 	}
 	return plan, nil
 }
@@ -110,22 +110,11 @@ type planner struct {
 	types     map[string]bool
 	byCode    map[string]int // code → row index (first occurrence)
 	rows      []OrgUnitRow
-	issues    []Issue
-	more      int
+	issues    issueList
 }
 
 func (p *planner) add(r OrgUnitRow, field, value, rule string, msg Text) {
-	if len(p.issues) >= MaxIssues {
-		p.more++
-		return
-	}
-	p.issues = append(p.issues, Issue{Row: r.Line, Field: field, Value: Clip(value), Rule: rule, Msg: msg})
-}
-
-func (p *planner) failure() error {
-	msg := T(fmt.Sprintf("导入未执行：发现%d处问题，请修改文件后重新导入（未写入任何数据）", len(p.issues)+p.more),
-		fmt.Sprintf("nothing imported: %d problems found; fix the file and import it again (nothing was written)", len(p.issues)+p.more))
-	return Invalid(msg, p.issues...)
+	p.issues.add(r.Line, field, value, rule, msg)
 }
 
 // checkRows checks each row on its own and records duplicates.
@@ -161,7 +150,9 @@ func (p *planner) checkRow(r OrgUnitRow) {
 		if r.FacilityType != "" {
 			p.add(r, "type", r.FacilityType, "type_on_area", T("只有机构可以填写机构类型", "only a facility has a facility type"))
 		}
-		if msg, ok := CheckDivisionCode(r.Code, r.Level); !ok {
+		if r.Code == "" {
+			p.add(r, "code", "", "code_required", T("代码不能为空", "code is required"))
+		} else if msg, ok := CheckDivisionCode(r.Code, r.Level); !ok {
 			p.add(r, "code", r.Code, "bad_division_code", msg)
 		}
 	}

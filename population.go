@@ -110,6 +110,7 @@ func badBand(s string) error {
 // PopulationRow is one stored population count.
 type PopulationRow struct {
 	Line     int     `json:"-"` // the file row, for messages
+	AgeText  string  `json:"-"` // the age band as written in the file, for messages ("" when the file has no age column)
 	UnitCode string  `json:"unit"`
 	Year     int     `json:"year"`
 	Sex      int     `json:"sex"` // 1 male, 2 female, 0 both

@@ -101,7 +101,7 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 	var sum weijian.ImportSummary
 	if kind == "orgunits" {
 		rows, err := ingest.OrgUnits(tb)
-		if err != nil {
+		if opt.Issues, err = ingest.CellIssues(err); err != nil {
 			return err
 		}
 		sum, err = store.ImportOrgUnits(ctx, weijian.ScopeAll(), rows, opt)
@@ -110,7 +110,7 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 		}
 	} else {
 		rows, err := ingest.Population(tb)
-		if err != nil {
+		if opt.Issues, err = ingest.CellIssues(err); err != nil {
 			return err
 		}
 		sum, err = store.ImportPopulation(ctx, weijian.ScopeAll(), rows, opt)
@@ -123,6 +123,10 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 }
 
 func printSummary(env *cmdEnv, s weijian.ImportSummary, dry bool, d time.Duration) {
+	if s.Checked > 0 {
+		defer fmt.Fprintf(env.stdout, "其中 %d 行合计已与分项核对相符，不另存 / %s checked against the sum of their parts, not stored again\n",
+			s.Checked, weijian.Plural(s.Checked, "total row", "total rows"))
+	}
 	if dry {
 		fmt.Fprintf(env.stdout, "检查通过（--dry-run，未写入）：共 %d 行，导入将新增 %d，更新 %d，停用 %d，未变 %d（用时 %.1f 秒）\n",
 			s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())

@@ -48,7 +48,10 @@ var facilityAliases = map[string]string{
 
 // OrgUnits reads org-unit rows: code,name,level,parent_code and the
 // optional type,uscc,valid_from,valid_to,successor_code. A 6-digit area
-// code is widened to 12 digits.
+// code is widened to 12 digits. Rows are returned even when some cells are
+// malformed (a bad date is left zero), so that the import's own checks can
+// run on them too: see CellIssues. Codes, names, levels and parents are
+// checked by the import's planning (weijian.PlanOrgUnitImport).
 func OrgUnits(t *tabular.Table) ([]weijian.OrgUnitRow, error) {
 	idx, err := columns(t, orgUnitColumns)
 	if err != nil {
@@ -70,9 +73,6 @@ func OrgUnits(t *tabular.Table) ([]weijian.OrgUnitRow, error) {
 		xlsx := t.Encoding == "XLSX"
 		r.ValidFrom = dateCell(tr, idx["valid_from"], "valid_from", xlsx, &is)
 		r.ValidTo = dateCell(tr, idx["valid_to"], "valid_to", xlsx, &is)
-		if r.Code == "" {
-			is.add(tr.Line, "code", "", "code_required", weijian.T("代码不能为空", "code is required"))
-		}
 		rows = append(rows, r)
 	}
 	return rows, is.err(weijian.T("区划和机构", "org units"))

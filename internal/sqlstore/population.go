@@ -25,10 +25,11 @@ func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []w
 	if err != nil {
 		return sum, err
 	}
-	groups, err := weijian.CheckPopulationRows(rows, units, sc)
-	if err != nil {
+	groups, totals, err := weijian.CheckPopulationRows(rows, units, sc)
+	if err = weijian.WithPriorIssues(err, opt.Issues); err != nil {
 		return sum, err
 	}
+	sum.Checked = totals
 	err = s.inTx(ctx, func(tx *Tx) error {
 		plan, err := s.planPopulation(ctx, tx, groups, &sum)
 		if err != nil {
