@@ -68,6 +68,7 @@ func PlanOrgUnitImport(rows []OrgUnitRow, cat OrgUnitCatalog, sc Scope, validFro
 	for _, t := range cat.FacilityTypes {
 		p.types[t.Key] = true
 	}
+	rows = p.resolveNames(rows)
 	p.checkRows(rows)
 	order := p.order(rows)
 	plan := &OrgUnitPlan{Summary: ImportSummary{Rows: len(rows)}}
@@ -273,6 +274,11 @@ func (p *planner) reportCycle(rows []OrgUnitRow, chain []int, start int) {
 // rows planned before it.
 func (p *planner) plan(r OrgUnitRow, newIndex map[string]int) PlannedUnit {
 	pu := PlannedUnit{Row: r, ParentRow: -1, Existing: p.cat.Units[r.Code]}
+	if e := pu.Existing; e != nil && r.ValidFrom.Equal(e.ValidFrom) {
+		// The row restates when the unit began, as an export writes it:
+		// that is not the date of a change, which takes the import's date.
+		r.ValidFrom, pu.Row.ValidFrom = time.Time{}, time.Time{}
+	}
 	if pu.Existing != nil && !pu.Existing.Current() {
 		pu.Action = p.closedAgain(r, pu.Existing)
 		return pu
@@ -487,4 +493,27 @@ func (p *planner) checkChildrenClosed(r OrgUnitRow, e *OrgUnit) {
 			fmt.Sprintf("该单位仍有%d个在用的下级单位（如 %s），不能停用：请在同一文件中将下级迁移或停用", len(staying), staying[0]),
 			fmt.Sprintf("the unit still has %d current children (e.g. %s): move or close them in the same file", len(staying), staying[0])))
 	}
+}
+
+// resolveNames returns rows with levels and facility types given by their
+// stored names ("县（区）", "Township health centre", as the web's export
+// writes them) replaced by their keys.
+func (p *planner) resolveNames(rows []OrgUnitRow) []OrgUnitRow {
+	level, typ := map[string]string{}, map[string]string{}
+	for _, l := range p.cat.Levels {
+		level[l.Name.ZH], level[strings.ToLower(l.Name.EN)] = l.Key, l.Key
+	}
+	for _, t := range p.cat.FacilityTypes {
+		typ[t.Name.ZH], typ[strings.ToLower(t.Name.EN)] = t.Key, t.Key
+	}
+	out := append([]OrgUnitRow(nil), rows...)
+	for i, r := range out {
+		if k, ok := level[strings.ToLower(r.Level)]; ok {
+			out[i].Level = k
+		}
+		if k, ok := typ[strings.ToLower(r.FacilityType)]; ok {
+			out[i].FacilityType = k
+		}
+	}
+	return out
 }

@@ -67,6 +67,21 @@ func columns(t *tabular.Table, cols []column) (map[string]int, error) {
 	return idx, nil
 }
 
+// header returns the header of the columns keys in lang: each column's
+// first Chinese name, or its key in English.
+func header(cols []column, lang string, keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		for _, c := range cols {
+			if c.key == k && lang != "en" {
+				out[i] = c.names[0]
+			}
+		}
+	}
+	return out
+}
+
 // match returns the key of the column a header names, or "".
 func match(h string, cols []column) string {
 	probe := &tabular.Table{Header: []string{h}}

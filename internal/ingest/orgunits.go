@@ -17,7 +17,16 @@ var orgUnitColumns = []column{
 	{"valid_from", []string{"启用日期", "生效日期"}, false},
 	{"valid_to", []string{"停用日期", "撤销日期"}, false},
 	{"successor_code", []string{"并入代码", "承继单位代码"}, false},
+	// Columns the web's export adds for the reader; recognised and ignored.
+	{"parent_name", []string{"上级名称", "上级单位"}, false},
+	{"children", []string{"下级数", "下级单位数"}, false},
+	{"population", []string{"常住人口", "人口"}, false},
 }
+
+// OrgUnitHeader is the header of the org-unit columns keys, as an export
+// writes it so that the file imports back: the Chinese name, or the key
+// itself in English.
+func OrgUnitHeader(lang string, keys ...string) []string { return header(orgUnitColumns, lang, keys) }
 
 // levelAliases maps the ways people write a level to its key.
 var levelAliases = map[string]string{

@@ -16,13 +16,23 @@ var populationColumns = []column{
 	{"count", []string{"人数", "人口", "人口数", "population"}, false},
 	{"male", []string{"男", "男性"}, false},
 	{"female", []string{"女", "女性"}, false},
+	{"total", []string{"合计", "总计"}, false},
+	{"unit_name", []string{"名称", "单位名称", "name"}, false}, // for the reader; ignored
+}
+
+// PopulationHeader is the header of the population columns keys, as an
+// export writes it so that the file imports back.
+func PopulationHeader(lang string, keys ...string) []string {
+	return header(populationColumns, lang, keys)
 }
 
 // Population reads population rows in one of two shapes:
 //
 //	long: unit_code,year,sex,age,count      (sex 1/2/0 or 男/女/合计)
-//	wide: unit_code,year,age,male,female    (one row per age band)
+//	wide: unit_code,year,age,male,female[,total]  (one row per age band)
 //
+// A wide table's total column (合计) gives a both-sexes row, which the
+// import checks against male + female.
 // A missing age column means all ages; a missing sex column in the long
 // shape means both sexes (sex 0). A row with a malformed cell is left out
 // of the rows returned and reported in the error; see CellIssues.
@@ -60,6 +70,12 @@ func Population(t *tabular.Table) ([]weijian.PopulationRow, error) {
 			m.Sex, m.Count = weijian.SexMale, int64(intCell(tr, idx["male"], "male", &is))
 			f.Sex, f.Count = weijian.SexFemale, int64(intCell(tr, idx["female"], "female", &is))
 			got = []weijian.PopulationRow{m, f}
+			if idx["total"] >= 0 {
+				// Checked against male + female by the import, not stored.
+				t := base
+				t.Count = int64(intCell(tr, idx["total"], "total", &is))
+				got = append(got, t)
+			}
 		} else {
 			base.Sex = sexCell(tr, idx["sex"], &is)
 			base.Count = int64(intCell(tr, idx["count"], "count", &is))

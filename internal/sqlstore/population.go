@@ -324,3 +324,28 @@ func (s *Store) PopulationYears(ctx context.Context, sc weijian.Scope, code stri
 	}
 	return out, rows.Err()
 }
+
+// PopulationRows returns the stored rows of the unit's subtree in the year.
+func (s *Store) PopulationRows(ctx context.Context, sc weijian.Scope, code string, year int) ([]weijian.PopulationRow, error) {
+	u, err := s.populationRoot(ctx, sc, code)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := weijian.PathRange(u.Path)
+	rows, err := s.query(ctx, `SELECT u.code, u.name, p.sex, p.age_from, p.age_to, p.count FROM population p
+		JOIN org_unit u ON u.id = p.org_unit_id WHERE u.path >= ? AND u.path < ? AND p.year = ?
+		ORDER BY u.path, p.age_from, p.age_to, p.sex`, lo, hi, year)
+	if err != nil {
+		return nil, fmt.Errorf("read population rows of %s: %w", code, err)
+	}
+	defer rows.Close()
+	var out []weijian.PopulationRow
+	for rows.Next() {
+		r := weijian.PopulationRow{Year: year}
+		if err := rows.Scan(&r.UnitCode, &r.UnitName, &r.Sex, &r.Age.From, &r.Age.To, &r.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
