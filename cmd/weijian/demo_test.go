@@ -124,16 +124,12 @@ func checkPassword(t *testing.T, path, pw string) {
 }
 
 func TestSelfCommand(t *testing.T) {
-	for argv0, want := range map[string]string{
+	checkCases(t, "selfCommand", selfCommand, map[string]string{
 		"/tmp/go-build1234/b001/exe/weijian": "go run ./cmd/weijian",
 		"./weijian":                          "./weijian",
 		"/usr/local/bin/weijian":             "weijian",
 		"weijian":                            "weijian",
-	} {
-		if got := selfCommand(argv0); got != want {
-			t.Errorf("selfCommand(%q) = %q, want %q", argv0, got, want)
-		}
-	}
+	})
 }
 
 func TestDemoErrors(t *testing.T) {

@@ -145,15 +145,21 @@ func TestFlagsAfterArgsAndSecretFiles(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	for in, want := range map[string]string{
+	checkCases(t, "redact", redact, map[string]string{
 		"postgres://u:secret@h/db":                "postgres://u:xxxxx@h/db",
 		"postgres://u@h/db?password=secret&x=1":   "postgres://u@h/db?password=%2A%2A%2A&x=1",
 		"host=h user=u password=secret dbname=db": "host=h user=u password=*** dbname=db",
 		"host=h password='se cret' dbname=db":     "host=h password=*** dbname=db",
 		"/var/lib/weijian/weijian.db":             "/var/lib/weijian/weijian.db",
-	} {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+	})
+}
+
+// checkCases checks f(in) == want for each case.
+func checkCases(t *testing.T, name string, f func(string) string, cases map[string]string) {
+	t.Helper()
+	for in, want := range cases {
+		if got := f(in); got != want {
+			t.Errorf("%s(%q) = %q, want %q", name, in, got, want)
 		}
 	}
 }
