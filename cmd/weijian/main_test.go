@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -237,6 +238,32 @@ func TestImportDryRun(t *testing.T) {
 		}
 		if out, errOut, err := runCmd(t, env, "", args...); err != nil || !strings.Contains(out, want) {
 			t.Errorf("weijian %s: %v, want %q\n%s%s", strings.Join(args, " "), err, want, out, errOut)
+		}
+	}
+}
+
+// Every kind of problem in a file is reported in one pass: malformed
+// cells beside problems found against the database.
+func TestImportReportsEverythingAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"WEIJIAN_DB": filepath.Join(dir, "w.db"), "WEIJIAN_LOG_LEVEL": "warn"}
+	mustRun(t, env, "import", "orgunits", "--create", "testdata/haian.csv")
+	files := map[string]string{
+		"pop.csv":   "unit_code,year,sex,count\n999999999999,2024,1,5\n320685100201,2024,1,五\n",
+		"units.csv": "code,name,level,parent_code,valid_from\n320685100299,新村,village,320685100000,昨天\n320685999001,某村,village,320685999000,\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(text), 0o600)
+		kind := map[string]string{"pop.csv": "population", "units.csv": "orgunits"}[name]
+		_, _, err := runCmd(t, env, "", "import", kind, path)
+		var rules []string
+		for _, is := range weijian.ErrorIssues(err) {
+			rules = append(rules, fmt.Sprintf("%d:%s", is.Row, is.Rule))
+		}
+		want := map[string]string{"pop.csv": "2:unknown_unit 3:not_integer", "units.csv": "2:bad_date 3:unknown_parent"}[name]
+		if got := strings.Join(rules, " "); got != want {
+			t.Errorf("%s: issues %q, want %q\n%s", name, got, want, formatError(err))
 		}
 	}
 }
