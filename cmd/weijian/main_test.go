@@ -61,6 +61,13 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 	if _, _, err := runCmd(t, nil, "", "frobnicate"); exitCode(err) != 2 {
 		t.Errorf("unknown command: exit %d, want 2", exitCode(err))
 	}
+	// import -h is help, not a complaint about a missing FILE.
+	for _, args := range [][]string{{"import", "-h"}, {"import", "population", "--help"}} {
+		_, errOut, err := runCmd(t, nil, "", args...)
+		if exitCode(err) != 0 || !strings.Contains(errOut, "--create") || strings.Contains(errOut+fmt.Sprint(err), "needs") {
+			t.Errorf("%v: exit %d, %v\n%s", args, exitCode(err), err, errOut)
+		}
+	}
 	if out, _, err := runCmd(t, nil, "", "version"); err != nil || !strings.HasPrefix(out, "weijian ") {
 		t.Errorf("version: %q %v", out, err)
 	}

@@ -226,6 +226,11 @@ func TestPopulationCensusTotals(t *testing.T) {
 		if again, err := s.ImportPopulation(ctx, all, popRows(t, census), weijian.ImportOptions{}); err != nil || again.Unchanged != 4 {
 			t.Errorf("re-import: %+v %v", again, err)
 		}
+		// The same table in the wide shape, with a 合计 column.
+		wide := "代码,年份,年龄组,男,女,合计\n320685100201,2020,0-14,100,90,190\n320685100201,2020,15+,500,520,1020\n320685100201,2020,合计,600,610,1210\n"
+		if sum, err := s.ImportPopulation(ctx, all, popRows(t, wide), weijian.ImportOptions{}); err != nil || sum != (weijian.ImportSummary{Rows: 9, Unchanged: 4, Checked: 5}) {
+			t.Errorf("wide census: %+v %v", sum, err)
+		}
 		for name, tc := range map[string]struct {
 			text  string
 			issue weijian.Issue // Msg checked for its ZH text only
