@@ -38,7 +38,7 @@ func TestExportsImportBack(t *testing.T) {
 					}
 					return tb
 				}
-				for _, path := range []string{"/orgunits/export?under=" + codeHaian, "/orgunits/" + codeHaianZhen + "/children/export?x=1"} {
+				for _, path := range []string{"/orgunits/export?under=" + codeHaian, "/orgunits/export?q=", "/orgunits/" + codeHaianZhen + "/children/export?x=1"} {
 					tb := get(path)
 					want := weijian.ImportSummary{Rows: len(tb.Rows), Unchanged: len(tb.Rows)}
 					if sum := e.importUnits(t, tb, format); sum != want {
