@@ -151,10 +151,10 @@ func (c Config) openStore(ctx context.Context, log *slog.Logger) (*sqlstore.Stor
 
 // noDatabase adds to the store's "no such database" what to do next.
 func noDatabase(err error, db string) error {
-	db = redact(db)
+	db, self := redact(db), selfCommand(os.Args[0])
 	return weijian.Wrap(weijian.KindNotFound, weijian.T(
-		fmt.Sprintf("%s。请检查 --db（或环境变量 WEIJIAN_DB）是否写错；要新建数据库，请运行 weijian migrate --db %s，"+
-			"或在首次导入时加 --create（weijian import orgunits --create --db %s FILE）", weijian.ErrorMessage(err, "zh"), db, db),
-		fmt.Sprintf("%s. Check --db (or WEIJIAN_DB) for a typo; to create a new database run weijian migrate --db %s, "+
-			"or add --create to the first import (weijian import orgunits --create --db %s FILE)", weijian.ErrorMessage(err, "en"), db, db)), err)
+		fmt.Sprintf("%s。请检查 --db（或环境变量 WEIJIAN_DB）是否写错；要新建数据库，请运行 %s migrate --db %s，"+
+			"或在首次导入时加 --create（%s import orgunits --create --db %s FILE）", weijian.ErrorMessage(err, "zh"), self, db, self, db),
+		fmt.Sprintf("%s. Check --db (or WEIJIAN_DB) for a typo; to create a new database run %s migrate --db %s, "+
+			"or add --create to the first import (%s import orgunits --create --db %s FILE)", weijian.ErrorMessage(err, "en"), self, db, self, db)), err)
 }
