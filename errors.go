@@ -52,7 +52,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Msg.In("en"))
 	if len(e.Issues) > 0 {
-		fmt.Fprintf(&b, " (%d problems; first: %s)", len(e.Issues), e.Issues[0].String("en"))
+		fmt.Fprintf(&b, " (%s; first: %s)", Plural(len(e.Issues), "problem", "problems"), e.Issues[0].String("en"))
 	}
 	if e.Err != nil {
 		if b.Len() > 0 {

@@ -126,6 +126,10 @@ type ImportSummary struct {
 	Updated   int `json:"updated"`
 	Closed    int `json:"closed"`
 	Unchanged int `json:"unchanged"`
+	// Checked counts the rows checked and not stored on their own: a
+	// population file's 合计 rows, which must equal the sum of the 男 and
+	// 女 (or age-band) rows beside them.
+	Checked int `json:"checked,omitempty"`
 }
 
 // OrgUnitStore reads and writes the org-unit tree. Reads take the caller's
@@ -151,4 +155,8 @@ type ImportOptions struct {
 	DryRun    bool      // validate and report, write nothing
 	Progress  func(done, total int)
 	Actor     string // who imports, for the audit log
+	// Issues are problems already found in the file (malformed cells,
+	// reported by package ingest): the import reports them together with
+	// its own, in one list, and writes nothing.
+	Issues []Issue
 }

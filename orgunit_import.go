@@ -68,6 +68,7 @@ func PlanOrgUnitImport(rows []OrgUnitRow, cat OrgUnitCatalog, sc Scope, validFro
 	for _, t := range cat.FacilityTypes {
 		p.types[t.Key] = true
 	}
+	rows = p.resolveNames(rows)
 	p.checkRows(rows)
 	order := p.order(rows)
 	plan := &OrgUnitPlan{Summary: ImportSummary{Rows: len(rows)}}
@@ -80,8 +81,8 @@ func PlanOrgUnitImport(rows []OrgUnitRow, cat OrgUnitCatalog, sc Scope, validFro
 		plan.Units = append(plan.Units, pu)
 		plan.Summary.count(pu.Action)
 	}
-	if len(p.issues) > 0 {
-		return nil, p.failure()
+	if len(p.issues.list) > 0 {
+		return nil, p.issues.failure()
 	}
 	return plan, nil
 }
@@ -110,22 +111,11 @@ type planner struct {
 	types     map[string]bool
 	byCode    map[string]int // code → row index (first occurrence)
 	rows      []OrgUnitRow
-	issues    []Issue
-	more      int
+	issues    issueList
 }
 
 func (p *planner) add(r OrgUnitRow, field, value, rule string, msg Text) {
-	if len(p.issues) >= MaxIssues {
-		p.more++
-		return
-	}
-	p.issues = append(p.issues, Issue{Row: r.Line, Field: field, Value: Clip(value), Rule: rule, Msg: msg})
-}
-
-func (p *planner) failure() error {
-	msg := T(fmt.Sprintf("导入未执行：发现%d处问题，请修改文件后重新导入（未写入任何数据）", len(p.issues)+p.more),
-		fmt.Sprintf("nothing imported: %d problems found; fix the file and import it again (nothing was written)", len(p.issues)+p.more))
-	return Invalid(msg, p.issues...)
+	p.issues.add(r.Line, field, value, rule, msg)
 }
 
 // checkRows checks each row on its own and records duplicates.
@@ -161,7 +151,9 @@ func (p *planner) checkRow(r OrgUnitRow) {
 		if r.FacilityType != "" {
 			p.add(r, "type", r.FacilityType, "type_on_area", T("只有机构可以填写机构类型", "only a facility has a facility type"))
 		}
-		if msg, ok := CheckDivisionCode(r.Code, r.Level); !ok {
+		if r.Code == "" {
+			p.add(r, "code", "", "code_required", T("代码不能为空", "code is required"))
+		} else if msg, ok := CheckDivisionCode(r.Code, r.Level); !ok {
 			p.add(r, "code", r.Code, "bad_division_code", msg)
 		}
 	}
@@ -282,6 +274,11 @@ func (p *planner) reportCycle(rows []OrgUnitRow, chain []int, start int) {
 // rows planned before it.
 func (p *planner) plan(r OrgUnitRow, newIndex map[string]int) PlannedUnit {
 	pu := PlannedUnit{Row: r, ParentRow: -1, Existing: p.cat.Units[r.Code]}
+	if e := pu.Existing; e != nil && r.ValidFrom.Equal(e.ValidFrom) {
+		// The row restates when the unit began, as an export writes it:
+		// that is not the date of a change, which takes the import's date.
+		r.ValidFrom, pu.Row.ValidFrom = time.Time{}, time.Time{}
+	}
 	if pu.Existing != nil && !pu.Existing.Current() {
 		pu.Action = p.closedAgain(r, pu.Existing)
 		return pu
@@ -496,4 +493,27 @@ func (p *planner) checkChildrenClosed(r OrgUnitRow, e *OrgUnit) {
 			fmt.Sprintf("该单位仍有%d个在用的下级单位（如 %s），不能停用：请在同一文件中将下级迁移或停用", len(staying), staying[0]),
 			fmt.Sprintf("the unit still has %d current children (e.g. %s): move or close them in the same file", len(staying), staying[0])))
 	}
+}
+
+// resolveNames returns rows with levels and facility types given by their
+// stored names ("县（区）", "Township health centre", as the web's export
+// writes them) replaced by their keys.
+func (p *planner) resolveNames(rows []OrgUnitRow) []OrgUnitRow {
+	level, typ := map[string]string{}, map[string]string{}
+	for _, l := range p.cat.Levels {
+		level[l.Name.ZH], level[strings.ToLower(l.Name.EN)] = l.Key, l.Key
+	}
+	for _, t := range p.cat.FacilityTypes {
+		typ[t.Name.ZH], typ[strings.ToLower(t.Name.EN)] = t.Key, t.Key
+	}
+	out := append([]OrgUnitRow(nil), rows...)
+	for i, r := range out {
+		if k, ok := level[strings.ToLower(r.Level)]; ok {
+			out[i].Level = k
+		}
+		if k, ok := typ[strings.ToLower(r.FacilityType)]; ok {
+			out[i].FacilityType = k
+		}
+	}
+	return out
 }

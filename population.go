@@ -60,12 +60,16 @@ func (b AgeBand) Contains(o AgeBand) bool { return o.From >= b.From && o.To <= b
 // Overlaps reports whether the bands share an age.
 func (b AgeBand) Overlaps(o AgeBand) bool { return b.From < o.To && o.From < b.To }
 
-// ParseAgeBand reads "0-4", "0~4", "0–4", "85+", "85岁及以上", "3", "total"/"合计".
+// ParseAgeBand reads "0-4", "0~4", "0–4", "85+", "85岁及以上", "3", "total"/"合计",
+// and the labels Label writes ("0–4岁", "85 and over", "All ages").
 func ParseAgeBand(s string) (AgeBand, error) {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "岁"))
-	switch s {
-	case "", "total", "all", "合计", "总计":
+	switch strings.ToLower(s) {
+	case "", "total", "all", "all ages", "合计", "总计":
 		return AllAges, nil
+	}
+	if rest, ok := strings.CutSuffix(s, " and over"); ok {
+		return openBand(rest, s)
 	}
 	if rest, ok := strings.CutSuffix(s, "+"); ok {
 		return openBand(rest, s)
@@ -110,6 +114,8 @@ func badBand(s string) error {
 // PopulationRow is one stored population count.
 type PopulationRow struct {
 	Line     int     `json:"-"` // the file row, for messages
+	AgeText  string  `json:"-"` // the age band as written in the file, for messages ("" when the file has no age column)
+	UnitName string  `json:"-"` // the unit's name, when read for an export (an import ignores it)
 	UnitCode string  `json:"unit"`
 	Year     int     `json:"year"`
 	Sex      int     `json:"sex"` // 1 male, 2 female, 0 both
@@ -161,4 +167,8 @@ type PopulationStore interface {
 	// unit in the year (summed up their subtrees), keyed by child code.
 	ChildPopulations(ctx context.Context, sc Scope, code string, year int) (map[string]int64, error)
 	PopulationYears(ctx context.Context, sc Scope, code string) ([]int, error)
+	// PopulationRows returns the rows stored for the unit and every unit
+	// below it in the year, as an import would give them (UnitName set),
+	// ordered by unit, age band and sex: an export that imports back.
+	PopulationRows(ctx context.Context, sc Scope, code string, year int) ([]PopulationRow, error)
 }

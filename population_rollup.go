@@ -21,68 +21,67 @@ type PopulationGroup struct {
 // CheckPopulationRows validates population rows against the stored units
 // and the caller's scope, and groups them by unit and year. Every problem
 // is reported with its row; with any problem nothing is returned.
-func CheckPopulationRows(rows []PopulationRow, units map[string]*OrgUnit, sc Scope) (map[PopulationGroup][]PopulationCell, error) {
-	var issues []Issue
-	add := func(r PopulationRow, field, value, rule string, msg Text) {
-		if len(issues) < MaxIssues {
-			issues = append(issues, Issue{Row: r.Line, Field: field, Value: Clip(value), Rule: rule, Msg: msg})
-		}
-	}
-	groups := map[PopulationGroup][]PopulationCell{}
-	lines := map[PopulationGroup][]int{}
+//
+// A census table gives 合计 rows beside their parts (男 and 女 of an age
+// band, or the age bands of a sex): such a row is checked against the sum
+// of its parts (see checkTotals) and not stored, since the parts hold the
+// same people; totals counts them.
+func CheckPopulationRows(rows []PopulationRow, units map[string]*OrgUnit, sc Scope) (groups map[PopulationGroup][]PopulationCell, totals int, err error) {
+	var is popIssues
+	byGroup := map[PopulationGroup][]PopulationRow{}
+	var order []PopulationGroup
 	for _, r := range rows {
 		u := units[r.UnitCode]
-		switch {
-		case u == nil:
-			add(r, "unit_code", r.UnitCode, "unknown_unit", T("单位代码不存在（请先导入区划和机构）", "unknown unit code (import the org units first)"))
-			continue
-		case !sc.Covers(u.Path):
-			add(r, "unit_code", r.UnitCode, "out_of_scope", T("无权修改该单位的人口数据", "this unit is outside your scope"))
-			continue
-		case u.IsFacility():
-			add(r, "unit_code", r.UnitCode, "facility_population", T("人口数据只能填报到区划（省、市、县、乡镇、村），不能填报到机构",
-				"population belongs to areas (province … village), not to facilities"))
-			continue
-		case !u.Current() && r.Year > u.ValidTo.Year():
-			add(r, "year", fmt.Sprint(r.Year), "unit_closed", T(
-				fmt.Sprintf("该单位已于%s停用，不能填报之后年份的人口", u.ValidTo.Format("2006-01-02")),
-				fmt.Sprintf("the unit closed on %s: no population after that year", u.ValidTo.Format("2006-01-02"))))
-			continue
-		case r.Year < 1949 || r.Year > 2100:
-			add(r, "year", fmt.Sprint(r.Year), "bad_year", T("年份应在1949至2100之间", "year must be between 1949 and 2100"))
-			continue
-		case r.Sex < 0 || r.Sex > 2:
-			add(r, "sex", fmt.Sprint(r.Sex), "bad_sex", T("性别应为 1（男）、2（女）或 0（合计）", "sex must be 1 (male), 2 (female) or 0 (both)"))
-			continue
-		case r.Count < 0:
-			add(r, "count", fmt.Sprint(r.Count), "negative_count", T("人数不能为负数", "count cannot be negative"))
+		if !is.checkRow(r, u, sc) {
 			continue
 		}
 		g := PopulationGroup{u.ID, r.Year}
-		c := PopulationCell{Sex: r.Sex, Age: r.Age, Count: r.Count}
-		for i, o := range groups[g] {
-			if clash(o, c) {
-				add(r, "age", r.Age.String(), "overlap", T(
-					fmt.Sprintf("与第%d行重叠：同一单位、年份的性别和年龄组不能重复或交叉", lines[g][i]),
-					fmt.Sprintf("overlaps row %d: the same unit and year cannot repeat or cross a sex and age band", lines[g][i])))
-				break
-			}
+		if byGroup[g] == nil {
+			order = append(order, g)
 		}
-		groups[g] = append(groups[g], c)
-		lines[g] = append(lines[g], r.Line)
+		byGroup[g] = append(byGroup[g], r)
 	}
-	if len(issues) > 0 {
-		return nil, Invalid(T(fmt.Sprintf("导入未执行：发现%d处问题，请修改文件后重新导入（未写入任何数据）", len(issues)),
-			fmt.Sprintf("nothing imported: %d problems found; fix the file and import it again (nothing was written)", len(issues))), issues...)
+	groups = make(map[PopulationGroup][]PopulationCell, len(byGroup))
+	for _, g := range order {
+		parts, n := is.checkTotals(byGroup[g])
+		totals += n
+		cells := make([]PopulationCell, len(parts))
+		for i, r := range parts {
+			cells[i] = PopulationCell{Sex: r.Sex, Age: r.Age, Count: r.Count}
+		}
+		groups[g] = cells
 	}
-	return groups, nil
+	if len(is.list) > 0 {
+		sort.SliceStable(is.list, func(i, j int) bool { return is.list[i].Row < is.list[j].Row })
+		return nil, 0, is.failure()
+	}
+	return groups, totals, nil
 }
 
-// clash reports whether two cells of one unit-year count the same people:
-// overlapping ages for the same sex, or for "both sexes" and one sex.
-func clash(a, b PopulationCell) bool {
-	sameSex := a.Sex == b.Sex || a.Sex == 0 || b.Sex == 0
-	return sameSex && a.Age.Overlaps(b.Age)
+// checkRow checks one row on its own: its unit, year, sex and count.
+func (is *popIssues) checkRow(r PopulationRow, u *OrgUnit, sc Scope) bool {
+	switch {
+	case u == nil:
+		is.add(r, "unit_code", r.UnitCode, "unknown_unit", T("单位代码不存在（请先导入区划和机构）", "unknown unit code (import the org units first)"))
+	case !sc.Covers(u.Path):
+		is.add(r, "unit_code", r.UnitCode, "out_of_scope", T("无权修改该单位的人口数据", "this unit is outside your scope"))
+	case u.IsFacility():
+		is.add(r, "unit_code", r.UnitCode, "facility_population", T("人口数据只能填报到区划（省、市、县、乡镇、村），不能填报到机构",
+			"population belongs to areas (province … village), not to facilities"))
+	case !u.Current() && r.Year > u.ValidTo.Year():
+		is.add(r, "year", fmt.Sprint(r.Year), "unit_closed", T(
+			fmt.Sprintf("该单位已于%s停用，不能填报之后年份的人口", u.ValidTo.Format("2006-01-02")),
+			fmt.Sprintf("the unit closed on %s: no population after that year", u.ValidTo.Format("2006-01-02"))))
+	case r.Year < 1949 || r.Year > 2100:
+		is.add(r, "year", fmt.Sprint(r.Year), "bad_year", T("年份应在1949至2100之间", "year must be between 1949 and 2100"))
+	case r.Sex < 0 || r.Sex > 2:
+		is.add(r, "sex", fmt.Sprint(r.Sex), "bad_sex", T("性别应为 1（男）、2（女）或 0（合计）", "sex must be 1 (male), 2 (female) or 0 (both)"))
+	case r.Count < 0:
+		is.add(r, "count", fmt.Sprint(r.Count), "negative_count", T("人数不能为负数", "count cannot be negative"))
+	default:
+		return true
+	}
+	return false
 }
 
 // RollUpPopulation computes the population of unit u in year from the

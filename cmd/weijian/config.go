@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 )
 
@@ -28,6 +30,9 @@ type Config struct {
 	// terminates TLS (then cookies are marked Secure).
 	TrustProxy bool
 	Lang       string // default UI language: "zh" or "en"
+	// Create lets the command create a new database (migrate, demo and
+	// import --create); every other command stops when --db names none.
+	Create bool
 }
 
 // flagSet returns a FlagSet for a command with its usage text.
@@ -131,9 +136,25 @@ func (c Config) open(ctx context.Context, env *cmdEnv) (*sqlstore.Store, *slog.L
 	return store, log, err
 }
 
-// openStore opens the configured database, applying migrations.
+// openStore opens the configured database, applying migrations. Unless
+// c.Create is set, a database that does not exist is an error saying
+// what to do, not a new empty database.
 func (c Config) openStore(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	return sqlstore.Open(ctx, c.DB, sqlstore.Options{Logger: log})
+	store, err := sqlstore.Open(ctx, c.DB, sqlstore.Options{Logger: log, NoCreate: !c.Create})
+	if errors.Is(err, sqlstore.ErrNoDatabase) {
+		return nil, noDatabase(err, c.DB)
+	}
+	return store, err
+}
+
+// noDatabase adds to the store's "no such database" what to do next.
+func noDatabase(err error, db string) error {
+	db, self := redact(db), selfCommand(os.Args[0])
+	return weijian.Wrap(weijian.KindNotFound, weijian.T(
+		fmt.Sprintf("%s。请检查 --db（或环境变量 WEIJIAN_DB）是否写错；要新建数据库，请运行 %s migrate --db %s，"+
+			"或在首次导入时加 --create（%s import orgunits --create --db %s FILE）", weijian.ErrorMessage(err, "zh"), self, db, self, db),
+		fmt.Sprintf("%s. Check --db (or WEIJIAN_DB) for a typo; to create a new database run %s migrate --db %s, "+
+			"or add --create to the first import (%s import orgunits --create --db %s FILE)", weijian.ErrorMessage(err, "en"), self, db, self, db)), err)
 }

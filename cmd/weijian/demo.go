@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/auth"
 	"github.com/weijian-health/weijian/internal/demo"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 )
@@ -40,6 +43,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	dbFlags(fs, env, &cfg, demoDB)
 	serveFlags(fs, env, &cfg)
 	cfg.DB, fs.Lookup("db").DefValue = demoDB, demoDB
+	cfg.Create = true
 	fs.Lookup("db").Usage = "database: a SQLite file, or postgres://user:pass@host:5432/db (WEIJIAN_DB is not used by demo)"
 	fs.StringVar(&county, "county", demo.DefaultCounty, "demo county: "+strings.Join(demo.Counties(), ", "))
 	fs.BoolVar(&noServe, "no-serve", false, "generate (or check) the demo database and exit")
@@ -68,7 +72,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := prepareDemo(ctx, env, cfg.DB, store, county); err != nil {
+	if err := prepareDemo(ctx, env, cfg.DB, store, county, log); err != nil {
 		return err
 	}
 	if noServe {
@@ -78,38 +82,83 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	return serveStore(ctx, env, cfg, store, log)
 }
 
-// prepareDemo generates the county unless the database already holds it.
-func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.Store, county string) error {
+// prepareDemo generates the county unless the database already holds it;
+// then WEIJIAN_DEMO_PASSWORD, when set, is given to the existing demo
+// users (it would otherwise be ignored without a word).
+func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.Store, county string, log *slog.Logger) error {
+	password := env.getenv("WEIJIAN_DEMO_PASSWORD")
 	present, err := demo.Present(ctx, store, county)
 	if err != nil {
 		return err
 	}
-	if present {
-		printPresent(env.stdout, db, county)
+	if !present {
+		fmt.Fprintf(env.stderr, "生成演示县 Generating the demo county %s (%s) in %s …\n", demo.CountyName(county), county, redact(db))
+		sum, err := demo.Generate(ctx, store, demo.Options{County: county, Password: password, Progress: demoProgress(env.stderr)})
+		if err == nil {
+			printDemoSummary(env.stdout, sum)
+			printCredentials(env.stdout, sum.Users, password != "")
+			return nil
+		}
+		if !errors.Is(err, demo.ErrExists) {
+			return err
+		}
+	}
+	printPresent(env.stdout, db, county, password != "")
+	if password == "" {
 		return nil
 	}
-	fmt.Fprintf(env.stderr, "生成演示县 Generating the demo county %s (%s) in %s …\n", demo.CountyName(county), county, redact(db))
-	sum, err := demo.Generate(ctx, store, demo.Options{County: county, Password: env.getenv("WEIJIAN_DEMO_PASSWORD"),
-		Progress: demoProgress(env.stderr)})
-	if errors.Is(err, demo.ErrExists) {
-		printPresent(env.stdout, db, county)
-		return nil
+	return applyDemoPassword(ctx, env, store, password, log)
+}
+
+// applyDemoPassword sets password on every demo user there is.
+func applyDemoPassword(ctx context.Context, env *cmdEnv, store *sqlstore.Store, password string, log *slog.Logger) error {
+	svc := auth.New(store, auth.DefaultConfig(), nil, log)
+	var done []string
+	for _, name := range demo.Usernames() {
+		u, err := store.UserByName(ctx, name)
+		if weijian.ErrorKind(err) == weijian.KindNotFound {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if err := svc.SetPassword(ctx, u, password, "demo"); err != nil {
+			return weijian.Wrap(weijian.KindInvalid, weijian.T(
+				"WEIJIAN_DEMO_PASSWORD 未能设为用户 "+name+" 的密码："+weijian.ErrorMessage(err, "zh"),
+				"WEIJIAN_DEMO_PASSWORD could not be set for user "+name+": "+weijian.ErrorMessage(err, "en")), err)
+		}
+		done = append(done, name)
 	}
-	if err != nil {
-		return err
-	}
-	printDemoSummary(env.stdout, sum)
-	printCredentials(env.stdout, sum.Users, env.getenv("WEIJIAN_DEMO_PASSWORD") != "")
+	fmt.Fprintf(env.stdout, "已将 WEIJIAN_DEMO_PASSWORD 设为这些演示用户的密码 / WEIJIAN_DEMO_PASSWORD is now the password of: %s\n",
+		strings.Join(done, ", "))
 	return nil
 }
 
-func printPresent(w io.Writer, db, county string) {
+func printPresent(w io.Writer, db, county string, envPassword bool) {
 	fmt.Fprintf(w, `数据库 %[1]s 中已有演示县 %[2]s（%[3]s），不再重新生成。
 The database %[1]s already holds the demo county %[3]s; it is not generated again.
-密码只在创建时显示过一次；如已遗忘，可重设：weijian user passwd admin --db %[1]s
-Passwords were shown only when it was created; reset one with: weijian user passwd admin --db %[1]s
-从头再来 To start over: weijian demo --reset
 `, redact(db), demo.CountyName(county), county)
+	if !envPassword {
+		self := selfCommand(os.Args[0])
+		fmt.Fprintf(w, `密码只在创建时显示过一次；如已遗忘，可重设：%[2]s user passwd admin --db %[1]s
+Passwords were shown only when it was created; reset one with: %[2]s user passwd admin --db %[1]s
+（或设置 WEIJIAN_DEMO_PASSWORD 后再运行 demo / or run demo again with WEIJIAN_DEMO_PASSWORD set）
+`, redact(db), self)
+	}
+	fmt.Fprintf(w, "从头再来 To start over: %s demo --reset\n", selfCommand(os.Args[0]))
+}
+
+// selfCommand is how the user runs this program, for hints: "go run
+// ./cmd/weijian" under go run (whose binary lives in a go-build temporary
+// folder), the path typed for a binary run by path (./weijian), else
+// "weijian".
+func selfCommand(argv0 string) string {
+	switch {
+	case strings.Contains(filepath.ToSlash(argv0), "/go-build"):
+		return "go run ./cmd/weijian"
+	case strings.ContainsRune(argv0, filepath.Separator) && !filepath.IsAbs(argv0):
+		return argv0
+	}
+	return "weijian"
 }
 
 // demoProgress prints one line per step: what, how many, how far.
@@ -128,8 +177,7 @@ func removeSQLite(env *cmdEnv, db string) error {
 	if sqlstore.IsPostgres(db) {
 		return usageError("--reset only deletes a SQLite file; to start over on PostgreSQL, drop and recreate the database yourself")
 	}
-	path := strings.TrimPrefix(strings.TrimPrefix(db, "sqlite:"), "file:")
-	path, _, _ = strings.Cut(path, "?")
+	path := sqlstore.SQLitePath(db)
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("reset: %w", err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/demo"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/sqlstore/sqltest"
 )
@@ -66,8 +67,18 @@ func TestDemoNoServe(t *testing.T) {
 	}
 	checkDemoDB(t, filepath.Join(dir, demoDB))
 
+	// Run again with another WEIJIAN_DEMO_PASSWORD: it is applied, and said so.
+	env["WEIJIAN_DEMO_PASSWORD"] = "Haian-Again-2027"
 	out, _, err = runDemoCmd(t, env, "demo", "--no-serve")
-	if err != nil || !strings.Contains(out, "已有演示县") || !strings.Contains(out, "weijian user passwd admin") {
+	if err != nil || !strings.Contains(out, "已有演示县") || !strings.Contains(out, "is now the password of: admin, analyst, cdc, township, village, hospital") {
+		t.Errorf("second run with a new password: %v\n%s", err, out)
+	}
+	checkPassword(t, filepath.Join(dir, demoDB), "Haian-Again-2027")
+	// Without it, the hint to reset a password works for a go run user
+	// (this test binary, like go run's, lives in a go-build folder).
+	delete(env, "WEIJIAN_DEMO_PASSWORD")
+	out, _, err = runDemoCmd(t, env, "demo", "--no-serve")
+	if err != nil || !strings.Contains(out, "go run ./cmd/weijian user passwd admin --db "+demoDB) {
 		t.Errorf("second run: %v\n%s", err, out)
 	}
 	out, errOut, err = runDemoCmd(t, env, "demo", "--no-serve", "--reset", "--county", "340272")
@@ -88,13 +99,37 @@ func checkDemoDB(t *testing.T, path string) {
 	if err != nil || p.Total != 874334 || p.Male != 434264 {
 		t.Errorf("2020 population: %+v %v", p, err)
 	}
-	u, err := st.UserByName(ctx, "admin")
+	st.Close()
+	checkPassword(t, path, demoPassword)
+}
+
+// checkPassword checks that every demo user's password is pw.
+func checkPassword(t *testing.T, path, pw string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, path, sqlstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := auth.VerifyPassword(u.PasswordHash, demoPassword); !ok {
-		t.Error("admin's password is not WEIJIAN_DEMO_PASSWORD")
+	defer st.Close()
+	for _, name := range demo.Usernames() {
+		u, err := st.UserByName(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := auth.VerifyPassword(u.PasswordHash, pw); !ok {
+			t.Errorf("%s's password is not %s", name, pw)
+		}
 	}
+}
+
+func TestSelfCommand(t *testing.T) {
+	checkCases(t, "selfCommand", selfCommand, map[string]string{
+		"/tmp/go-build1234/b001/exe/weijian": "go run ./cmd/weijian",
+		"./weijian":                          "./weijian",
+		"/usr/local/bin/weijian":             "weijian",
+		"weijian":                            "weijian",
+	})
 }
 
 func TestDemoErrors(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 // detectArgs is the parsed command line of "weijian detect".
 type detectArgs struct {
 	method    string
+	methods   []string // every --method given; see pickMethod
 	freq      int
 	rangeSpec string
 	format    string
@@ -55,7 +57,7 @@ func runDetect(args []string, stdout, stderr io.Writer) error {
 	}
 	res, err := detect.Run(a.method, cs.series, params)
 	if err != nil {
-		return weijian.Invalid(weijian.T("无法运行预警方法："+err.Error(), err.Error()))
+		return methodError(a.method, err)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
@@ -96,6 +98,9 @@ func parseDetectArgs(args []string) (*detectArgs, error) {
 	if a.help {
 		return a, nil
 	}
+	if err := a.pickMethod(); err != nil {
+		return nil, err
+	}
 	switch {
 	case a.method == "":
 		return nil, usageError("detect: --method is required (see weijian detect --help)")
@@ -108,7 +113,7 @@ func parseDetectArgs(args []string) (*detectArgs, error) {
 func (a *detectArgs) set(name, value string) error {
 	switch name {
 	case "method":
-		a.method = value
+		a.methods = append(a.methods, value)
 	case "freq":
 		f, err := strconv.Atoi(value)
 		if err != nil {
@@ -130,6 +135,39 @@ func (a *detectArgs) set(name, value string) error {
 		}
 		a.params[name] = value
 	}
+	return nil
+}
+
+// pickMethod sorts out --method, which names the detection method and is
+// also a parameter of some methods (R's earsC: method = "C1", "C2" or
+// "C3"): "--method earsC --method C2", in either order, runs earsC with
+// method C2.
+func (a *detectArgs) pickMethod() error {
+	var params []string
+	for _, v := range a.methods {
+		if _, ok := detect.LookupMethod(v); ok && a.method == "" {
+			a.method = v
+		} else {
+			params = append(params, v)
+		}
+	}
+	switch {
+	case a.method == "" && len(params) > 0:
+		a.method, params = params[0], params[1:] // unknown: detect.Run names it
+	}
+	if len(params) == 0 {
+		return nil
+	}
+	m, _ := detect.LookupMethod(a.method)
+	hasParam := false
+	for _, p := range m.Params {
+		hasParam = hasParam || p.Name == "method"
+	}
+	if !hasParam || len(params) > 1 {
+		return usageError("detect: --method given %d times (%s): one detection method at a time; only earsC takes a second --method (C1, C2 or C3)",
+			len(a.methods), strings.Join(a.methods, ", "))
+	}
+	a.params["method"] = params[0]
 	return nil
 }
 
@@ -172,3 +210,20 @@ func (cs *countSeries) position(s string) (int, error) {
 	}
 	return 0, usageError("detect: --range: period %s is not in the file", p.label())
 }
+
+// methodError turns an error of detect.Run into a message in Chinese and
+// English; the method's own wording (close to R's) follows as the detail.
+func methodError(method string, err error) error {
+	detail := reRNote.ReplaceAllString(err.Error(), "")
+	if errors.Is(err, detect.ErrTooShort) {
+		return weijian.Wrap(weijian.KindInvalid, weijian.T(
+			fmt.Sprintf("序列太短：%s 方法在所评估的时段之前需要更多历史数据。请用 --range 只评估较晚的时段（如 last:10），或提供更长的序列。（%s）", method, detail),
+			fmt.Sprintf("the series is too short: %s needs more history before the periods evaluated. Evaluate later periods with --range (e.g. last:10), or give a longer series. (%s)", method, detail)), err)
+	}
+	return weijian.Wrap(weijian.KindInvalid, weijian.T(
+		fmt.Sprintf("无法运行预警方法 %s：参数或数据不符合该方法的要求（%s）", method, detail),
+		fmt.Sprintf("cannot run %s: a parameter or the data does not suit the method (%s)", method, detail)), err)
+}
+
+// reRNote matches the "(R: …)" notes that tie a message to R's own error.
+var reRNote = regexp.MustCompile(`\s*\(R: [^)]*\)`)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/detect"
 )
 
@@ -18,7 +19,7 @@ type detectRow struct {
 	Period     string   `json:"period"`
 	Count      *float64 `json:"count"`
 	BlockCount *float64 `json:"block_count,omitempty"` // cidarsMPM: the 7-day count compared
-	UpperBound *float64 `json:"upper_bound"`
+	UpperBound *float64 `json:"upper_bound"`           // glrnb: its statistic (see detectHeader)
 	Alarm      *bool    `json:"alarm"`
 }
 
@@ -35,6 +36,23 @@ func detectRows(cs *countSeries, res *detect.Result) []detectRow {
 		}
 	}
 	return rows
+}
+
+// jsonPoints are the rows as JSON objects keyed by the header's names
+// (null for NA).
+func jsonPoints(header []string, rows []detectRow) []map[string]any {
+	out := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		vals := []any{r.Period, r.Count, r.UpperBound, r.Alarm}
+		if len(header) == 5 {
+			vals = []any{r.Period, r.Count, r.BlockCount, r.UpperBound, r.Alarm}
+		}
+		out[i] = map[string]any{}
+		for j, h := range header {
+			out[i][h] = vals[j]
+		}
+	}
+	return out
 }
 
 // num is v, or nil for NA (JSON null).
@@ -55,26 +73,33 @@ func writeDetectResult(w io.Writer, a *detectArgs, cs *countSeries, res *detect.
 			Method   string            `json:"method"`
 			Freq     int               `json:"freq"`
 			Params   map[string]string `json:"params"`
-			Points   []detectRow       `json:"points"`
+			Points   []map[string]any  `json:"points"`
 			Warnings []string          `json:"warnings,omitempty"`
-		}{a.method, cs.series.Freq, a.params, rows, res.Warnings})
+		}{a.method, cs.series.Freq, a.params, jsonPoints(detectHeader(a, res.BlockCount != nil), rows), res.Warnings})
 	case "csv":
-		return writeDetectCSV(w, res.BlockCount != nil, rows)
+		return writeDetectCSV(w, detectHeader(a, res.BlockCount != nil), rows)
 	}
 	return writeDetectTable(w, a, res.BlockCount != nil, rows)
 }
 
-func header(block bool) []string {
-	h := []string{"period", "count", "upper_bound", "alarm"}
-	if block {
-		h = []string{"period", "count", "block_count", "upper_bound", "alarm"}
+// detectHeader names the output columns for what they hold: the bound
+// column is glrnb's GLR statistic unless ret = "cases" asks for the count
+// that would raise an alarm.
+func detectHeader(a *detectArgs, block bool) []string {
+	bound := "upper_bound"
+	if a.method == "glrnb" && a.params["ret"] != "cases" {
+		bound = "glr_statistic"
 	}
-	return h
+	if block {
+		return []string{"period", "count", "block_count", bound, "alarm"}
+	}
+	return []string{"period", "count", bound, "alarm"}
 }
 
-func writeDetectCSV(w io.Writer, block bool, rows []detectRow) error {
+func writeDetectCSV(w io.Writer, header []string, rows []detectRow) error {
+	block := len(header) == 5
 	cw := csv.NewWriter(w)
-	_ = cw.Write(header(block))
+	_ = cw.Write(header)
 	for _, r := range rows {
 		rec := []string{r.Period, fmtNum(r.Count, -1)}
 		if block {
@@ -89,7 +114,7 @@ func writeDetectCSV(w io.Writer, block bool, rows []detectRow) error {
 
 func writeDetectTable(w io.Writer, a *detectArgs, block bool, rows []detectRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, strings.Join(header(block), "\t")+"\t")
+	fmt.Fprintln(tw, strings.Join(detectHeader(a, block), "\t")+"\t")
 	alarms := 0
 	for _, r := range rows {
 		rec := []string{r.Period, fmtNum(r.Count, -1)}
@@ -105,7 +130,8 @@ func writeDetectTable(w io.Writer, a *detectArgs, block bool, rows []detectRow) 
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%s: %d periods evaluated, %d alarms\n", a.method, len(rows), alarms)
+	_, err := fmt.Fprintf(w, "%s：评估 %d 个时段，报警 %d 次 / %s evaluated, %s\n", a.method, len(rows), alarms,
+		weijian.Plural(len(rows), "period", "periods"), weijian.Plural(alarms, "alarm", "alarms"))
 	return err
 }
 
@@ -157,12 +183,16 @@ numbers ≥ 0. Problems are reported with the row number.
               history): last:52 = the last 52; 2024W01:2024W52 or 2024W01:
               = from/to those periods; 300:364 = rows by position (1 = first).
   --format    table (default), csv or json. Output per evaluated period:
-              period, count, upper bound (threshold) and alarm.
+              period, count, upper_bound (threshold) and alarm; glrnb gives
+              its GLR statistic in a column glr_statistic instead (or, with
+              --ret cases, the upper_bound: cases needed for an alarm).
+  --method    given twice for earsC: --method earsC --method C2 runs EARS C2.
   --PARAM V   a parameter of the method, named as in R's surveillance package.
 
 An alarm means the count is above the upper bound (CIDARS fixed threshold:
-at or above it; cusum and glrnb: the CUSUM statistic reached its limit, and
-the bound is the count that would have raised the alarm). An alarm is a
+at or above it; cusum and glrnb: the CUSUM or GLR statistic reached its
+limit; cusum's bound, and glrnb's with --ret cases, is the count that would
+have raised the alarm). An alarm is a
 signal to verify, not a confirmed outbreak.
 
 Methods and parameters (defaults in brackets):
@@ -183,5 +213,6 @@ Examples:
   weijian detect --method earsC3 --format csv influenza_daily.xlsx
   weijian detect --method cidarsMPM --percentile 80 --range 2025-06-01: mumps_daily.csv
   weijian detect --method cidarsFixed cholera_daily.csv
+  weijian detect --method earsC --method C2 --baseline 7 influenza_daily.csv
 `)
 }

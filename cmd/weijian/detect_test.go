@@ -57,7 +57,7 @@ func TestDetectCSVHandComputed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"2024W09", "2024W10", "8.77", "ALARM", "2 periods evaluated, 1 alarms"} {
+	for _, s := range []string{"2024W09", "2024W10", "8.77", "ALARM", "2 periods evaluated, 1 alarm\n", "评估 2 个时段，报警 1 次"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("table output lacks %q:\n%s", s, out)
 		}
@@ -247,6 +247,53 @@ func TestDetectHelp(t *testing.T) {
 	for _, m := range detect.Methods() {
 		if !strings.Contains(out, "\n  "+m.Name+" — ") {
 			t.Errorf("help lacks method %s", m.Name)
+		}
+	}
+}
+
+// --method twice, as the help shows for earsC, runs earsC with that
+// method parameter (either order), the same as the method named alone.
+func TestDetectEarsCMethodTwice(t *testing.T) {
+	want, err := runDetectOut(t, "--method", "earsC2", "--format", "csv", "testdata/detect_weekly.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--method", "earsC", "--method", "C2"}, {"--method=C2", "--method=earsC"}} {
+		got, err := runDetectOut(t, append(args, "--format", "csv", "testdata/detect_weekly.csv")...)
+		if err != nil || got != want {
+			t.Errorf("%v: %v\n%s\nwant\n%s", args, err, got, want)
+		}
+	}
+	if _, err := runDetectOut(t, "--method", "earsC1", "--method", "cusum", "testdata/detect_weekly.csv"); exitCode(err) != 2 {
+		t.Errorf("two detection methods: %v, want a usage error", err)
+	}
+}
+
+// glrnb's bound column holds its GLR statistic and is named for it; with
+// ret = cases it holds the count that would alarm, an upper bound.
+func TestDetectGLRColumn(t *testing.T) {
+	for ret, col := range map[string]string{"value": "glr_statistic", "cases": "upper_bound"} {
+		for _, format := range []string{"csv", "json", "table"} {
+			out, err := runDetectOut(t, "--method", "glrnb", "--ret", ret, "--range", "last:4", "--format", format, "testdata/detect_weekly.csv")
+			other := map[string]string{"glr_statistic": "upper_bound", "upper_bound": "glr_statistic"}[col]
+			if err != nil || !strings.Contains(out, col) || strings.Contains(out, other) {
+				t.Errorf("ret %s, %s: %v, want column %s only:\n%s", ret, format, err, col, out)
+			}
+		}
+	}
+}
+
+// A series too short for the method gets a message in Chinese and
+// English that says what to do, without R's wording.
+func TestDetectShortSeries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "short.csv")
+	os.WriteFile(path, []byte("period,count\n2024W01,1\n2024W02,2\n2024W03,0\n"), 0o600)
+	for _, method := range []string{"farringtonFlexible", "earsC1", "bayes"} {
+		_, err := runDetectOut(t, "--method", method, "--range", "1:3", path)
+		zh, en := weijian.ErrorMessage(err, "zh"), weijian.ErrorMessage(err, "en")
+		if weijian.ErrorKind(err) != weijian.KindInvalid || !strings.Contains(zh, "序列太短") || !strings.Contains(zh, "--range") ||
+			!strings.Contains(en, "too short") || strings.Contains(zh+en, "R:") {
+			t.Errorf("%s: %v\nzh: %s\nen: %s", method, err, zh, en)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/ingest"
+	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/tabular"
 )
 
@@ -20,7 +22,16 @@ at all; importing the same file again changes nothing.
   weijian import orgunits FILE     columns: code,name,level,parent_code[,type,uscc,valid_from,valid_to,successor_code]
                                    level: province/city/county/town/village/facility (或 省/市/县/乡镇/村/机构)
   weijian import population FILE   columns: unit_code,year,sex,age,count  (sex 1男 2女 0合计; age 0-4, 85+, 3 …)
-                                   or wide: unit_code,year,age,male,female`
+                                   or wide: unit_code,year,age,male,female
+                                   男、女、合计 rows may stand side by side: each 合计 must equal the sum of its parts
+
+数据库 Database: 导入只写入已有的数据库；首次导入到新文件时加 --create（或先运行 weijian migrate）。
+  An import writes into an existing database; add --create for the first import into a new file
+  (or run weijian migrate first). --dry-run counts what the import would add, change and leave
+  unchanged, and writes nothing (with --create and no database yet, it checks against an empty one).
+
+  weijian import orgunits --create --db county.db divisions.csv
+  weijian import population --dry-run --db county.db population.xlsx`
 
 func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	var cfg Config
@@ -29,17 +40,21 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flagSet(env, "import", "import orgunits|population [flags] FILE", importHelp)
 	dbFlags(fs, env, &cfg, "weijian.db")
 	fs.StringVar(&validFrom, "valid-from", "", "date new names and codes take effect, e.g. 2021-01-01 (default today)")
-	fs.BoolVar(&dryRun, "dry-run", false, "check the file and report, write nothing")
-	if len(args) == 0 {
-		fs.Usage()
-		return usageError("import needs a kind (orgunits or population) and a FILE")
-	}
-	kind := args[0]
-	pos, err := parse(env, fs, args[1:])
+	fs.BoolVar(&dryRun, "dry-run", false, "check the file and report what the import would do; write nothing")
+	fs.BoolVar(&cfg.Create, "create", false, "create the database if it does not exist yet (the first import into a new file); without it a missing --db is an error")
+	pos, err := parse(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
+	if len(pos) == 0 {
+		fs.Usage()
+		return usageError("import needs a kind (orgunits or population) and a FILE")
+	}
+	kind := pos[0]
+	if kind != "orgunits" && kind != "population" {
+		return usageError("unknown import kind %q: use orgunits or population", kind)
+	}
+	if len(pos) != 2 {
 		return usageError("import %s needs exactly one FILE", kind)
 	}
 	opt := weijian.ImportOptions{DryRun: dryRun, Actor: "cli:" + os.Getenv("USER")}
@@ -50,13 +65,10 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 		}
 		opt.ValidFrom = t
 	}
-	return importFile(ctx, env, cfg, kind, pos[0], opt)
+	return importFile(ctx, env, cfg, kind, pos[1], opt)
 }
 
 func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string, opt weijian.ImportOptions) error {
-	if kind != "orgunits" && kind != "population" {
-		return usageError("unknown import kind %q: use orgunits or population", kind)
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -67,6 +79,18 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 		return err
 	}
 	fmt.Fprintf(env.stderr, "读取 %s：%d 行数据（%s）\n", path, len(tb.Rows), tb.Encoding)
+	if opt.DryRun && cfg.Create && !sqlstore.IsPostgres(cfg.DB) {
+		// A dry run writes nothing, not even the new file: check the
+		// rows against an empty scratch database instead.
+		if _, err := os.Stat(sqlstore.SQLitePath(cfg.DB)); errors.Is(err, os.ErrNotExist) {
+			dir, err := os.MkdirTemp("", "weijian-dry-run")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			cfg.DB = filepath.Join(dir, "empty.db")
+		}
+	}
 	store, _, err := cfg.open(ctx, env)
 	if err != nil {
 		return err
@@ -77,7 +101,7 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 	var sum weijian.ImportSummary
 	if kind == "orgunits" {
 		rows, err := ingest.OrgUnits(tb)
-		if err != nil {
+		if opt.Issues, err = ingest.CellIssues(err); err != nil {
 			return err
 		}
 		sum, err = store.ImportOrgUnits(ctx, weijian.ScopeAll(), rows, opt)
@@ -86,7 +110,7 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 		}
 	} else {
 		rows, err := ingest.Population(tb)
-		if err != nil {
+		if opt.Issues, err = ingest.CellIssues(err); err != nil {
 			return err
 		}
 		sum, err = store.ImportPopulation(ctx, weijian.ScopeAll(), rows, opt)
@@ -99,12 +123,19 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 }
 
 func printSummary(env *cmdEnv, s weijian.ImportSummary, dry bool, d time.Duration) {
-	verb := "导入完成"
-	if dry {
-		verb = "检查通过（未写入，--dry-run）"
+	if s.Checked > 0 {
+		defer fmt.Fprintf(env.stdout, "其中 %d 行合计已与分项核对相符，不另存 / %s checked against the sum of their parts, not stored again\n",
+			s.Checked, weijian.Plural(s.Checked, "total row", "total rows"))
 	}
-	fmt.Fprintf(env.stdout, "%s：共 %d 行，新增 %d，更新 %d，停用 %d，未变 %d（用时 %.1f 秒）\n",
-		verb, s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
+	if dry {
+		fmt.Fprintf(env.stdout, "检查通过（--dry-run，未写入）：共 %d 行，导入将新增 %d，更新 %d，停用 %d，未变 %d（用时 %.1f 秒）\n",
+			s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
+		fmt.Fprintf(env.stdout, "dry run, nothing written: rows %d: would insert %d, update %d, close %d, leave %d unchanged (%.1fs)\n",
+			s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
+		return
+	}
+	fmt.Fprintf(env.stdout, "导入完成：共 %d 行，新增 %d，更新 %d，停用 %d，未变 %d（用时 %.1f 秒）\n",
+		s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
 	fmt.Fprintf(env.stdout, "rows %d: inserted %d, updated %d, closed %d, unchanged %d (%.1fs)\n",
 		s.Rows, s.Inserted, s.Updated, s.Closed, s.Unchanged, d.Seconds())
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +47,7 @@ func TestImportXLSX(t *testing.T) {
 	}
 	w.Close()
 	env := map[string]string{"WEIJIAN_DB": filepath.Join(dir, "w.db"), "WEIJIAN_LOG_LEVEL": "warn"}
-	out, errOut, err := runCmd(t, env, "", "import", "orgunits", xlsx)
+	out, errOut, err := runCmd(t, env, "", "import", "orgunits", "--create", xlsx)
 	if err != nil || !strings.Contains(out, "inserted 253") {
 		t.Errorf("xlsx import: %v\n%s%s", err, out, errOut)
 	}
@@ -58,6 +60,13 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, nil, "", "frobnicate"); exitCode(err) != 2 {
 		t.Errorf("unknown command: exit %d, want 2", exitCode(err))
+	}
+	// import -h is help, not a complaint about a missing FILE.
+	for _, args := range [][]string{{"import", "-h"}, {"import", "population", "--help"}} {
+		_, errOut, err := runCmd(t, nil, "", args...)
+		if exitCode(err) != 0 || !strings.Contains(errOut, "--create") || strings.Contains(errOut+fmt.Sprint(err), "needs") {
+			t.Errorf("%v: exit %d, %v\n%s", args, exitCode(err), err, errOut)
+		}
 	}
 	if out, _, err := runCmd(t, nil, "", "version"); err != nil || !strings.HasPrefix(out, "weijian ") {
 		t.Errorf("version: %q %v", out, err)
@@ -122,7 +131,7 @@ func TestOperatorCommands(t *testing.T) {
 func TestFlagsAfterArgsAndSecretFiles(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.db")
-	out, errOut, err := runCmd(t, map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}, "", "import", "orgunits", "testdata/haian.csv", "--db", db)
+	out, errOut, err := runCmd(t, map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}, "", "import", "orgunits", "testdata/haian.csv", "--db", db, "--create")
 	if err != nil || !strings.Contains(out, "inserted 253") {
 		t.Errorf("flags after FILE: %v %s%s", err, out, errOut)
 	}
@@ -144,15 +153,124 @@ func TestFlagsAfterArgsAndSecretFiles(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	for in, want := range map[string]string{
+	checkCases(t, "redact", redact, map[string]string{
 		"postgres://u:secret@h/db":                "postgres://u:xxxxx@h/db",
 		"postgres://u@h/db?password=secret&x=1":   "postgres://u@h/db?password=%2A%2A%2A&x=1",
 		"host=h user=u password=secret dbname=db": "host=h user=u password=*** dbname=db",
 		"host=h password='se cret' dbname=db":     "host=h password=*** dbname=db",
 		"/var/lib/weijian/weijian.db":             "/var/lib/weijian/weijian.db",
+	})
+}
+
+// checkCases checks f(in) == want for each case.
+func checkCases(t *testing.T, name string, f func(string) string, cases map[string]string) {
+	t.Helper()
+	for in, want := range cases {
+		if got := f(in); got != want {
+			t.Errorf("%s(%q) = %q, want %q", name, in, got, want)
+		}
+	}
+}
+
+// A mistyped --db stops every command that cannot create a database, with
+// a message saying what to do, and leaves no file behind; migrate, demo
+// and import --create may create one.
+func TestMissingDatabaseIsNotCreated(t *testing.T) {
+	dir := t.TempDir()
+	typo := filepath.Join(dir, "typo.db")
+	env := map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}
+	for _, args := range [][]string{
+		{"backup", "--db", typo, filepath.Join(dir, "b.db")},
+		{"user", "list", "--db", typo},
+		{"user", "add", "x", "--role", "county_admin", "--db", typo},
+		{"serve", "--db", typo, "--addr", "127.0.0.1:0"},
+		{"import", "orgunits", "--db", typo, "testdata/haian.csv"},
+		{"import", "population", "--dry-run", "--db", typo, "testdata/population.csv"},
 	} {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		_, _, err := runCmd(t, env, "", args...)
+		msg := formatError(err)
+		if weijian.ErrorKind(err) != weijian.KindNotFound || !strings.Contains(msg, "不存在") ||
+			!strings.Contains(msg, "weijian migrate --db "+typo) || !strings.Contains(msg, "--create") {
+			t.Errorf("weijian %s: err %v, want not found with what to do:\n%s", strings.Join(args, " "), err, msg)
+		}
+		if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("weijian %s created %s", strings.Join(args, " "), typo)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "b.db")); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("weijian %s wrote a backup of nothing", strings.Join(args, " "))
+		}
+	}
+	// An existing file that is not a Weijian database is refused too.
+	empty := filepath.Join(dir, "empty.db")
+	os.WriteFile(empty, nil, 0o600)
+	if _, _, err := runCmd(t, env, "", "user", "list", "--db", empty); !strings.Contains(formatError(err), "没有卫健的数据表") {
+		t.Errorf("empty file: %v", err)
+	}
+	// The commands that may create one.
+	for name, args := range map[string][]string{
+		"migrate.db": {"migrate"},
+		"import.db":  {"import", "orgunits", "--create", "testdata/haian.csv"},
+		"demo.db":    {"demo", "--no-serve", "--county", "340272"},
+	} {
+		db := filepath.Join(dir, name)
+		if out, errOut, err := runCmd(t, env, "", append(args, "--db", db)...); err != nil {
+			t.Errorf("weijian %s: %v\n%s%s", strings.Join(args, " "), err, out, errOut)
+		}
+		if _, err := os.Stat(db); err != nil {
+			t.Errorf("weijian %s did not create %s", strings.Join(args, " "), name)
+		}
+	}
+}
+
+// A dry run previews what the import then does, and creates no file.
+func TestImportDryRun(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "new.db")
+	env := map[string]string{"WEIJIAN_DB": db, "WEIJIAN_LOG_LEVEL": "warn"}
+	out, errOut, err := runCmd(t, env, "", "import", "orgunits", "--dry-run", "--create", "testdata/haian.csv")
+	if err != nil || !strings.Contains(out, "导入将新增 253") || !strings.Contains(out, "would insert 253") {
+		t.Errorf("dry run into a new database: %v\n%s%s", err, out, errOut)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("the dry run created the database file")
+	}
+	if out, errOut, err := runCmd(t, env, "", "import", "orgunits", "--create", "testdata/haian.csv"); err != nil {
+		t.Fatalf("import: %v\n%s%s", err, out, errOut)
+	}
+	for _, want := range []string{"would insert 4, update 0, close 0, leave 0 unchanged", "inserted 4", "would insert 0, update 0, close 0, leave 4 unchanged"} {
+		dry := strings.HasPrefix(want, "would")
+		args := []string{"import", "population", "testdata/population.csv"}
+		if dry {
+			args = append(args, "--dry-run")
+		}
+		if out, errOut, err := runCmd(t, env, "", args...); err != nil || !strings.Contains(out, want) {
+			t.Errorf("weijian %s: %v, want %q\n%s%s", strings.Join(args, " "), err, want, out, errOut)
+		}
+	}
+}
+
+// Every kind of problem in a file is reported in one pass: malformed
+// cells beside problems found against the database.
+func TestImportReportsEverythingAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"WEIJIAN_DB": filepath.Join(dir, "w.db"), "WEIJIAN_LOG_LEVEL": "warn"}
+	mustRun(t, env, "import", "orgunits", "--create", "testdata/haian.csv")
+	files := map[string]string{
+		"pop.csv":   "unit_code,year,sex,count\n999999999999,2024,1,5\n320685100201,2024,1,五\n",
+		"units.csv": "code,name,level,parent_code,valid_from\n320685100299,新村,village,320685100000,昨天\n320685999001,某村,village,320685999000,\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(text), 0o600)
+		kind := map[string]string{"pop.csv": "population", "units.csv": "orgunits"}[name]
+		_, _, err := runCmd(t, env, "", "import", kind, path)
+		var rules []string
+		for _, is := range weijian.ErrorIssues(err) {
+			rules = append(rules, fmt.Sprintf("%d:%s", is.Row, is.Rule))
+		}
+		want := map[string]string{"pop.csv": "2:unknown_unit 3:not_integer", "units.csv": "2:bad_date 3:unknown_parent"}[name]
+		if got := strings.Join(rules, " "); got != want {
+			t.Errorf("%s: issues %q, want %q\n%s", name, got, want, formatError(err))
 		}
 	}
 }

@@ -46,6 +46,15 @@ var demoUsers = []userSpec{
 	{"hospital", "刘敏（医院防保科）", weijian.RoleHospitalReporter, countyHospital},
 }
 
+// Usernames are the demo accounts' usernames.
+func Usernames() []string {
+	out := make([]string, len(demoUsers))
+	for i, u := range demoUsers {
+		out[i] = u.username
+	}
+	return out
+}
+
 func countyUnit(t *tree, _ []weijian.OrgUnitRow) weijian.OrgUnitRow { return t.County }
 
 func firstTown(t *tree, _ []weijian.OrgUnitRow) weijian.OrgUnitRow { return t.Towns[0].Row }

@@ -6,6 +6,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -66,6 +67,21 @@ func columns(t *tabular.Table, cols []column) (map[string]int, error) {
 	return idx, nil
 }
 
+// header returns the header of the columns keys in lang: each column's
+// first Chinese name, or its key in English.
+func header(cols []column, lang string, keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		for _, c := range cols {
+			if c.key == k && lang != "en" {
+				out[i] = c.names[0]
+			}
+		}
+	}
+	return out
+}
+
 // match returns the key of the column a header names, or "".
 func match(h string, cols []column) string {
 	probe := &tabular.Table{Header: []string{h}}
@@ -98,9 +114,29 @@ func (is issues) err(what weijian.Text) error {
 	if len(is) == 0 {
 		return nil
 	}
-	return weijian.Invalid(weijian.T(
+	return &weijian.Error{Kind: weijian.KindInvalid, Err: errCells, Issues: is, Msg: weijian.T(
 		fmt.Sprintf("%s未导入：文件中有%d处格式错误，请修改后重新导入（未写入任何数据）", what.ZH, len(is)),
-		fmt.Sprintf("%s not imported: %d cells are malformed; fix them and import again (nothing was written)", what.EN, len(is))), is...)
+		fmt.Sprintf("%s not imported: %s malformed; fix them and import again (nothing was written)", what.EN,
+			weijian.Plural(len(is), "cell is", "cells are")))}
+}
+
+// errCells marks the error of malformed cells, as opposed to one that
+// stops the reading (a wrong header).
+var errCells = errors.New("malformed cells")
+
+// CellIssues splits the error of OrgUnits or Population. Malformed cells
+// come back as issues for weijian.ImportOptions.Issues — the import then
+// checks the rows that were read and reports its problems and these in
+// one list, writing nothing — and any other error (a wrong header, no
+// rows read) comes back as an error that stops the import.
+func CellIssues(err error) ([]weijian.Issue, error) {
+	if err == nil {
+		return nil, nil
+	}
+	if errors.Is(err, errCells) {
+		return weijian.ErrorIssues(err), nil
+	}
+	return nil, err
 }
 
 // parseDate reads 2024-01-31, 2024/1/31, 2024年1月31日, 20240131, and —

@@ -92,8 +92,8 @@ func TestPopulationShapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []weijian.PopulationRow{
-		{Line: 2, UnitCode: "320685100201", Year: 2024, Sex: 1, Age: weijian.AgeBand{From: 0, To: 5}, Count: 1200},
-		{Line: 3, UnitCode: "320685100201", Year: 2024, Sex: 2, Age: weijian.AgeBand{From: 85, To: weijian.AgeOpen}, Count: 30},
+		{Line: 2, AgeText: "0-4", UnitCode: "320685100201", Year: 2024, Sex: 1, Age: weijian.AgeBand{From: 0, To: 5}, Count: 1200},
+		{Line: 3, AgeText: "85+", UnitCode: "320685100201", Year: 2024, Sex: 2, Age: weijian.AgeBand{From: 85, To: weijian.AgeOpen}, Count: 30},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("long (-want +got):\n%s", diff)

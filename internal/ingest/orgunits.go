@@ -17,7 +17,16 @@ var orgUnitColumns = []column{
 	{"valid_from", []string{"启用日期", "生效日期"}, false},
 	{"valid_to", []string{"停用日期", "撤销日期"}, false},
 	{"successor_code", []string{"并入代码", "承继单位代码"}, false},
+	// Columns the web's export adds for the reader; recognised and ignored.
+	{"parent_name", []string{"上级名称", "上级单位"}, false},
+	{"children", []string{"下级数", "下级单位数"}, false},
+	{"population", []string{"常住人口", "人口"}, false},
 }
+
+// OrgUnitHeader is the header of the org-unit columns keys, as an export
+// writes it so that the file imports back: the Chinese name, or the key
+// itself in English.
+func OrgUnitHeader(lang string, keys ...string) []string { return header(orgUnitColumns, lang, keys) }
 
 // levelAliases maps the ways people write a level to its key.
 var levelAliases = map[string]string{
@@ -48,7 +57,10 @@ var facilityAliases = map[string]string{
 
 // OrgUnits reads org-unit rows: code,name,level,parent_code and the
 // optional type,uscc,valid_from,valid_to,successor_code. A 6-digit area
-// code is widened to 12 digits.
+// code is widened to 12 digits. Rows are returned even when some cells are
+// malformed (a bad date is left zero), so that the import's own checks can
+// run on them too: see CellIssues. Codes, names, levels and parents are
+// checked by the import's planning (weijian.PlanOrgUnitImport).
 func OrgUnits(t *tabular.Table) ([]weijian.OrgUnitRow, error) {
 	idx, err := columns(t, orgUnitColumns)
 	if err != nil {
@@ -70,9 +82,6 @@ func OrgUnits(t *tabular.Table) ([]weijian.OrgUnitRow, error) {
 		xlsx := t.Encoding == "XLSX"
 		r.ValidFrom = dateCell(tr, idx["valid_from"], "valid_from", xlsx, &is)
 		r.ValidTo = dateCell(tr, idx["valid_to"], "valid_to", xlsx, &is)
-		if r.Code == "" {
-			is.add(tr.Line, "code", "", "code_required", weijian.T("代码不能为空", "code is required"))
-		}
 		rows = append(rows, r)
 	}
 	return rows, is.err(weijian.T("区划和机构", "org units"))

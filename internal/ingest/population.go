@@ -16,15 +16,26 @@ var populationColumns = []column{
 	{"count", []string{"人数", "人口", "人口数", "population"}, false},
 	{"male", []string{"男", "男性"}, false},
 	{"female", []string{"女", "女性"}, false},
+	{"total", []string{"合计", "总计"}, false},
+	{"unit_name", []string{"名称", "单位名称", "name"}, false}, // for the reader; ignored
+}
+
+// PopulationHeader is the header of the population columns keys, as an
+// export writes it so that the file imports back.
+func PopulationHeader(lang string, keys ...string) []string {
+	return header(populationColumns, lang, keys)
 }
 
 // Population reads population rows in one of two shapes:
 //
 //	long: unit_code,year,sex,age,count      (sex 1/2/0 or 男/女/合计)
-//	wide: unit_code,year,age,male,female    (one row per age band)
+//	wide: unit_code,year,age,male,female[,total]  (one row per age band)
 //
+// A wide table's total column (合计) gives a both-sexes row, which the
+// import checks against male + female.
 // A missing age column means all ages; a missing sex column in the long
-// shape means both sexes (sex 0).
+// shape means both sexes (sex 0). A row with a malformed cell is left out
+// of the rows returned and reported in the error; see CellIssues.
 func Population(t *tabular.Table) ([]weijian.PopulationRow, error) {
 	idx, err := columns(t, populationColumns)
 	if err != nil {
@@ -39,29 +50,40 @@ func Population(t *tabular.Table) ([]weijian.PopulationRow, error) {
 	var is issues
 	var rows []weijian.PopulationRow
 	for _, tr := range t.Rows {
-		base := weijian.PopulationRow{Line: tr.Line, UnitCode: widen(tr.Get(idx["unit_code"]))}
+		before := len(is)
+		base := weijian.PopulationRow{Line: tr.Line, UnitCode: widen(tr.Get(idx["unit_code"])), AgeText: tr.Get(idx["age"])}
 		base.Year = intCell(tr, idx["year"], "year", &is)
-		age, err := weijian.ParseAgeBand(tr.Get(idx["age"]))
-		if idx["age"] >= 0 && tr.Get(idx["age"]) == "" {
+		age, err := weijian.ParseAgeBand(base.AgeText)
+		if idx["age"] >= 0 && base.AgeText == "" {
 			// A missing column means all ages; an empty cell is a mistake.
 			is.add(tr.Line, "age", "", "required", weijian.T("年龄组不能为空（全年龄请写“合计”）", "age band is empty (write total for all ages)"))
 		} else if err != nil {
-			is.add(tr.Line, "age", tr.Get(idx["age"]), "bad_age_band", weijian.T(weijian.ErrorMessage(err, "zh"), weijian.ErrorMessage(err, "en")))
+			is.add(tr.Line, "age", base.AgeText, "bad_age_band", weijian.T(weijian.ErrorMessage(err, "zh"), weijian.ErrorMessage(err, "en")))
 		}
 		base.Age = age
 		if base.UnitCode == "" {
 			is.add(tr.Line, "unit_code", "", "code_required", weijian.T("单位代码不能为空", "unit code is required"))
 		}
+		var got []weijian.PopulationRow
 		if wide {
 			m, f := base, base
 			m.Sex, m.Count = weijian.SexMale, int64(intCell(tr, idx["male"], "male", &is))
 			f.Sex, f.Count = weijian.SexFemale, int64(intCell(tr, idx["female"], "female", &is))
-			rows = append(rows, m, f)
-			continue
+			got = []weijian.PopulationRow{m, f}
+			if idx["total"] >= 0 {
+				// Checked against male + female by the import, not stored.
+				t := base
+				t.Count = int64(intCell(tr, idx["total"], "total", &is))
+				got = append(got, t)
+			}
+		} else {
+			base.Sex = sexCell(tr, idx["sex"], &is)
+			base.Count = int64(intCell(tr, idx["count"], "count", &is))
+			got = []weijian.PopulationRow{base}
 		}
-		base.Sex = sexCell(tr, idx["sex"], &is)
-		base.Count = int64(intCell(tr, idx["count"], "count", &is))
-		rows = append(rows, base)
+		if len(is) == before {
+			rows = append(rows, got...)
+		}
 	}
 	return rows, is.err(weijian.T("人口数据", "population"))
 }

@@ -8,13 +8,17 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/weijian-health/weijian"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -38,7 +42,16 @@ type Options struct {
 	Now func() time.Time
 	// NoMigrate skips applying migrations (the migrate command applies them itself).
 	NoMigrate bool
+	// NoCreate refuses to create a database: a SQLite file that does not
+	// exist, or a database without Weijian's schema, is an error wrapping
+	// ErrNoDatabase (so that a mistyped path does not quietly become a
+	// new, empty database).
+	NoCreate bool
 }
+
+// ErrNoDatabase is wrapped by Open's error when Options.NoCreate is set and
+// there is no Weijian database at the DSN.
+var ErrNoDatabase = errors.New("no weijian database")
 
 // IsPostgres reports whether dsn names a PostgreSQL database: a
 // postgres:// URL or a keyword string ("host=… dbname=…").
@@ -57,6 +70,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if opt.NoCreate && !IsPostgres(dsn) {
+		if err := sqliteFileExists(dsn); err != nil {
+			return nil, err
+		}
 	}
 	var err error
 	if IsPostgres(dsn) {
@@ -83,6 +101,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err := s.ping(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("connect to database %s: %w", RedactDSN(dsn), err)
+	}
+	if opt.NoCreate {
+		if err := s.checkSchema(ctx); err != nil {
+			s.db.Close()
+			return nil, err
+		}
 	}
 	if !opt.NoMigrate {
 		if _, err := s.Migrate(ctx); err != nil {
@@ -121,10 +145,7 @@ func (s *Store) ping(ctx context.Context) error {
 //   - _txlock=immediate: write transactions take the lock at BEGIN, so two
 //     writers never both read and then deadlock upgrading their locks.
 func sqliteDSN(dsn string) string {
-	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
+	path := SQLitePath(dsn)
 	q := url.Values{}
 	// busy_timeout first: the pragmas run in order, and switching to WAL
 	// needs a lock another process may hold at that moment.
@@ -135,6 +156,43 @@ func sqliteDSN(dsn string) string {
 	q.Add("_pragma", "cache_size(-32768)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// SQLitePath is the file path of a SQLite DSN ("sqlite:", "file:" and
+// query parameters removed).
+func SQLitePath(dsn string) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	path, _, _ = strings.Cut(path, "?")
+	return path
+}
+
+// sqliteFileExists returns an error wrapping ErrNoDatabase when the SQLite
+// file of dsn does not exist.
+func sqliteFileExists(dsn string) error {
+	path := SQLitePath(dsn)
+	if path == ":memory:" || strings.Contains(dsn, "mode=memory") {
+		return nil
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return weijian.Wrap(weijian.KindNotFound, weijian.T("数据库文件 "+path+" 不存在", "database file "+path+" does not exist"), ErrNoDatabase)
+	} else if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	return nil
+}
+
+// checkSchema returns an error wrapping ErrNoDatabase when the database
+// has no schema_migration table: it was never set up by Weijian.
+func (s *Store) checkSchema(ctx context.Context) error {
+	var n int
+	if err := s.queryRow(ctx, s.d.hasTable, "schema_migration").Scan(&n); err != nil {
+		return fmt.Errorf("read schema of %s: %w", s.Redacted(), err)
+	}
+	if n == 0 {
+		return weijian.Wrap(weijian.KindNotFound, weijian.T("数据库 "+s.Redacted()+" 中没有卫健的数据表（尚未初始化）",
+			"database "+s.Redacted()+" holds no Weijian tables (it was never set up)"), ErrNoDatabase)
+	}
+	return nil
 }
 
 // RedactDSN hides the password of a PostgreSQL DSN — in a URL's user

@@ -31,11 +31,14 @@ type dialect struct {
 	stamp func(time.Time) any
 	// bulkInsert inserts many rows in the transaction (bulk.go).
 	bulkInsert func(ctx context.Context, t *Tx, table string, cols []string, rows [][]any) error
+	// hasTable counts the tables named by its one parameter (0 or 1).
+	hasTable string
 }
 
 var sqliteDialect = &dialect{
 	name:       "sqlite",
 	driver:     "sqlite",
+	hasTable:   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
 	maxParams:  32766,
 	bulkInsert: valuesInsert,
 	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
@@ -65,6 +68,7 @@ var sqliteDialect = &dialect{
 var postgresDialect = &dialect{
 	name:       "postgres",
 	driver:     "pgx",
+	hasTable:   "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
 	maxParams:  65535,
 	numbered:   true,
 	bulkInsert: unnestInsert,

@@ -30,7 +30,7 @@ func (s *Store) ImportOrgUnits(ctx context.Context, sc weijian.Scope, rows []wei
 			return err
 		}
 		plan, err := weijian.PlanOrgUnitImport(rows, cat, sc, validFrom)
-		if err != nil {
+		if err = weijian.WithPriorIssues(err, opt.Issues); err != nil {
 			return err
 		}
 		sum = plan.Summary

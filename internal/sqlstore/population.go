@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -24,32 +25,50 @@ func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []w
 	if err != nil {
 		return sum, err
 	}
-	groups, err := weijian.CheckPopulationRows(rows, units, sc)
-	if err != nil {
+	groups, totals, err := weijian.CheckPopulationRows(rows, units, sc)
+	if err = weijian.WithPriorIssues(err, opt.Issues); err != nil {
 		return sum, err
 	}
-	if opt.DryRun {
-		return sum, nil
-	}
+	sum.Checked = totals
 	err = s.inTx(ctx, func(tx *Tx) error {
-		if err := s.writePopulation(ctx, tx, groups, &sum, opt.Progress); err != nil {
+		plan, err := s.planPopulation(ctx, tx, groups, &sum)
+		if err != nil {
+			return err
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		if err := plan.write(ctx, tx, opt.Progress); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, weijian.AuditEntry{Actor: opt.Actor, Action: "population.import",
 			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d unchanged=%d", sum.Rows, sum.Inserted, sum.Updated, sum.Unchanged)})
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errDryRun):
+		return sum, nil
+	case err != nil:
 		return weijian.ImportSummary{Rows: len(rows)}, fmt.Errorf("import population: %w", err)
 	}
 	s.analyzeAfter(ctx, sum.Inserted+sum.Updated, "population")
 	return sum, nil
 }
 
-// writePopulation replaces the stored rows of each unit-year in groups
-// whose rows differ, reading and deleting in batches (a county is ~250
-// units × a few years: a handful of statements, not one per unit-year).
-func (s *Store) writePopulation(ctx context.Context, tx *Tx, groups map[weijian.PopulationGroup][]weijian.PopulationCell,
-	sum *weijian.ImportSummary, progress func(done, total int)) error {
+// populationPlan is what an import writes: the unit-years whose stored
+// rows are replaced, and the rows to insert.
+type populationPlan struct {
+	stale []popKey
+	rows  [][]any
+	units int // unit-years in the file, for progress
+}
+
+// planPopulation compares each unit-year in groups with the stored rows
+// and counts, in sum, the cells inserted (new unit-years), updated
+// (unit-years whose rows differ) and unchanged. Reads are batched (a county
+// is ~250 units × a few years: a handful of statements, not one per
+// unit-year). A dry run stops here, so its counts are the import's.
+func (s *Store) planPopulation(ctx context.Context, tx *Tx, groups map[weijian.PopulationGroup][]weijian.PopulationCell,
+	sum *weijian.ImportSummary) (*populationPlan, error) {
 	keys := make([]popKey, 0, len(groups))
 	for k := range groups {
 		keys = append(keys, popKey{k.UnitID, k.Year})
@@ -59,10 +78,9 @@ func (s *Store) writePopulation(ctx context.Context, tx *Tx, groups map[weijian.
 	})
 	old, err := s.storedCells(ctx, tx, keys)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var stale []popKey
-	var rows [][]any
+	plan := &populationPlan{units: len(keys)}
 	for _, k := range keys {
 		cells := groups[weijian.PopulationGroup{UnitID: k.unit, Year: k.year}]
 		switch prev, ok := old[k]; {
@@ -71,21 +89,26 @@ func (s *Store) writePopulation(ctx context.Context, tx *Tx, groups map[weijian.
 			continue
 		case ok:
 			sum.Updated += len(cells)
-			stale = append(stale, k)
+			plan.stale = append(plan.stale, k)
 		default:
 			sum.Inserted += len(cells)
 		}
 		for _, c := range cells {
-			rows = append(rows, []any{k.unit, k.year, c.Sex, c.Age.From, c.Age.To, c.Count})
+			plan.rows = append(plan.rows, []any{k.unit, k.year, c.Sex, c.Age.From, c.Age.To, c.Count})
 		}
 	}
-	if err := deleteUnitYears(ctx, tx, stale); err != nil {
+	return plan, nil
+}
+
+// write replaces the stale unit-years' rows and inserts the new rows.
+func (p *populationPlan) write(ctx context.Context, tx *Tx, progress func(done, total int)) error {
+	if err := deleteUnitYears(ctx, tx, p.stale); err != nil {
 		return err
 	}
 	if progress != nil {
-		progress(len(keys), len(keys))
+		progress(p.units, p.units)
 	}
-	return tx.insertMany(ctx, "population", []string{"org_unit_id", "year", "sex", "age_from", "age_to", "count"}, rows)
+	return tx.insertMany(ctx, "population", []string{"org_unit_id", "year", "sex", "age_from", "age_to", "count"}, p.rows)
 }
 
 // storedCells reads the stored rows of the given unit-years.
@@ -298,6 +321,31 @@ func (s *Store) PopulationYears(ctx context.Context, sc weijian.Scope, code stri
 			return nil, err
 		}
 		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
+// PopulationRows returns the stored rows of the unit's subtree in the year.
+func (s *Store) PopulationRows(ctx context.Context, sc weijian.Scope, code string, year int) ([]weijian.PopulationRow, error) {
+	u, err := s.populationRoot(ctx, sc, code)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := weijian.PathRange(u.Path)
+	rows, err := s.query(ctx, `SELECT u.code, u.name, p.sex, p.age_from, p.age_to, p.count FROM population p
+		JOIN org_unit u ON u.id = p.org_unit_id WHERE u.path >= ? AND u.path < ? AND p.year = ?
+		ORDER BY u.path, p.age_from, p.age_to, p.sex`, lo, hi, year)
+	if err != nil {
+		return nil, fmt.Errorf("read population rows of %s: %w", code, err)
+	}
+	defer rows.Close()
+	var out []weijian.PopulationRow
+	for rows.Next() {
+		r := weijian.PopulationRow{Year: year}
+		if err := rows.Scan(&r.UnitCode, &r.UnitName, &r.Sex, &r.Age.From, &r.Age.To, &r.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

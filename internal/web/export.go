@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/ingest"
 	"github.com/weijian-health/weijian/internal/tabular"
 )
 
@@ -92,4 +93,62 @@ func cloneValues(q url.Values) url.Values {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
+}
+
+// unitExport is the export of a unit list in the org-unit import's
+// columns — code, name, level, the parent's code, type, USCC, start date —
+// so that an exported file, edited in Excel, imports back; the parent's
+// name, the number of children and (withPop) the population follow for
+// the reader, and the import ignores them.
+func (s *Server) unitExport(r *http.Request, n *names, rows []unitRow, withPop bool) table {
+	lang := info(r).lang
+	keys := []string{"code", "name", "level", "parent_code", "type", "uscc", "valid_from", "parent_name", "children"}
+	if withPop {
+		keys = append(keys, "population")
+	}
+	t := table{Sheet: s.msg(r, "export.orgunits"), Header: ingest.OrgUnitHeader(lang, keys...)}
+	parents := map[int64]*weijian.OrgUnit{}
+	for _, u := range rows {
+		var pcode, pname, typ string
+		if p := s.parentOf(r, u.OrgUnit, parents); p != nil {
+			pcode, pname = p.Code, p.Name
+		}
+		if u.IsFacility() {
+			typ = n.typeName(u.FacilityType, lang)
+		}
+		row := []any{u.Code, u.Name, n.levelName(u.Level, lang), pcode, typ, u.USCC, formatDate(u.ValidFrom), pname, u.ChildCount}
+		if withPop {
+			row = append(row, popCell(u))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// parentOf returns u's parent (nil for a root or one the user cannot
+// see), reading each parent once.
+func (s *Server) parentOf(r *http.Request, u *weijian.OrgUnit, cache map[int64]*weijian.OrgUnit) *weijian.OrgUnit {
+	if u.ParentID == 0 {
+		return nil
+	}
+	p, ok := cache[u.ParentID]
+	if !ok {
+		p, _ = s.store.OrgUnitByID(r.Context(), unitScope(r), u.ParentID)
+		cache[u.ParentID] = p
+	}
+	return p
+}
+
+// populationExport is the population stored for a unit and the units
+// below it in a year, one row per unit, sex and age band in the
+// population import's long shape: it imports back unchanged.
+func (s *Server) populationExport(r *http.Request, rows []weijian.PopulationRow) table {
+	lang := info(r).lang
+	t := table{Sheet: s.msg(r, "nav.population"),
+		Header: ingest.PopulationHeader(lang, "unit_code", "unit_name", "year", "sex", "age", "count")}
+	sexes := map[int]weijian.Text{weijian.SexMale: weijian.T("男", "male"), weijian.SexFemale: weijian.T("女", "female"), 0: weijian.T("合计", "total")}
+	for _, p := range rows {
+		t.Rows = append(t.Rows, []any{p.UnitCode, p.UnitName, p.Year, sexes[p.Sex].In(lang), p.Age.Label(lang), p.Count})
+	}
+	return t
 }

@@ -115,5 +115,5 @@ func (s *Server) exportChildren(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.export(w, r, u.Name+"-"+s.msg(r, "export.children"), s.unitTable(r, rows, true))
+	return s.export(w, r, u.Name+"-"+s.msg(r, "export.children"), s.unitExport(r, n, rows, true))
 }

@@ -96,7 +96,7 @@ func (s *Server) exportOrgUnits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.export(w, r, s.msg(r, "export.orgunits"), s.unitTable(r, s.unitRows(r, n, units, true), false))
+	return s.export(w, r, s.msg(r, "export.orgunits"), s.unitExport(r, n, s.unitRows(r, n, units, false), false))
 }
 
 // allUnits returns every unit matching f in the user's scope, reading
@@ -114,23 +114,6 @@ func (s *Server) allUnits(r *http.Request, f weijian.OrgUnitFilter) ([]*weijian.
 			return all, nil
 		}
 	}
-}
-
-// unitTable is the export of a unit list; withPop adds the population.
-func (s *Server) unitTable(r *http.Request, rows []unitRow, withPop bool) table {
-	t := table{Sheet: s.msg(r, "export.orgunits"), Header: []string{s.msg(r, "unit.code"), s.msg(r, "unit.name"),
-		s.msg(r, "unit.kind"), s.msg(r, "unit.parent"), s.msg(r, "unit.uscc"), s.msg(r, "unit.validFrom"), s.msg(r, "unit.children")}}
-	if withPop {
-		t.Header = append(t.Header, s.msg(r, "pop.total"))
-	}
-	for _, u := range rows {
-		row := []any{u.Code, u.Name, u.Kind, u.Parent, u.USCC, formatDate(u.ValidFrom), u.ChildCount}
-		if withPop {
-			row = append(row, popCell(u))
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	return t
 }
 
 func popCell(u unitRow) any {

@@ -64,9 +64,9 @@ func TestExports(t *testing.T) {
 	e := newEnv(t)
 	c := e.login(t, "admin")
 	for path, want := range map[string][]string{
-		"/orgunits/" + codeHaian + "/children/export?format=xlsx": {"代码", "名称", "级别/类型", "上级", "统一社会信用代码", "启用日期", "下级数", "人口"},
-		"/orgunits/export?level=town":                             {"代码", "名称", "级别/类型", "上级"},
-		"/population/export?unit=" + codeHaianZhen:                {"代码", "名称", "年份", "年龄组", "男", "女", "人口"},
+		"/orgunits/" + codeHaian + "/children/export?format=xlsx": {"代码", "名称", "级别", "上级代码", "机构类型", "统一社会信用代码", "启用日期", "上级名称", "下级数", "常住人口"},
+		"/orgunits/export?level=town":                             {"代码", "名称", "级别", "上级代码", "机构类型"},
+		"/population/export?unit=" + codeHaianZhen:                {"代码", "名称", "年份", "性别", "年龄组", "人数"},
 		"/users/export": {"用户名", "姓名", "电话", "角色与范围", "状态"},
 		"/audit/export": {"时间", "操作人", "操作"},
 	} {
@@ -92,7 +92,7 @@ func TestExports(t *testing.T) {
 	res, body := c.get("/orgunits/" + codeHaian + "/children/export?format=xlsx&level=town")
 	wantStatus(t, res, body, http.StatusOK)
 	tb, _ := tabular.Read("x.xlsx", strings.NewReader(body))
-	if len(tb.Rows) != 11 || tb.Rows[0].Get(1) != "海安镇" || tb.Rows[0].Get(7) != formatIntPlain(e.seed.haianZhen) {
+	if len(tb.Rows) != 11 || tb.Rows[0].Get(1) != "海安镇" || tb.Rows[0].Get(9) != formatIntPlain(e.seed.haianZhen) || tb.Rows[0].Get(3) != codeHaian {
 		t.Errorf("towns export: %d rows, first %v", len(tb.Rows), tb.Rows[0].Cells)
 	}
 	res, body = c.get("/orgunits/export?level=town&format=csv")

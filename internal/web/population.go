@@ -91,7 +91,8 @@ func (s *Server) resolveUnit(r *http.Request, sc weijian.Scope, text string) (*w
 	return match, nil
 }
 
-// exportPopulation exports the age-band table of a unit.
+// exportPopulation exports the population stored for a unit and the units
+// below it in the year shown, in the import's shape.
 func (s *Server) exportPopulation(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.pickedUnit(r)
 	if err != nil {
@@ -104,12 +105,11 @@ func (s *Server) exportPopulation(w http.ResponseWriter, r *http.Request) error 
 	if pv.Forbidden {
 		return errPopForbidden
 	}
-	t := table{Sheet: s.msg(r, "nav.population"), Header: []string{s.msg(r, "unit.code"), s.msg(r, "unit.name"),
-		s.msg(r, "pop.year"), s.msg(r, "pop.band"), s.msg(r, "pop.male"), s.msg(r, "pop.female"), s.msg(r, "pop.total")}}
-	for _, b := range pv.Bands {
-		t.Rows = append(t.Rows, []any{u.Code, u.Name, pv.Year, b.Label, b.Male, b.Female, b.Total})
+	rows, err := s.store.PopulationRows(r.Context(), popScope(r), u.Code, pv.Year)
+	if err != nil {
+		return err
 	}
-	return s.export(w, r, u.Name+"-"+s.msg(r, "export.population"), t)
+	return s.export(w, r, u.Name+"-"+s.msg(r, "export.population"), s.populationExport(r, rows))
 }
 
 func yearQuery(year int) map[string][]string {
