@@ -41,8 +41,9 @@ func scopedEnv(t *testing.T) *testEnv {
 	return e
 }
 
-// manageable is who tadmin manages: the users all of whose grants lie in 海安镇.
-var manageable = []string{"inner", "tadmin", "town"}
+// manageable is who tadmin manages: the users all of whose grants lie in
+// 海安镇, except tadmin itself (an administrator manages no peer, nor itself).
+var manageable = []string{"inner", "town"}
 
 // An administrator of 海安镇 lists, exports, reads and changes only the
 // users all of whose grants lie inside 海安镇 — the store's rule — and
