@@ -21,6 +21,9 @@ const userHelp = `用户管理 User management:
   weijian user list
   weijian user unlock NAME                         解除登录锁定
   weijian user disable|enable NAME
+  weijian user token-create NAME --token-name 名称 [--days 90] [--read-only]   API 访问令牌（仅显示一次）
+  weijian user tokens NAME                          列出令牌 (list tokens)
+  weijian user token-revoke NAME --id ID            吊销令牌 (revoke a token)
 
 Without --password-stdin a random password is generated and printed once.
 A role without a scope (CODE) covers the whole tree. Roles:`
@@ -56,13 +59,14 @@ type userCmd struct {
 	display string
 	phone   string
 	pwStdin bool
+	token   tokenFlags
 	store   *sqlstore.Store
 	authSvc *auth.Service
 }
 
 func runUser(ctx context.Context, env *cmdEnv, args []string) error {
 	c := &userCmd{env: env}
-	fs := flagSet(env, "user", "user add|passwd|roles|list|unlock|disable|enable [NAME] [flags]", userHelp+roleList())
+	fs := flagSet(env, "user", "user add|passwd|roles|list|unlock|disable|enable|token-create|tokens|token-revoke [NAME] [flags]", userHelp+roleList())
 	dbFlags(fs, env, &c.cfg, "weijian.db")
 	fs.Var(&c.grants, "grant", "ROLE@CODE: a role at an org unit (repeatable)")
 	fs.StringVar(&c.role, "role", "", "a role (with --scope)")
@@ -70,6 +74,7 @@ func runUser(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&c.display, "name", "", "display name (default: the username)")
 	fs.StringVar(&c.phone, "phone", "", "phone number")
 	fs.BoolVar(&c.pwStdin, "password-stdin", false, "read the password from the first line of stdin")
+	c.token.register(fs)
 	if len(args) == 0 {
 		fs.Usage()
 		return usageError("user needs a subcommand")
@@ -134,6 +139,8 @@ func (c *userCmd) run(ctx context.Context, sub, name string) error {
 		return c.unlock(ctx, name)
 	case "disable", "enable":
 		return c.setActive(ctx, name, sub == "enable")
+	case "token-create", "tokens", "token-revoke":
+		return c.tokenCmd(ctx, sub, name)
 	}
 	return usageError("unknown user subcommand %q", sub)
 }
@@ -291,11 +298,7 @@ func (c *userCmd) list(ctx context.Context) error {
 		if !u.LastLoginAt.IsZero() {
 			last = u.LastLoginAt.In(chinaTime).Format("2006-01-02 15:04")
 		}
-		active := "否 no"
-		if u.Active {
-			active = "是 yes"
-		}
-		rows = append(rows, []string{u.Username, u.DisplayName, active, grantsText(u.Grants), last})
+		rows = append(rows, []string{u.Username, u.DisplayName, yesNo(u.Active), grantsText(u.Grants), last})
 	}
 	writeColumns(c.env.stdout, rows)
 	return nil

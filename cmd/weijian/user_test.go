@@ -113,3 +113,28 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("the CLI's deactivation is audited as %+v, want one user.deactivate of zhang", log)
 	}
 }
+
+// Tokens from the command line: created and shown once, listed, revoked.
+func TestUserTokenCommands(t *testing.T) {
+	_, run := userEnv(t)
+	if _, err := run("", "user", "add", "zhang", "--grant", "county_analyst@320685"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run("", "user", "token-create", "zhang", "--token-name", "省平台", "--days", "30", "--read-only")
+	if err != nil || !strings.Contains(out, "wjt_") || !strings.Contains(out, "#1") {
+		t.Fatalf("token-create: %v\n%s", err, out)
+	}
+	if _, err := run("", "user", "token-create", "zhang", "--days", "30"); weijian.ErrorKind(err) != weijian.KindInvalid {
+		t.Errorf("a token without a name: %v", err)
+	}
+	out, err = run("", "user", "tokens", "zhang")
+	if err != nil || !strings.Contains(out, "省平台") || !strings.Contains(out, "是 yes") {
+		t.Errorf("tokens: %v\n%s", err, out)
+	}
+	if out, err := run("", "user", "token-revoke", "zhang", "--id", "1"); err != nil || !strings.Contains(out, "已吊销") {
+		t.Errorf("token-revoke: %v %s", err, out)
+	}
+	if _, err := run("", "user", "token-revoke", "zhang", "--id", "1"); weijian.ErrorKind(err) != weijian.KindNotFound {
+		t.Errorf("revoking it again: %v, want not found", err)
+	}
+}

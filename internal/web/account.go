@@ -33,8 +33,19 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, fe formError) error {
+	return s.renderAccountWith(w, r, status, fe, "")
+}
+
+// renderAccountWith shows the account page with an error, or a token just
+// created (shown this once).
+func (s *Server) renderAccountWith(w http.ResponseWriter, r *http.Request, status int, fe formError, newToken string) error {
 	u := currentUser(r)
-	p := &accountPage{basePage: s.base(r, "account", s.msg(r, "nav.account")), Error: fe, MustChange: u.MustChangePassword}
+	p := &accountPage{basePage: s.base(r, "account", s.msg(r, "nav.account")), Error: fe, MustChange: u.MustChangePassword,
+		NewToken: newToken}
+	var err error
+	if p.Tokens, err = s.store.Tokens(r.Context(), u.ID); err != nil {
+		return err
+	}
 	for _, perm := range permOrder {
 		sc := u.ScopeFor(perm)
 		if sc.Empty() {

@@ -41,7 +41,7 @@ func (s *Server) admin(h handlerFunc) http.Handler {
 
 func (s *Server) withUser(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, err := s.sessionUser(r)
+		u, err := s.requestUser(r)
 		if err != nil {
 			return err
 		}
@@ -74,6 +74,15 @@ func mustChangeAllows(r *http.Request) bool {
 
 // currentUser is the logged-in user of a request that went through authed.
 func currentUser(r *http.Request) *weijian.User { return info(r).user }
+
+// requestUser is the user of a bearer token on an /api/v1 call, or of
+// the session cookie.
+func (s *Server) requestUser(r *http.Request) (*weijian.User, error) {
+	if token := bearer(r); token != "" {
+		return s.tokenUser(r, token)
+	}
+	return s.sessionUser(r)
+}
 
 // sessionUser resolves the session cookie to its user.
 func (s *Server) sessionUser(r *http.Request) (*weijian.User, error) {
