@@ -1,9 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,7 +13,8 @@ import (
 func (e *testEnv) bearerCall(t *testing.T, method, path, token string, in, out any) int {
 	t.Helper()
 	c := e.client(t)
-	return c.apiWith(method, path, map[string]string{"Authorization": "Bearer " + token}, in, out)
+	c.c.Transport = bearerTransport{token}
+	return c.api(method, path, in, out)
 }
 
 // Tokens: created by a user for itself and shown once, stored hashed,
@@ -100,24 +98,12 @@ func TestPersonalAccessTokens(t *testing.T) {
 	}
 }
 
-// apiWith is api with extra request headers.
-func (c *client) apiWith(method, path string, headers map[string]string, in, out any) int {
-	c.t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, _ := json.Marshal(in)
-		body = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, c.base+path, body)
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, text := c.do(req)
-	if out != nil {
-		if err := json.Unmarshal([]byte(text), out); err != nil {
-			c.t.Fatalf("%s %s: %d, not JSON: %v\n%s", method, path, res.StatusCode, err, text)
-		}
-	}
-	return res.StatusCode
+
+// bearerTransport adds a token to every request.
+type bearerTransport struct{ token string }
+
+func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
 }
