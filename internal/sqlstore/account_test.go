@@ -194,30 +194,31 @@ func TestAuditCursor(t *testing.T) {
 	})
 }
 
-// A county administrator sees failed logins under the names of its users,
-// and entries about units in its scope (imports), not others.
+// A town's administrator sees failed logins under the names of its users,
+// and entries about units in its scope or above it (imports), not others.
 func TestAuditScope(t *testing.T) {
 	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
-		importFile(t, s, "jiangsu_nantong_haian_320685_2021.csv")
+		importFile(t, s, "jiangsu_nantong_haian_320685_2021.csv") // audited at the province
 		addUser(t, s, "staff", "township_staff@320685101000")
 		addUser(t, s, "root", "county_admin")
-		county, _ := s.OrgUnit(ctx, all, "320685000000")
 		town, _ := s.OrgUnit(ctx, all, "320685101000")
+		other, _ := s.OrgUnit(ctx, all, "320685100000")
 		s.Audit(ctx, weijian.AuditEntry{Actor: "staff", Action: weijian.ActionLoginFailed, Target: "staff", IP: "192.0.2.1"})
 		s.Audit(ctx, weijian.AuditEntry{Actor: "root", Action: weijian.ActionLoginFailed, Target: "root", IP: "192.0.2.1"})
 		s.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: weijian.ActionPopulationImport, UnitPath: town.Path})
-		s.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: weijian.ActionOrgUnitImport, UnitPath: "/1/"})
-		log, err := s.AuditLog(ctx, weijian.ScopeOf(county.Path), weijian.AuditFilter{})
+		s.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: weijian.ActionPopulationImport, Detail: "other", UnitPath: other.Path})
+		log, err := s.AuditLog(ctx, weijian.ScopeOf(town.Path), weijian.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var got []string
 		for _, e := range log {
-			got = append(got, e.Action+":"+e.Target)
+			got = append(got, e.Action+":"+e.Target+e.Detail)
 		}
-		want := []string{weijian.ActionPopulationImport + ":", weijian.ActionLoginFailed + ":staff"}
+		want := []string{weijian.ActionPopulationImport + ":", weijian.ActionLoginFailed + ":staff",
+			weijian.ActionOrgUnitImport + ":rows=253 inserted=253 updated=0 closed=0 unchanged=0"}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("the county administrator sees %v, want %v", got, want)
+			t.Errorf("the town's administrator sees %v, want %v", got, want)
 		}
 	})
 }
@@ -272,6 +273,42 @@ func TestTokens(t *testing.T) {
 		}
 		if _, err := s.DeviceUser(ctx, "dev", now.AddDate(2, 0, 0)); weijian.ErrorKind(err) != weijian.KindNotFound {
 			t.Errorf("an expired device: %v", err)
+		}
+	})
+}
+
+// An import is bound to the subtree it wrote: the administrators inside
+// or below it see it, those of another town do not.
+func TestImportAuditedForItsSubtree(t *testing.T) {
+	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
+		importFile(t, s, "jiangsu_nantong_haian_320685_2021.csv")
+		county, _ := s.OrgUnit(ctx, all, "320685000000")
+		town, _ := s.OrgUnit(ctx, all, "320685101000")
+		other, _ := s.OrgUnit(ctx, all, "320685100000")
+		rows := []weijian.PopulationRow{{UnitCode: "320685101001", Year: 2024, Sex: weijian.SexMale,
+			Age: weijian.AgeBand{From: 0, To: weijian.AgeOpen}, Count: 10}}
+		if _, err := s.ImportPopulation(ctx, all, rows, weijian.ImportOptions{Actor: "cli"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			sc   weijian.Scope
+			want []string
+		}{
+			{weijian.ScopeOf(county.Path), []string{weijian.ActionPopulationImport, weijian.ActionOrgUnitImport}},
+			{weijian.ScopeOf(town.Path), []string{weijian.ActionPopulationImport, weijian.ActionOrgUnitImport}},
+			{weijian.ScopeOf(other.Path), []string{weijian.ActionOrgUnitImport}},
+		} {
+			log, err := s.AuditLog(ctx, c.sc, weijian.AuditFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range log {
+				got = append(got, e.Action)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("scope %v sees %v, want %v", c.sc.Paths(), got, c.want)
+			}
 		}
 	})
 }

@@ -26,7 +26,7 @@ func (s *Store) Audit(ctx context.Context, e weijian.AuditEntry) error {
 // read: those by, or about, users inside its scope (usersWithin, peers
 // included: an administrator sees what the others of its county did),
 // failed logins under their names included, and those about a unit inside
-// the scope (imports).
+// the scope or above it (imports).
 func auditScope(sc weijian.Scope) (string, []any) {
 	if sc.All() {
 		return "1=1", nil
@@ -34,6 +34,20 @@ func auditScope(sc weijian.Scope) (string, []any) {
 	users, args := usersWithin(sc)
 	units, uargs := scopeCond(sc, false)
 	units = strings.ReplaceAll(units, "u.path", "unit_path")
+	// An import over a wider subtree (the province's file) concerns the
+	// scope too: its path is an ancestor of a scope root.
+	var above []string
+	for _, p := range sc.Paths() {
+		for i := 1; i < len(p)-1; i++ {
+			if p[i] == '/' {
+				above = append(above, "?")
+				uargs = append(uargs, p[:i+1])
+			}
+		}
+	}
+	if len(above) > 0 {
+		units = "(" + units + " OR unit_path IN (" + strings.Join(above, ", ") + "))"
+	}
 	return "(user_id IN (" + users + ") OR target IN (SELECT username FROM app_user WHERE id IN (" + users + ")) OR " + units + ")",
 		append(append(args, args...), uargs...)
 }
@@ -97,4 +111,52 @@ func (s *Store) AuditActions(ctx context.Context, sc weijian.Scope) ([]string, e
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// auditImport writes the audit entry of an import in its transaction,
+// bound to the deepest unit whose subtree holds every unit the file names
+// (read after the import's writes), so that the administrators of that
+// subtree see it.
+func (s *Store) auditImport(ctx context.Context, tx *Tx, codes []string, e weijian.AuditEntry) error {
+	units, err := s.unitsByCodes(ctx, tx.tx, codes)
+	if err != nil {
+		return err
+	}
+	var paths []string
+	for _, u := range units {
+		paths = append(paths, u.Path)
+	}
+	e.UnitPath = commonPath(paths)
+	return s.audit(ctx, tx, e)
+}
+
+// commonPath is the longest path that is an ancestor-or-self of every
+// path ("" for none, or when they share no root).
+func commonPath(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	p := paths[0]
+	for _, q := range paths[1:] {
+		for !strings.HasPrefix(q, p) {
+			i := strings.LastIndex(strings.TrimSuffix(p, "/"), "/")
+			if i < 0 {
+				return ""
+			}
+			p = p[:i+1]
+		}
+	}
+	if p == "/" {
+		return ""
+	}
+	return p
+}
+
+// orgRowCodes are the codes of the units an org-unit file writes.
+func orgRowCodes(rows []weijian.OrgUnitRow) []string {
+	codes := make([]string, len(rows))
+	for i, r := range rows {
+		codes[i] = r.Code
+	}
+	return codes
 }

@@ -35,7 +35,7 @@ func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []w
 		if err := s.writePopulation(ctx, tx, groups, &sum, opt.Progress); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, weijian.AuditEntry{Actor: opt.Actor, Action: "population.import",
+		return s.auditImport(ctx, tx, rowCodes(rows), weijian.AuditEntry{Actor: opt.Actor, Action: weijian.ActionPopulationImport,
 			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d unchanged=%d", sum.Rows, sum.Inserted, sum.Updated, sum.Unchanged)})
 	})
 	if err != nil {

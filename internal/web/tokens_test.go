@@ -98,7 +98,6 @@ func TestPersonalAccessTokens(t *testing.T) {
 	}
 }
 
-
 // bearerTransport adds a token to every request.
 type bearerTransport struct{ token string }
 
