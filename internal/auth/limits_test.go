@@ -107,6 +107,7 @@ func TestPolicyRefusesCommonPasswords(t *testing.T) {
 		"Zh4ng-2024!x":    false, // the username in look-alike digits
 		"Haian-Demo-2026": true,
 		"lake-Copper-77":  true,
+		"E2e#Weijian2026": true, // the browser test's password
 	} {
 		err := auth.CheckPolicy(pw, "zhang")
 		if (err == nil) != ok {

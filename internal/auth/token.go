@@ -83,8 +83,10 @@ func (s *Service) RevokeToken(ctx context.Context, u *weijian.User, id int64, e 
 	return s.store.RevokeToken(ctx, u.ID, id, e)
 }
 
+// tokenDetail describes a new token for the audit log (the store puts
+// "#id " before it once the id is known).
 func tokenDetail(t *weijian.APIToken) string {
-	d := "#" + itoa(t.ID) + " " + t.Name + " until " + t.ExpiresAt.Format("2006-01-02")
+	d := t.Name + " until " + t.ExpiresAt.Format("2006-01-02")
 	if t.ReadOnly {
 		d += " read-only"
 	}

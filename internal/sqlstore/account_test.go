@@ -262,8 +262,8 @@ func TestTokens(t *testing.T) {
 			t.Error("a revoked token still resolves")
 		}
 		log, _ := s.AuditLog(ctx, all, weijian.AuditFilter{})
-		if len(log) != 3 {
-			t.Errorf("audit entries %+v, want create, use, revoke", log)
+		if len(log) != 3 || log[2].Detail != fmt.Sprintf("#%d ", tok.ID) {
+			t.Errorf("audit entries %+v, want create (detail naming the token's id), use, revoke", log)
 		}
 		if err := s.AddDevice(ctx, "dev", a.ID, now, now.AddDate(1, 0, 0)); err != nil {
 			t.Fatal(err)

@@ -36,7 +36,7 @@ func scanToken(row interface{ Scan(...any) error }) (weijian.APIToken, error) {
 }
 
 // CreateToken stores a personal access token (its hash), sets t.ID and
-// records e in the same transaction.
+// records e in the same transaction, its Detail starting with "#id ".
 func (s *Store) CreateToken(ctx context.Context, t *weijian.APIToken, e weijian.AuditEntry) error {
 	err := s.inTx(ctx, func(tx *Tx) error {
 		ids, err := s.d.reserveIDs(ctx, tx, "api_token", 1)
@@ -48,6 +48,7 @@ func (s *Store) CreateToken(ctx context.Context, t *weijian.APIToken, e weijian.
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, t.UserID, t.Name, t.Hash, t.ReadOnly, s.d.stamp(t.CreatedAt), s.d.stamp(t.ExpiresAt)); err != nil {
 			return err
 		}
+		e.Detail = fmt.Sprintf("#%d %s", t.ID, e.Detail)
 		return s.audit(ctx, tx, e)
 	})
 	if err != nil {

@@ -182,6 +182,10 @@ func (d *describer) row(e weijian.AuditEntry) auditRow {
 		row.Detail = d.grants(e.Detail)
 	case weijian.ActionOrgUnitImport, weijian.ActionPopulationImport:
 		row.Detail = d.counts(e.Detail)
+	case weijian.ActionTokenCreate:
+		if d.lang != "en" { // "#3 脚本 until 2027-03-07 read-only"
+			row.Detail = strings.NewReplacer(" until ", "，有效至 ", " read-only", "，只读").Replace(e.Detail)
+		}
 	}
 	return row
 }
