@@ -142,3 +142,18 @@ func TestRehashOnLogin(t *testing.T) {
 		}
 	})
 }
+
+// IPv6 addresses of one /64 share one budget.
+func TestIPv6NetworkCountsAsOneSource(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		for i := range 5 {
+			login(f, "zhang", "guess", fmt.Sprintf("2001:db8:1:2::%x", i+1))
+		}
+		if _, err := login(f, "zhang", "Right#pass1", "2001:db8:1:2::ff"); !locked(err) {
+			t.Errorf("another address of the guessing /64: %v, want locked", err)
+		}
+		if _, err := login(f, "zhang", "Right#pass1", "2001:db8:1:3::1"); err != nil {
+			t.Errorf("another /64: %v", err)
+		}
+	})
+}

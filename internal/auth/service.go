@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -108,8 +109,23 @@ type LoginResult struct {
 type limitKeys struct{ name, pair, addr string }
 
 func keysOf(username, ip string) limitKeys {
-	n := strings.ToLower(username)
-	return limitKeys{name: n, pair: n + "@" + ip, addr: "@" + ip}
+	n, src := strings.ToLower(username), source(ip)
+	return limitKeys{name: n, pair: n + "@" + src, addr: "@" + src}
+}
+
+// source is the address a limit counts by: an IPv4 address, or the /64
+// network of an IPv6 one (one subscriber usually holds a whole /64, so
+// counting single IPv6 addresses would give a guesser 2^64 budgets).
+func source(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // Login checks a username and password and, when they match, starts a
