@@ -221,6 +221,9 @@ type UserStore interface {
 	// LockLogin locks key until the given time and resets its count.
 	LockLogin(ctx context.Context, key string, until time.Time) error
 	ClearThrottle(ctx context.Context, key string) error
+	// LockedUntil returns the latest lock of a login name, from any
+	// address or everywhere (zero when none).
+	LockedUntil(ctx context.Context, username string) (time.Time, error)
 	// Unlock clears every lock and count of a login name (from every
 	// address) and records e, in one transaction.
 	Unlock(ctx context.Context, username string, e AuditEntry) error

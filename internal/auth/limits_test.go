@@ -27,6 +27,9 @@ func TestStrangerCannotLockUserOut(t *testing.T) {
 		if _, err := login(f, "zhang", "Right#pass1", "10.0.0.1"); err != nil {
 			t.Errorf("the user from its own address: %v, want a login", err)
 		}
+		if _, ok := f.svc.Locked(ctx, "zhang"); !ok {
+			t.Error("Locked does not report the lock from one address (the administrator's unlock button)")
+		}
 	})
 }
 

@@ -445,9 +445,9 @@ func (s *Service) Unlock(ctx context.Context, username string, e weijian.AuditEn
 	return s.store.Unlock(ctx, username, e)
 }
 
-// Locked reports whether logins to the name are locked for browsers that
-// do not know the account, and until when.
+// Locked reports whether logins to the name are locked now, from some
+// address or everywhere, and until when.
 func (s *Service) Locked(ctx context.Context, username string) (time.Time, bool) {
-	th, err := s.store.Throttle(ctx, keysOf(username, "").name)
-	return th.LockedUntil, err == nil && th.LockedUntil.After(s.now())
+	until, err := s.store.LockedUntil(ctx, username)
+	return until, err == nil && until.After(s.now())
 }

@@ -399,6 +399,16 @@ func (s *Store) Unlock(ctx context.Context, username string, e weijian.AuditEntr
 	})
 }
 
+// LockedUntil returns the latest lock of a name: of the name itself or of
+// the name from one address.
+func (s *Store) LockedUntil(ctx context.Context, username string) (time.Time, error) {
+	n := strings.ToLower(username)
+	var t time.Time
+	err := s.queryRow(ctx, "SELECT max(locked_until) FROM login_throttle WHERE key = ? OR (key >= ? AND key < ?)",
+		n, n+"@", n+"A").Scan(timeCol{&t})
+	return t, err
+}
+
 // clearLoginLimits deletes the records of a name: the name itself and the
 // name from each address ("name@address"; "@" is not part of a username,
 // and "A" follows "@" in byte order).

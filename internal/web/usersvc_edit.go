@@ -91,8 +91,8 @@ func (s *Server) unlock(r *http.Request, u *weijian.User) error {
 	return s.auth.Unlock(r.Context(), u.Username, s.auditEntry(r, weijian.ActionUserUnlock, u.Username, ""))
 }
 
-// locked reports whether logins to u are locked now (for browsers that
-// have not logged in to the account before).
+// locked reports whether logins to u are locked now, from some address or
+// for every browser that has not logged in to the account before.
 func (s *Server) locked(r *http.Request, u *weijian.User) bool {
 	_, ok := s.auth.Locked(r.Context(), u.Username)
 	return ok
