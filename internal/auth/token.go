@@ -16,7 +16,7 @@ import (
 // until it expires or is revoked. Only the SHA-256 of a token is stored.
 //
 // Uses are audited as follows: every call that may change something
-// (any method but GET and HEAD) writes an entry; reads update the token's
+// (any method but GET and HEAD) writes an entry, refused or not; reads update the token's
 // last use and write one entry per token per hour (TokenAuditEvery), so
 // that a script polling every minute does not fill the log while who used
 // which token, when and from where stays on record.
@@ -127,13 +127,17 @@ func (s *Service) AuthenticateToken(ctx context.Context, req TokenRequest) (*wei
 		return nil, nil, errBadToken
 	}
 	read := req.Method == "GET" || req.Method == "HEAD"
-	if t.ReadOnly && !read {
-		return nil, nil, errReadOnly
-	}
 	var e *weijian.AuditEntry
 	if !read || now.Sub(t.LastUsedAt) >= TokenAuditEvery {
 		e = &weijian.AuditEntry{UserID: u.ID, Actor: u.Username, Action: weijian.ActionTokenUse, Target: u.Username,
 			Detail: "#" + itoa(t.ID) + " " + t.Name + ": " + req.Method + " " + req.Path, IP: req.IP}
+	}
+	if t.ReadOnly && !read {
+		e.Detail += " (refused: read-only)"
+		if err := s.store.TouchToken(ctx, t.ID, now, e); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, errReadOnly
 	}
 	if e != nil || now.Sub(t.LastUsedAt) >= time.Minute {
 		if err := s.store.TouchToken(ctx, t.ID, now, e); err != nil {

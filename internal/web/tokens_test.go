@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/weijian-health/weijian"
@@ -74,8 +75,8 @@ func TestPersonalAccessTokens(t *testing.T) {
 	}
 	// Uses are audited: the write, and the first read of the hour.
 	log, _ := e.store.AuditLog(ctx, weijian.ScopeAll(), weijian.AuditFilter{Action: weijian.ActionTokenUse})
-	if len(log) != 3 {
-		t.Errorf("token uses audited: %d entries %+v, want 3 (the first read of the hour, and the two writes)", len(log), log)
+	if len(log) != 4 || !strings.Contains(log[2].Detail, "refused") {
+		t.Errorf("token uses audited: %d entries %+v, want 4 (the first read of the hour, the refused write, and the two writes)", len(log), log)
 	}
 	// Listed on the account page and in the API; revoked, it stops working.
 	res, body = c.get("/account")
