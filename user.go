@@ -92,6 +92,9 @@ type User struct {
 	CreatedAt    time.Time `json:"createdAt"`
 	LastLoginAt  time.Time `json:"lastLoginAt,omitzero"`
 	LockedUntil  time.Time `json:"lockedUntil,omitzero"`
+	// MustChangePassword is set when someone else chose the password (a
+	// reset, a generated password): the user must replace it first.
+	MustChangePassword bool `json:"mustChangePassword,omitempty"`
 }
 
 // Can reports whether the user holds perm through any grant.
@@ -136,62 +139,103 @@ type UserFilter struct {
 	Query  string // part of the username or display name
 	Role   Role
 	Active *bool
+	// Everyone lists every account, whatever the scope: the command line
+	// (the operator of the database) sets it, the web never does.
+	Everyone bool
 }
 
-// LoginThrottle is the failure record of one login name, kept whether or
-// not an account of that name exists so that lockout does not reveal it.
+// LoginThrottle is the failure record of one key (a login name, a name
+// from one address, or an address), kept whether or not an account of that
+// name exists so that lockout does not reveal it.
 type LoginThrottle struct {
-	Username    string
+	Key         string
 	Failures    int
 	FirstAt     time.Time
 	LockedUntil time.Time
 }
 
-// AuditEntry is one line of the audit log.
+// AuditEntry is one line of the audit log. UserID and Actor are who acted,
+// Target the account acted on (or the login name tried), UnitPath the org
+// unit an entry is about (an import), for scoped readers.
 type AuditEntry struct {
-	At     time.Time `json:"at"`
-	UserID int64     `json:"userId,omitempty"`
-	Actor  string    `json:"actor"`
-	Action string    `json:"action"`
-	Target string    `json:"target,omitempty"`
-	Detail string    `json:"detail,omitempty"`
-	IP     string    `json:"ip,omitempty"`
+	ID       int64     `json:"id,omitempty"`
+	At       time.Time `json:"at"`
+	UserID   int64     `json:"userId,omitempty"`
+	Actor    string    `json:"actor"`
+	Action   string    `json:"action"`
+	Target   string    `json:"target,omitempty"`
+	Detail   string    `json:"detail,omitempty"`
+	IP       string    `json:"ip,omitempty"`
+	UnitPath string    `json:"-"`
 }
+
+// AuditCursor is where a page of audit entries ends: the next page holds
+// the entries older than it (keyset paging, stable while entries are added).
+type AuditCursor struct {
+	At time.Time
+	ID int64
+}
+
+// Cursor returns the cursor after e.
+func (e AuditEntry) Cursor() AuditCursor { return AuditCursor{At: e.At, ID: e.ID} }
 
 // AuditFilter selects audit entries: Query matches part of the actor,
 // target, detail or IP; Action an exact action; newest first, at most
-// Limit (default 200, at most 10,000).
+// Limit (default 200, at most 10,000), older than Before when it is set.
 type AuditFilter struct {
 	Query  string
 	Action string
 	Limit  int
+	Before *AuditCursor
 }
 
-// UserStore keeps accounts, grants, sessions, login throttles and the
-// audit log. Listing users takes the caller's scope: an administrator sees
-// the users whose grants lie within its own scope.
+// UserStore keeps accounts, grants, sessions, login throttles, devices,
+// API tokens and the audit log. Listing users takes the caller's scope: an
+// administrator sees the users it manages (see ListUsers).
+//
+// The methods that change an account take the audit entries recording the
+// change, and write them in the change's own transaction. Deactivating an
+// account or replacing its grants fails (KindConflict) when it would leave
+// no active administrator.
 type UserStore interface {
-	CreateUser(ctx context.Context, u *User) error
+	CreateUser(ctx context.Context, u *User, audit ...AuditEntry) error
 	UserByName(ctx context.Context, username string) (*User, error)
 	UserByID(ctx context.Context, id int64) (*User, error)
 	ListUsers(ctx context.Context, sc Scope, f UserFilter) ([]*User, error)
-	UpdateUser(ctx context.Context, u *User) error // display name, phone, active
-	SetPassword(ctx context.Context, userID int64, hash string) error
-	SetGrants(ctx context.Context, userID int64, grants []Grant) error
+	UpdateUser(ctx context.Context, u *User, audit ...AuditEntry) error // display name, phone, active
+	SetPassword(ctx context.Context, p PasswordChange) error
+	// RehashPassword replaces a hash by a stronger one of the same
+	// password (nothing else changes).
+	RehashPassword(ctx context.Context, userID int64, hash string) error
+	SetGrants(ctx context.Context, userID int64, grants []Grant, audit ...AuditEntry) error
 	RecordLogin(ctx context.Context, userID int64, at time.Time) error
 	CountUsers(ctx context.Context) (int, error)
 
-	Throttle(ctx context.Context, username string) (LoginThrottle, error)
-	// RecordLoginFailure counts one failed login of username atomically
+	// Throttle returns the failure record of a key: a login name, a name
+	// from one address or an address (internal/auth makes the keys).
+	Throttle(ctx context.Context, key string) (LoginThrottle, error)
+	// RecordLoginFailure counts one failed login under key atomically
 	// (concurrent failures all count), starting a new count when the
 	// first failure is older than window, and returns the record.
-	RecordLoginFailure(ctx context.Context, username string, now time.Time, window time.Duration) (LoginThrottle, error)
-	// LockLogin locks username until the given time and resets its count.
-	LockLogin(ctx context.Context, username string, until time.Time) error
-	ClearThrottle(ctx context.Context, username string) error
+	RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) (LoginThrottle, error)
+	// LockLogin locks key until the given time and resets its count.
+	LockLogin(ctx context.Context, key string, until time.Time) error
+	ClearThrottle(ctx context.Context, key string) error
+	// LockedUntil returns the latest lock of a login name, from any
+	// address or everywhere (zero when none).
+	LockedUntil(ctx context.Context, username string) (time.Time, error)
+	// Unlock clears every lock and count of a login name (from every
+	// address) and records e, in one transaction.
+	Unlock(ctx context.Context, username string, e AuditEntry) error
 	// DeleteStaleThrottles forgets records with no failure since before
 	// and no lock beyond it.
 	DeleteStaleThrottles(ctx context.Context, before time.Time) (int, error)
+
+	// AddDevice remembers a browser (by the hash of its cookie) that
+	// logged in to the account; DeviceUser returns the account of a
+	// device that has not expired (KindNotFound otherwise).
+	AddDevice(ctx context.Context, id string, userID int64, now, expires time.Time) error
+	DeviceUser(ctx context.Context, id string, now time.Time) (int64, error)
 
 	CreateSession(ctx context.Context, s Session) error
 	SessionByID(ctx context.Context, id string) (*Session, error)
@@ -199,6 +243,16 @@ type UserStore interface {
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID int64) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	CreateToken(ctx context.Context, t *APIToken, e AuditEntry) error
+	Tokens(ctx context.Context, userID int64) ([]APIToken, error)
+	// TokenByHash returns the token with the hash (KindNotFound if none).
+	TokenByHash(ctx context.Context, hash string) (*APIToken, error)
+	// RevokeToken deletes a token of the user (KindNotFound when the user
+	// has no such token) and records e.
+	RevokeToken(ctx context.Context, userID, id int64, e AuditEntry) error
+	// TouchToken records a use of the token, and e with it when not nil.
+	TouchToken(ctx context.Context, id int64, at time.Time, e *AuditEntry) error
 
 	Audit(ctx context.Context, e AuditEntry) error
 	AuditLog(ctx context.Context, sc Scope, f AuditFilter) ([]AuditEntry, error)

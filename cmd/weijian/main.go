@@ -40,7 +40,7 @@ var commands = []command{
 	{"demo", "创建或打开演示库（海安市）并启动服务 / create or open the demo county and serve it", runDemo},
 	{"migrate", "升级数据库结构 / apply database migrations", runMigrate},
 	{"import", "导入区划机构或人口：import orgunits|population FILE", runImport},
-	{"user", "用户管理：user add|passwd|roles|list|unlock", runUser},
+	{"user", "用户管理：user add|passwd|roles|list|unlock|disable|enable|token-create|tokens|token-revoke", runUser},
 	{"backup", "在线备份数据库到文件 / consistent online copy of the database", runBackup},
 	{"detect", "对病例数序列运行预警算法 / run an aberration-detection method on a series", runDetectCmd},
 	{"version", "显示版本 / print the version", runVersion},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/weijian-health/weijian"
@@ -22,6 +21,9 @@ const userHelp = `用户管理 User management:
   weijian user list
   weijian user unlock NAME                         解除登录锁定
   weijian user disable|enable NAME
+  weijian user token-create NAME --token-name 名称 [--days 90] [--read-only]   API 访问令牌（仅显示一次）
+  weijian user tokens NAME                          列出令牌 (list tokens)
+  weijian user token-revoke NAME --id ID            吊销令牌 (revoke a token)
 
 Without --password-stdin a random password is generated and printed once.
 A role without a scope (CODE) covers the whole tree. Roles:`
@@ -57,13 +59,14 @@ type userCmd struct {
 	display string
 	phone   string
 	pwStdin bool
+	token   tokenFlags
 	store   *sqlstore.Store
 	authSvc *auth.Service
 }
 
 func runUser(ctx context.Context, env *cmdEnv, args []string) error {
 	c := &userCmd{env: env}
-	fs := flagSet(env, "user", "user add|passwd|roles|list|unlock|disable|enable [NAME] [flags]", userHelp+roleList())
+	fs := flagSet(env, "user", "user add|passwd|roles|list|unlock|disable|enable|token-create|tokens|token-revoke [NAME] [flags]", userHelp+roleList())
 	dbFlags(fs, env, &c.cfg, "weijian.db")
 	fs.Var(&c.grants, "grant", "ROLE@CODE: a role at an org unit (repeatable)")
 	fs.StringVar(&c.role, "role", "", "a role (with --scope)")
@@ -71,6 +74,7 @@ func runUser(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&c.display, "name", "", "display name (default: the username)")
 	fs.StringVar(&c.phone, "phone", "", "phone number")
 	fs.BoolVar(&c.pwStdin, "password-stdin", false, "read the password from the first line of stdin")
+	c.token.register(fs)
 	if len(args) == 0 {
 		fs.Usage()
 		return usageError("user needs a subcommand")
@@ -132,9 +136,11 @@ func (c *userCmd) run(ctx context.Context, sub, name string) error {
 	case "list":
 		return c.list(ctx)
 	case "unlock":
-		return c.authSvc.Unlock(ctx, name, "cli")
+		return c.unlock(ctx, name)
 	case "disable", "enable":
 		return c.setActive(ctx, name, sub == "enable")
+	case "token-create", "tokens", "token-revoke":
+		return c.tokenCmd(ctx, sub, name)
 	}
 	return usageError("unknown user subcommand %q", sub)
 }
@@ -168,17 +174,17 @@ func (c *userCmd) add(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	// A generated password is seen by the operator: the user replaces it
+	// at the first login. One read from stdin was chosen for the account
+	// (automation, like WEIJIAN_DEMO_PASSWORD) and is kept.
 	u := &weijian.User{Username: name, DisplayName: orDefault(c.display, name), Phone: c.phone, Active: true,
-		PasswordHash: hash, Grants: c.grants}
-	if err := c.store.CreateUser(ctx, u); err != nil {
-		return err
-	}
-	if err := c.store.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: "user.create", Target: name}); err != nil {
+		PasswordHash: hash, Grants: c.grants, MustChangePassword: generated}
+	if err := c.store.CreateUser(ctx, u, cliAudit(weijian.ActionUserCreate, name, grantsText(c.grants))); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.env.stdout, "已创建用户 created user %s (%s)\n", name, grantsText(u.Grants))
 	if generated {
-		fmt.Fprintf(c.env.stdout, "初始密码 initial password: %s\n（仅显示这一次，请妥善保管 — shown once, keep it safe）\n", pw)
+		fmt.Fprintf(c.env.stdout, "初始密码 initial password: %s\n（仅显示这一次，首次登录后须修改 — shown once, to be changed at the first login）\n", pw)
 	}
 	return nil
 }
@@ -202,8 +208,22 @@ func grantsText(gs []weijian.Grant) string {
 	return strings.Join(parts, ", ")
 }
 
-func (c *userCmd) passwd(ctx context.Context, name string) error {
+// cliAudit is the audit entry of a change made on the command line.
+func cliAudit(action, target, detail string) weijian.AuditEntry {
+	return weijian.AuditEntry{Actor: weijian.ActorCLI, Action: action, Target: target, Detail: detail}
+}
+
+// user returns the account named name, or an error naming it.
+func (c *userCmd) user(ctx context.Context, name string) (*weijian.User, error) {
 	u, err := c.store.UserByName(ctx, name)
+	if weijian.ErrorKind(err) == weijian.KindNotFound {
+		return nil, weijian.NotFound(weijian.T("用户 "+name, "user "+name))
+	}
+	return u, err
+}
+
+func (c *userCmd) passwd(ctx context.Context, name string) error {
+	u, err := c.user(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -211,12 +231,12 @@ func (c *userCmd) passwd(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.authSvc.SetPassword(ctx, u, pw, "cli"); err != nil {
+	if err := c.authSvc.SetPassword(ctx, u, pw, generated, cliAudit(weijian.ActionUserPassword, name, "")); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.env.stdout, "已重置 %s 的密码，其所有会话已退出 password reset, sessions ended\n", name)
+	fmt.Fprintf(c.env.stdout, "已重置 %s 的密码，其所有会话已退出 password of %s reset, sessions ended\n", u.Username, u.Username)
 	if generated {
-		fmt.Fprintf(c.env.stdout, "新密码 new password: %s\n（仅显示这一次 — shown once）\n", pw)
+		fmt.Fprintf(c.env.stdout, "新密码 new password: %s\n（仅显示这一次，登录后须修改 — shown once, to be changed at the next login）\n", pw)
 	}
 	return nil
 }
@@ -225,50 +245,86 @@ func (c *userCmd) roles(ctx context.Context, name string) error {
 	if len(c.grants) == 0 {
 		return usageError("user roles needs --grant ROLE@CODE (or --role/--scope)")
 	}
-	u, err := c.store.UserByName(ctx, name)
+	u, err := c.user(ctx, name)
 	if err != nil {
 		return err
 	}
-	if err := c.store.SetGrants(ctx, u.ID, c.grants); err != nil {
+	if err := c.store.SetGrants(ctx, u.ID, c.grants, cliAudit(weijian.ActionUserGrants, u.Username, grantsText(c.grants))); err != nil {
 		return err
 	}
-	if err := c.store.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: "user.grants", Target: name, Detail: grantsText(c.grants)}); err != nil {
+	fmt.Fprintf(c.env.stdout, "已更新 %s 的角色 roles of %s: %s\n", u.Username, u.Username, grantsText(c.grants))
+	return nil
+}
+
+func (c *userCmd) unlock(ctx context.Context, name string) error {
+	u, err := c.user(ctx, name)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.env.stdout, "已更新 %s 的角色 roles of %s: %s\n", name, name, grantsText(c.grants))
+	if err := c.authSvc.Unlock(ctx, u.Username, cliAudit(weijian.ActionUserUnlock, u.Username, "")); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.stdout, "已解除 %s 的登录锁定 logins of %s unlocked\n", u.Username, u.Username)
 	return nil
 }
 
 func (c *userCmd) setActive(ctx context.Context, name string, active bool) error {
-	u, err := c.store.UserByName(ctx, name)
+	u, err := c.user(ctx, name)
 	if err != nil {
 		return err
 	}
 	u.Active = active
-	if err := c.store.UpdateUser(ctx, u); err != nil {
+	action, done := weijian.ActionUserDeactivate, "已停用 %s 的账户，其会话已退出 account %s disabled, sessions ended\n"
+	if active {
+		action, done = weijian.ActionUserActivate, "已启用 %s 的账户 account %s enabled\n"
+	}
+	if err := c.store.UpdateUser(ctx, u, cliAudit(action, u.Username, "")); err != nil {
 		return err
 	}
-	if !active {
-		if err := c.store.DeleteUserSessions(ctx, u.ID); err != nil {
-			return err
-		}
-	}
-	return c.store.Audit(ctx, weijian.AuditEntry{Actor: "cli", Action: map[bool]string{true: "user.enable", false: "user.disable"}[active], Target: name})
+	fmt.Fprintf(c.env.stdout, done, u.Username, u.Username)
+	return nil
 }
 
 func (c *userCmd) list(ctx context.Context) error {
-	users, err := c.store.ListUsers(ctx, weijian.ScopeAll(), weijian.UserFilter{})
+	// The command line manages every account, administrators of the whole
+	// tree included.
+	users, err := c.store.ListUsers(ctx, weijian.ScopeAll(), weijian.UserFilter{Everyone: true})
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(c.env.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "用户名 USER\t姓名 NAME\t状态 ACTIVE\t角色 ROLES\t最近登录 LAST LOGIN")
+	rows := [][]string{{"用户名 USER", "姓名 NAME", "启用 ACTIVE", "角色 ROLES", "最近登录 LAST LOGIN"}}
 	for _, u := range users {
 		last := "-"
 		if !u.LastLoginAt.IsZero() {
 			last = u.LastLoginAt.In(chinaTime).Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", u.Username, u.DisplayName, u.Active, grantsText(u.Grants), last)
+		rows = append(rows, []string{u.Username, u.DisplayName, yesNo(u.Active), grantsText(u.Grants), last})
 	}
-	return tw.Flush()
+	writeColumns(c.env.stdout, rows)
+	return nil
+}
+
+// writeColumns writes rows as aligned columns, two spaces apart, padding by
+// display width (displayWidth: a Chinese character takes two columns of a
+// terminal, which text/tabwriter, counting runes, does not know).
+func writeColumns(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(cell))
+		}
+	}
+	for _, row := range rows {
+		var b strings.Builder
+		for i, cell := range row {
+			if i < len(row)-1 {
+				cell = padRight(cell, widths[i]+2)
+			}
+			b.WriteString(cell)
+		}
+		fmt.Fprintln(w, b.String())
+	}
 }

@@ -77,6 +77,10 @@ func setup(t *testing.T, s *sqlstore.Store, clock *sqltest.Clock) *fixture {
 	return &fixture{store: s, svc: auth.New(s, auth.DefaultConfig(), clock.Now, nil), clock: clock, user: u}
 }
 
+func login(f *fixture, name, pw, ip string) (*auth.LoginResult, error) {
+	return f.svc.Login(ctx, auth.LoginRequest{Username: name, Password: pw, IP: ip})
+}
+
 func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	clock := &sqltest.Clock{T: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	sqltest.Each(t, sqltest.Options{Now: clock.Now}, func(t *testing.T, s *sqlstore.Store) {
@@ -86,16 +90,16 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 
 func TestLoginAndLockout(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		token, u, err := f.svc.Login(ctx, "ZHANG", "Right#pass1", "10.0.0.1")
-		if err != nil || token == "" || u.ID != f.user.ID {
+		res, err := login(f, "ZHANG", "Right#pass1", "10.0.0.1")
+		if err != nil || res.Token == "" || res.User.ID != f.user.ID {
 			t.Fatalf("login: %v", err)
 		}
-		if got, err := f.svc.Authenticate(ctx, token); err != nil || got.ID != u.ID {
+		if got, err := f.svc.Authenticate(ctx, res.Token); err != nil || got.ID != res.User.ID {
 			t.Errorf("authenticate: %v", err)
 		}
 		var msgs []string
 		for i := range 5 {
-			_, _, err := f.svc.Login(ctx, "zhang", "wrong", "10.0.0.1")
+			_, err := login(f, "zhang", "wrong", "10.0.0.1")
 			if weijian.ErrorKind(err) != weijian.KindUnauthenticated {
 				t.Fatalf("attempt %d: %v", i, err)
 			}
@@ -104,11 +108,11 @@ func TestLoginAndLockout(t *testing.T) {
 		if msgs[0] != "用户名或密码错误" || !strings.Contains(msgs[4], "锁定") {
 			t.Errorf("messages %q: want the generic one, then the lockout on the 5th failure", msgs)
 		}
-		if _, _, err := f.svc.Login(ctx, "zhang", "Right#pass1", ""); !strings.Contains(weijian.ErrorMessage(err, "zh"), "锁定") {
+		if _, err := login(f, "zhang", "Right#pass1", "10.0.0.1"); !strings.Contains(weijian.ErrorMessage(err, "zh"), "锁定") {
 			t.Errorf("right password while locked: %v, want the lockout", err)
 		}
 		f.clock.Advance(16 * time.Minute)
-		if _, _, err := f.svc.Login(ctx, "zhang", "Right#pass1", ""); err != nil {
+		if _, err := login(f, "zhang", "Right#pass1", "10.0.0.1"); err != nil {
 			t.Errorf("after the lockout expires: %v", err)
 		}
 	})
@@ -121,7 +125,7 @@ func TestLoginDoesNotRevealUsers(t *testing.T) {
 		seq := func(name string) []string {
 			var out []string
 			for range 6 {
-				_, _, err := f.svc.Login(ctx, name, "nope", "")
+				_, err := login(f, name, "nope", "")
 				out = append(out, weijian.ErrorMessage(err, "zh"))
 			}
 			return out
@@ -135,10 +139,11 @@ func TestLoginDoesNotRevealUsers(t *testing.T) {
 
 func TestSessionExpiry(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		token, _, err := f.svc.Login(ctx, "zhang", "Right#pass1", "")
+		res, err := login(f, "zhang", "Right#pass1", "")
 		if err != nil {
 			t.Fatal(err)
 		}
+		token := res.Token
 		for range 35 { // active use keeps it alive past the idle limit...
 			f.clock.Advance(20 * time.Minute)
 			if _, err := f.svc.Authenticate(ctx, token); err != nil {
@@ -149,7 +154,8 @@ func TestSessionExpiry(t *testing.T) {
 		if _, err := f.svc.Authenticate(ctx, token); err == nil {
 			t.Error("session outlived its maximum age")
 		}
-		token, _, _ = f.svc.Login(ctx, "zhang", "Right#pass1", "")
+		res, _ = login(f, "zhang", "Right#pass1", "")
+		token = res.Token
 		f.clock.Advance(31 * time.Minute)
 		if _, err := f.svc.Authenticate(ctx, token); weijian.ErrorKind(err) != weijian.KindUnauthenticated {
 			t.Errorf("idle session: %v, want unauthenticated", err)
@@ -162,22 +168,23 @@ func TestSessionExpiry(t *testing.T) {
 
 func TestPasswordChangeEndsSessionsAndInactiveUsersCannotLogIn(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		token, u, _ := f.svc.Login(ctx, "zhang", "Right#pass1", "")
-		if err := f.svc.ChangePassword(ctx, u, "bad old", "New#pass22"); weijian.ErrorKind(err) != weijian.KindInvalid {
+		res, _ := login(f, "zhang", "Right#pass1", "")
+		u := res.User
+		if err := f.svc.ChangePassword(ctx, u, "bad old", "New#pass22", ""); weijian.ErrorKind(err) != weijian.KindInvalid {
 			t.Errorf("wrong old password: %v", err)
 		}
-		if err := f.svc.ChangePassword(ctx, u, "Right#pass1", "weak"); weijian.ErrorKind(err) != weijian.KindInvalid {
+		if err := f.svc.ChangePassword(ctx, u, "Right#pass1", "weak", ""); weijian.ErrorKind(err) != weijian.KindInvalid {
 			t.Errorf("weak new password: %v", err)
 		}
-		if err := f.svc.ChangePassword(ctx, u, "Right#pass1", "New#pass22"); err != nil {
+		if err := f.svc.ChangePassword(ctx, u, "Right#pass1", "New#pass22", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Authenticate(ctx, token); err == nil {
+		if _, err := f.svc.Authenticate(ctx, res.Token); err == nil {
 			t.Error("session survived a password change")
 		}
 		u.Active = false
 		f.store.UpdateUser(ctx, u)
-		if _, _, err := f.svc.Login(ctx, "zhang", "New#pass22", ""); weijian.ErrorMessage(err, "zh") != "用户名或密码错误" {
+		if _, err := login(f, "zhang", "New#pass22", ""); weijian.ErrorMessage(err, "zh") != "用户名或密码错误" {
 			t.Errorf("inactive user: %v", err)
 		}
 	})
@@ -188,14 +195,14 @@ func TestParallelFailuresLock(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		var wg sync.WaitGroup
 		for range 12 {
-			wg.Go(func() { f.svc.Login(ctx, "zhang", "wrong", "") })
+			wg.Go(func() { login(f, "zhang", "wrong", "") })
 		}
 		wg.Wait()
-		th, err := f.store.Throttle(ctx, "zhang")
+		th, err := f.store.Throttle(ctx, "zhang@")
 		if err != nil || !th.LockedUntil.After(f.clock.T) {
 			t.Errorf("after 12 parallel failures: %+v %v, want locked", th, err)
 		}
-		if _, _, err := f.svc.Login(ctx, "zhang", "Right#pass1", ""); err == nil {
+		if _, err := login(f, "zhang", "Right#pass1", ""); err == nil {
 			t.Error("the right password logged in during the lockout")
 		}
 	})
@@ -205,7 +212,7 @@ func TestParallelFailuresLock(t *testing.T) {
 func TestLongUsernameRefusedWithoutWrites(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		long := strings.Repeat("x", 10000)
-		_, _, err := f.svc.Login(ctx, long, "pw", "")
+		_, err := login(f, long, "pw", "")
 		if weijian.ErrorMessage(err, "zh") != "用户名或密码错误" {
 			t.Errorf("long name: %v", err)
 		}
@@ -220,7 +227,7 @@ func TestChangePasswordIsThrottled(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		var last error
 		for range 5 {
-			last = f.svc.ChangePassword(ctx, f.user, "guess", "New#pass22")
+			last = f.svc.ChangePassword(ctx, f.user, "guess", "New#pass22", "")
 		}
 		if !strings.Contains(weijian.ErrorMessage(last, "zh"), "锁定") {
 			t.Errorf("5th wrong old password: %v, want the lockout", last)

@@ -7,6 +7,7 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -91,10 +92,76 @@ func CheckPolicy(pw, username string) error {
 		return weijian.Invalid(weijian.T("密码须包含小写字母、大写字母、数字、符号中的至少三类",
 			"a password needs at least 3 of: lower case, upper case, digits, symbols"))
 	}
-	if u := strings.ToLower(username); len(u) >= 3 && strings.Contains(strings.ToLower(pw), u) {
+	if u := strings.ToLower(username); len(u) >= 3 && (strings.Contains(strings.ToLower(pw), u) ||
+		strings.Contains(unLeet(strings.ToLower(pw)), unLeet(u))) {
 		return weijian.Invalid(weijian.T("密码不能包含用户名", "a password cannot contain the username"))
 	}
+	if common(pw) {
+		return weijian.Invalid(weijian.T("该密码过于常见，容易被猜中，请换一个（如几个无关词语加数字）",
+			"this password is too common and easily guessed: choose another (several unrelated words with digits, say)"))
+	}
 	return nil
+}
+
+//go:embed common_passwords.txt
+var commonText string
+
+// commonPasswords is the embedded list of the most common passwords.
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for line := range strings.Lines(commonText) {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+}()
+
+// common reports whether pw is a common password, or mostly one: a listed
+// password makes up at least 60% of it ("Password1!", "woaini1314A"),
+// also after look-alike digits and symbols are read as letters
+// ("P@ssw0rd"); or it is a listed word with only digits and symbols added
+// ("Li12345678!"); or one letter repeated.
+func common(pw string) bool {
+	lower := strings.ToLower(pw)
+	for _, cand := range []string{lower, unLeet(lower)} {
+		if commonPasswords[cand] {
+			return true
+		}
+		for word := range commonPasswords {
+			if len(word) >= 4 && 10*len(word) >= 6*len(cand) && strings.Contains(cand, word) {
+				return true
+			}
+		}
+		base := strings.TrimFunc(cand, func(r rune) bool { return !unicode.IsLetter(r) })
+		if commonPasswords[base] {
+			return true
+		}
+		if base != "" && strings.Count(base, base[:1]) == len(base) && len(base) < 8 {
+			return true // "aaaa1234!": one letter repeated
+		}
+	}
+	return false
+}
+
+// unLeet undoes the usual look-alike substitutions.
+func unLeet(s string) string {
+	return strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s", "!", "i").Replace(s)
+}
+
+// NeedsRehash reports whether hash was made with weaker argon2 parameters
+// than HashPassword uses now, so that a login should store a new hash.
+func NeedsRehash(hash string) bool {
+	var mem, iters uint32
+	var threads uint8
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iters, &threads); err != nil {
+		return false
+	}
+	return mem < argonMemory || iters < argonTime || threads < argonThreads
 }
 
 // GeneratePassword returns a random password that meets the policy, for

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,18 +16,29 @@ import (
 	"github.com/weijian-health/weijian"
 )
 
-// Config sets lockout and session lifetimes.
+// Config sets the login limits and session lifetimes (see "Login limits"
+// in docs/design.md for why these three limits).
 type Config struct {
-	MaxFailures   int           // failed logins before a lockout (5)
+	MaxFailures   int           // failed logins of one name from one address before that pair is locked (5)
 	FailureWindow time.Duration // failures older than this are forgotten (15 min)
-	LockDuration  time.Duration // how long a lockout lasts (15 min)
-	IdleTimeout   time.Duration // a session unused this long ends (30 min)
-	MaxSession    time.Duration // a session ends this long after login whatever happens (12 h)
+	LockDuration  time.Duration // how long a lock of a name from an address, or of an address, lasts (15 min)
+	// MaxAddressFailures failed logins from one address, whatever the
+	// names, lock the address (20 in FailureWindow).
+	MaxAddressFailures int
+	// MaxNameFailures failed logins of one name from all addresses within
+	// NameWindow lock the name for every browser that has not logged in
+	// to the account before (100 an hour: ASVS 2.2.1), for NameWindow.
+	MaxNameFailures int
+	NameWindow      time.Duration
+	DeviceLifetime  time.Duration // a browser stays known this long after a login (1 year)
+	IdleTimeout     time.Duration // a session unused this long ends (30 min)
+	MaxSession      time.Duration // a session ends this long after login whatever happens (12 h)
 }
 
 // DefaultConfig returns the defaults named in Config.
 func DefaultConfig() Config {
 	return Config{MaxFailures: 5, FailureWindow: 15 * time.Minute, LockDuration: 15 * time.Minute,
+		MaxAddressFailures: 20, MaxNameFailures: 100, NameWindow: time.Hour, DeviceLifetime: 365 * 24 * time.Hour,
 		IdleTimeout: 30 * time.Minute, MaxSession: 12 * time.Hour}
 }
 
@@ -75,45 +87,155 @@ func lockedError(until time.Time, now time.Time) error {
 		fmt.Sprintf("too many failed logins: locked, try again in %d minutes, or ask an administrator to reset the password", mins)))
 }
 
-// Login checks a username and password and, when they match, starts a
-// session and returns its token (to be set as a cookie) and the user.
-func (s *Service) Login(ctx context.Context, username, password, ip string) (string, *weijian.User, error) {
-	username = strings.TrimSpace(username)
-	if len(username) > maxUsername || strings.ContainsFunc(username, isControl) || !utf8.ValidString(username) {
-		s.verify(ctx, s.dummy, password)
-		return "", nil, errBadLogin
+// LoginRequest is one login attempt: the name and password typed, the
+// client's address and the device cookie its browser holds ("" if none).
+type LoginRequest struct {
+	Username, Password string
+	IP                 string
+	Device             string
+}
+
+// LoginResult is a successful login: the session token to set as a
+// cookie, the user, and a new device cookie to set ("" to keep the one
+// the browser has).
+type LoginResult struct {
+	Token  string
+	User   *weijian.User
+	Device string
+}
+
+// limitKeys are the throttle keys of an attempt: the name, the name from
+// this address, and the address ("@" is never part of a username).
+type limitKeys struct{ name, pair, addr string }
+
+func keysOf(username, ip string) limitKeys {
+	n, src := strings.ToLower(username), source(ip)
+	return limitKeys{name: n, pair: n + "@" + src, addr: "@" + src}
+}
+
+// source is the address a limit counts by: an IPv4 address, or the /64
+// network of an IPv6 one (one subscriber usually holds a whole /64, so
+// counting single IPv6 addresses would give a guesser 2^64 budgets).
+func source(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
 	}
-	now := s.now()
-	th, err := s.store.Throttle(ctx, username)
+	p, err := a.Prefix(64)
 	if err != nil {
-		return "", nil, err
+		return ip
 	}
-	if th.LockedUntil.After(now) {
-		s.auditLogin(ctx, 0, username, "login.locked", ip)
-		return "", nil, lockedError(th.LockedUntil, now)
+	return p.String()
+}
+
+// Login checks a username and password and, when they match, starts a
+// session. Failures are limited three ways (Config): by name from one
+// address, by address, and by name from everywhere — the last lock is
+// passed by a browser that has logged in to the account before, so that a
+// stranger cannot lock a user out.
+func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
+	username := strings.TrimSpace(req.Username)
+	if len(username) > maxUsername || strings.ContainsFunc(username, isControl) || !utf8.ValidString(username) {
+		s.verify(ctx, s.dummy, req.Password)
+		return nil, errBadLogin
 	}
-	u, ok := s.check(ctx, username, password)
+	keys := keysOf(username, req.IP)
+	known := func() bool { return s.knownDevice(ctx, username, req.Device) }
+	if err := s.checkLocks(ctx, keys, username, req.IP, known); err != nil {
+		return nil, err
+	}
+	u, ok := s.check(ctx, username, req.Password)
 	if !ok {
-		return "", nil, s.fail(ctx, username, ip)
+		return nil, s.fail(ctx, keys, username, req.IP)
 	}
 	// A parallel attempt may have locked the name while we hashed.
-	if th, err = s.store.Throttle(ctx, username); err != nil {
-		return "", nil, err
-	} else if th.LockedUntil.After(s.now()) {
-		return "", nil, lockedError(th.LockedUntil, s.now())
+	if err := s.checkLocks(ctx, keys, username, req.IP, known); err != nil {
+		return nil, err
 	}
-	if err := s.store.ClearThrottle(ctx, username); err != nil {
-		return "", nil, err
+	if err := s.store.ClearThrottle(ctx, keys.pair); err != nil {
+		return nil, err
 	}
-	token, err := s.startSession(ctx, u.ID, now)
-	if err != nil {
-		return "", nil, err
+	s.rehash(ctx, u, req.Password)
+	now := s.now()
+	res := &LoginResult{User: u}
+	var err error
+	if res.Token, err = s.startSession(ctx, u.ID, now); err != nil {
+		return nil, err
+	}
+	if uid, err := s.deviceUser(ctx, req.Device); err != nil || uid != u.ID {
+		if res.Device, err = s.newDevice(ctx, u.ID, now); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.store.RecordLogin(ctx, u.ID, now); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	s.auditLogin(ctx, u.ID, u.Username, "login", ip)
-	return token, u, nil
+	s.auditLogin(ctx, u.ID, u.Username, u.Username, weijian.ActionLogin, req.IP)
+	return res, nil
+}
+
+// checkLocks returns the lock error when the address, the name from this
+// address, or the name is locked; the lock of the name is passed when
+// known() says the client is known to the account.
+func (s *Service) checkLocks(ctx context.Context, keys limitKeys, username, ip string, known func() bool) error {
+	now := s.now()
+	for _, key := range []string{keys.addr, keys.pair, keys.name} {
+		th, err := s.store.Throttle(ctx, key)
+		if err != nil {
+			return err
+		}
+		if !th.LockedUntil.After(now) {
+			continue
+		}
+		if key == keys.name && known() {
+			continue
+		}
+		s.auditLogin(ctx, 0, username, s.targetName(ctx, username), weijian.ActionLoginLocked, ip)
+		return lockedError(th.LockedUntil, now)
+	}
+	return nil
+}
+
+// knownDevice reports whether the device cookie was issued at a login to
+// the account named username.
+func (s *Service) knownDevice(ctx context.Context, username, device string) bool {
+	uid, err := s.deviceUser(ctx, device)
+	if err != nil {
+		return false
+	}
+	u, err := s.store.UserByName(ctx, username)
+	return err == nil && u.ID == uid
+}
+
+func (s *Service) deviceUser(ctx context.Context, device string) (int64, error) {
+	if device == "" {
+		return 0, weijian.NotFound(weijian.T("设备", "device"))
+	}
+	return s.store.DeviceUser(ctx, tokenID(device), s.now())
+}
+
+func (s *Service) newDevice(ctx context.Context, userID int64, now time.Time) (string, error) {
+	token, err := randomToken()
+	if err != nil {
+		return "", err
+	}
+	return token, s.store.AddDevice(ctx, tokenID(token), userID, now, now.Add(s.cfg.DeviceLifetime))
+}
+
+// rehash stores a new hash of a correct password whose hash was made with
+// weaker parameters than today's; a failure is only logged (the login
+// itself succeeded).
+func (s *Service) rehash(ctx context.Context, u *weijian.User, pw string) {
+	if !NeedsRehash(u.PasswordHash) {
+		return
+	}
+	hash, err := HashPassword(pw)
+	if err == nil {
+		err = s.store.RehashPassword(ctx, u.ID, hash)
+	}
+	if err != nil {
+		s.log.Error("rehash password", "user", u.Username, "err", err)
+	}
 }
 
 // check returns the active user whose password matches. It spends the same
@@ -131,20 +253,51 @@ func (s *Service) check(ctx context.Context, username, password string) (*weijia
 	return u, ok && u.Active
 }
 
-// fail records a failed login and returns the error to show.
-func (s *Service) fail(ctx context.Context, username, ip string) error {
-	now := s.now()
-	th, err := s.store.RecordLoginFailure(ctx, username, now, s.cfg.FailureWindow)
-	if err != nil {
-		return err
+// targetName is the account a login name refers to (its stored spelling),
+// or the name as typed when there is none: the audit entry's target, by
+// which a scoped administrator finds attacks on its users.
+func (s *Service) targetName(ctx context.Context, username string) string {
+	if u, err := s.store.UserByName(ctx, username); err == nil {
+		return u.Username
 	}
-	s.auditLogin(ctx, 0, th.Username, "login.failed", ip)
-	if th.Failures >= s.cfg.MaxFailures {
-		until := now.Add(s.cfg.LockDuration)
-		if err := s.store.LockLogin(ctx, username, until); err != nil {
+	return username
+}
+
+// fail records a failed login under its three keys, locks those past their
+// limits, and returns the error to show: the lock when this client is now
+// locked out, the wrong-password message otherwise.
+func (s *Service) fail(ctx context.Context, keys limitKeys, username, ip string) error {
+	now := s.now()
+	s.auditLogin(ctx, 0, username, s.targetName(ctx, username), weijian.ActionLoginFailed, ip)
+	limits := []struct {
+		key    string
+		max    int
+		window time.Duration
+		lock   time.Duration
+	}{
+		{keys.pair, s.cfg.MaxFailures, s.cfg.FailureWindow, s.cfg.LockDuration},
+		{keys.addr, s.cfg.MaxAddressFailures, s.cfg.FailureWindow, s.cfg.LockDuration},
+		{keys.name, s.cfg.MaxNameFailures, s.cfg.NameWindow, s.cfg.NameWindow},
+	}
+	var locked error
+	for _, l := range limits {
+		th, err := s.store.RecordLoginFailure(ctx, l.key, now, l.window)
+		if err != nil {
 			return err
 		}
-		return lockedError(until, now)
+		if l.max <= 0 || th.Failures < l.max {
+			continue
+		}
+		until := now.Add(l.lock)
+		if err := s.store.LockLogin(ctx, l.key, until); err != nil {
+			return err
+		}
+		if l.key != keys.name && locked == nil {
+			locked = lockedError(until, now)
+		}
+	}
+	if locked != nil {
+		return locked
 	}
 	return errBadLogin
 }
@@ -162,19 +315,27 @@ func (s *Service) verify(ctx context.Context, hash, pw string) (bool, error) {
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
-func (s *Service) auditLogin(ctx context.Context, userID int64, name, action, ip string) {
-	if err := s.store.Audit(ctx, weijian.AuditEntry{UserID: userID, Actor: name, Action: action, IP: ip}); err != nil {
+func (s *Service) auditLogin(ctx context.Context, userID int64, name, target, action, ip string) {
+	if err := s.store.Audit(ctx, weijian.AuditEntry{UserID: userID, Actor: name, Target: target, Action: action, IP: ip}); err != nil {
 		s.log.Error("audit", "action", action, "err", err)
 	}
 }
 
-func (s *Service) startSession(ctx context.Context, userID int64, now time.Time) (string, error) {
+// randomToken returns 32 random bytes, base64url-encoded.
+func randomToken() (string, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", err
 	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	err := s.store.CreateSession(ctx, weijian.Session{ID: tokenID(token), UserID: userID, CreatedAt: now,
+	return base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+func (s *Service) startSession(ctx context.Context, userID int64, now time.Time) (string, error) {
+	token, err := randomToken()
+	if err != nil {
+		return "", err
+	}
+	err = s.store.CreateSession(ctx, weijian.Session{ID: tokenID(token), UserID: userID, CreatedAt: now,
 		LastSeenAt: now, ExpiresAt: now.Add(s.cfg.MaxSession)})
 	return token, err
 }
@@ -235,28 +396,33 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 }
 
 // ChangePassword lets a user replace their own password, checking the old
-// one, and ends their other sessions. Wrong old passwords count towards the
-// login lockout, so a stolen session cannot guess the password.
-func (s *Service) ChangePassword(ctx context.Context, u *weijian.User, oldPW, newPW string) error {
-	th, err := s.store.Throttle(ctx, u.Username)
-	if err != nil {
+// one, and ends their sessions. Wrong old passwords count towards the
+// login limits, so a stolen session cannot guess the password.
+func (s *Service) ChangePassword(ctx context.Context, u *weijian.User, oldPW, newPW, ip string) error {
+	keys := keysOf(u.Username, ip)
+	// A signed-in user is a known client: only the locks of its address apply.
+	if err := s.checkLocks(ctx, keys, u.Username, ip, func() bool { return true }); err != nil {
 		return err
 	}
-	if th.LockedUntil.After(s.now()) {
-		return lockedError(th.LockedUntil, s.now())
-	}
 	if ok, _ := s.verify(ctx, u.PasswordHash, oldPW); !ok {
-		if err := s.fail(ctx, u.Username, ""); err != errBadLogin {
+		if err := s.fail(ctx, keys, u.Username, ip); err != errBadLogin {
 			return err
 		}
 		return weijian.Invalid(weijian.T("原密码不正确", "the current password is wrong"))
 	}
-	return s.SetPassword(ctx, u, newPW, u.Username)
+	if oldPW == newPW {
+		return weijian.Invalid(weijian.T("新密码不能与原密码相同", "the new password must differ from the current one"))
+	}
+	return s.SetPassword(ctx, u, newPW, false, weijian.AuditEntry{UserID: u.ID, Actor: u.Username,
+		Action: weijian.ActionPasswordChange, IP: ip})
 }
 
-// SetPassword sets a user's password after checking the policy, ends the
-// user's sessions and clears any lockout.
-func (s *Service) SetPassword(ctx context.Context, u *weijian.User, pw, actor string) error {
+// SetPassword sets a user's password after checking the policy; the store
+// ends the user's sessions, clears its login locks and records e (its
+// Target set to the user) in one transaction. mustChange makes the user
+// change it at the next login: pass true whenever someone other than the
+// user chose or saw it (a reset, a generated password).
+func (s *Service) SetPassword(ctx context.Context, u *weijian.User, pw string, mustChange bool, e weijian.AuditEntry) error {
 	if err := CheckPolicy(pw, u.Username); err != nil {
 		return err
 	}
@@ -264,22 +430,24 @@ func (s *Service) SetPassword(ctx context.Context, u *weijian.User, pw, actor st
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(ctx, u.ID, hash); err != nil {
-		return err
+	if e.Action == "" {
+		e.Action = weijian.ActionUserPassword
 	}
-	if err := s.store.DeleteUserSessions(ctx, u.ID); err != nil {
-		return err
-	}
-	if err := s.store.ClearThrottle(ctx, u.Username); err != nil {
-		return err
-	}
-	return s.store.Audit(ctx, weijian.AuditEntry{Actor: actor, Action: "user.password", Target: u.Username})
+	e.Target = u.Username
+	return s.store.SetPassword(ctx, weijian.PasswordChange{UserID: u.ID, Username: u.Username, Hash: hash,
+		MustChange: mustChange, Audit: e})
 }
 
-// Unlock clears a lockout.
-func (s *Service) Unlock(ctx context.Context, username, actor string) error {
-	if err := s.store.ClearThrottle(ctx, username); err != nil {
-		return err
-	}
-	return s.store.Audit(ctx, weijian.AuditEntry{Actor: actor, Action: "user.unlock", Target: username})
+// Unlock clears the login locks of a name (from every address) and
+// records e, whose Actor and UserID say who did it.
+func (s *Service) Unlock(ctx context.Context, username string, e weijian.AuditEntry) error {
+	e.Action, e.Target = weijian.ActionUserUnlock, username
+	return s.store.Unlock(ctx, username, e)
+}
+
+// Locked reports whether logins to the name are locked now, from some
+// address or everywhere, and until when.
+func (s *Service) Locked(ctx context.Context, username string) (time.Time, bool) {
+	until, err := s.store.LockedUntil(ctx, username)
+	return until, err == nil && until.After(s.now())
 }

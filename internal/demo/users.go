@@ -125,8 +125,11 @@ func createUsers(ctx context.Context, st Store, t *tree, fac []weijian.OrgUnitRo
 		if err != nil {
 			return nil, err
 		}
+		// A generated password is printed for whoever ran the demo: it is
+		// changed at the first login. WEIJIAN_DEMO_PASSWORD is for
+		// automation and stays.
 		u := &weijian.User{Username: spec.username, DisplayName: spec.displayName, Active: true, PasswordHash: hash,
-			Grants: []weijian.Grant{{Role: spec.role, OrgUnitCode: unit.Code}}}
+			Grants: []weijian.Grant{{Role: spec.role, OrgUnitCode: unit.Code}}, MustChangePassword: password == ""}
 		if err := st.CreateUser(ctx, u); err != nil {
 			var we *weijian.Error
 			if errors.As(err, &we) && we.Kind == weijian.KindConflict {

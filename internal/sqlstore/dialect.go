@@ -33,6 +33,9 @@ type dialect struct {
 	bulkInsert func(ctx context.Context, t *Tx, table string, cols []string, rows [][]any) error
 	// hasTable counts the tables named by its one parameter (0 or 1).
 	hasTable string
+	// lockUsers, when not empty, is run first in a transaction that
+	// changes accounts, so that such transactions run one at a time.
+	lockUsers string
 }
 
 var sqliteDialect = &dialect{
@@ -72,6 +75,8 @@ var postgresDialect = &dialect{
 	maxParams:  65535,
 	numbered:   true,
 	bulkInsert: unnestInsert,
+	// SHARE ROW EXCLUSIVE conflicts with itself and with writes, not with reads.
+	lockUsers: "LOCK TABLE user_grant IN SHARE ROW EXCLUSIVE MODE",
 	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
 		rows, err := tx.Query(ctx, fmt.Sprintf(
 			"SELECT nextval(pg_get_serial_sequence('%s', 'id')) FROM generate_series(1, ?)", table), n)

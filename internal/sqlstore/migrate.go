@@ -157,14 +157,111 @@ func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m Migration)
 	if n > 0 {
 		return false, tx.Rollback()
 	}
-	// Both drivers run a multi-statement script in one Exec when it has
-	// no parameters.
-	if _, err = tx.ExecContext(ctx, m.SQL); err != nil {
-		return false, err
+	// SQLite runs a multi-statement script in one Exec. PostgreSQL gets
+	// one statement at a time: Citus forwards some DDL on reference
+	// tables to the workers with the whole query string, which fails
+	// ("cannot insert multiple commands into a prepared statement") when
+	// that string holds several commands.
+	stmts := []string{m.SQL}
+	if s.d.name == "postgres" {
+		stmts = splitStatements(m.SQL)
+	}
+	for _, stmt := range stmts {
+		if _, err = tx.ExecContext(ctx, stmt); err != nil {
+			return false, fmt.Errorf("%w\n%s", err, firstLine(stmt))
+		}
 	}
 	if _, err = tx.ExecContext(ctx, s.q("INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)"),
 		m.Version, m.Name, s.now().UTC().Format(stampLayout)); err != nil {
 		return false, err
 	}
 	return true, tx.Commit()
+}
+
+// splitStatements splits a PostgreSQL script at the semicolons that end
+// its statements — not those inside quotes, quoted identifiers, comments
+// or dollar-quoted bodies — and drops empty pieces. Written by hand: the
+// drivers have no splitter, and the scripts are our own migrations.
+func splitStatements(script string) []string {
+	var out []string
+	start := 0
+	emit := func(end int) {
+		if stmt := strings.TrimSpace(script[start:end]); stmt != "" && !onlyComments(stmt) {
+			out = append(out, stmt)
+		}
+		start = end + 1
+	}
+	for i := 0; i < len(script); i++ {
+		switch c := script[i]; {
+		case c == '\'' || c == '"':
+			i = skipQuoted(script, i, c)
+		case c == '-' && strings.HasPrefix(script[i:], "--"):
+			for i < len(script) && script[i] != '\n' {
+				i++
+			}
+		case c == '/' && strings.HasPrefix(script[i:], "/*"):
+			if j := strings.Index(script[i+2:], "*/"); j >= 0 {
+				i += j + 3
+			} else {
+				i = len(script)
+			}
+		case c == '$':
+			if tag := dollarTag(script[i:]); tag != "" {
+				if j := strings.Index(script[i+len(tag):], tag); j >= 0 {
+					i += len(tag) + j + len(tag) - 1
+				} else {
+					i = len(script)
+				}
+			}
+		case c == ';':
+			emit(i)
+		}
+	}
+	if start < len(script) {
+		emit(len(script))
+	}
+	return out
+}
+
+// skipQuoted returns the index of the quote that closes the one at i
+// (a doubled quote is part of the text).
+func skipQuoted(s string, i int, q byte) int {
+	for j := i + 1; j < len(s); j++ {
+		if s[j] == q {
+			if j+1 < len(s) && s[j+1] == q {
+				j++
+				continue
+			}
+			return j
+		}
+	}
+	return len(s)
+}
+
+// dollarTag returns the dollar-quote opening s ("$$", "$fn$"), or "".
+func dollarTag(s string) string {
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		if c == '$' {
+			return s[:j+1]
+		}
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > 1 && c >= '0' && c <= '9') {
+			return ""
+		}
+	}
+	return ""
+}
+
+func onlyComments(stmt string) bool {
+	for _, line := range strings.Split(stmt, "\n") {
+		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "--") {
+			return false
+		}
+	}
+	return true
+}
+
+func firstLine(stmt string) string {
+	line, _, _ := strings.Cut(stmt, "\n")
+	return line
 }

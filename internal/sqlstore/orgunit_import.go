@@ -41,7 +41,7 @@ func (s *Store) ImportOrgUnits(ctx context.Context, sc weijian.Scope, rows []wei
 		if err := w.write(ctx, plan); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, weijian.AuditEntry{Actor: opt.Actor, Action: "orgunit.import",
+		return s.auditImport(ctx, tx, orgRowCodes(rows), weijian.AuditEntry{Actor: opt.Actor, Action: weijian.ActionOrgUnitImport,
 			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d closed=%d unchanged=%d", sum.Rows,
 				sum.Inserted, sum.Updated, sum.Closed, sum.Unchanged)})
 	})

@@ -41,7 +41,7 @@ func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []w
 		if err := plan.write(ctx, tx, opt.Progress); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, weijian.AuditEntry{Actor: opt.Actor, Action: "population.import",
+		return s.auditImport(ctx, tx, rowCodes(rows), weijian.AuditEntry{Actor: opt.Actor, Action: weijian.ActionPopulationImport,
 			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d unchanged=%d", sum.Rows, sum.Inserted, sum.Updated, sum.Unchanged)})
 	})
 	switch {

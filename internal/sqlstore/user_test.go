@@ -63,12 +63,17 @@ func TestUsers(t *testing.T) {
 		}
 		s.Audit(ctx, weijian.AuditEntry{UserID: multi.ID, Actor: "multi", Action: "login"})
 		s.Audit(ctx, weijian.AuditEntry{UserID: town.ID, Actor: "wsy", Action: "login"})
-		if log, _ := s.AuditLog(ctx, weijian.ScopeOf(cd.Path), weijian.AuditFilter{}); len(log) != 1 || log[0].Actor != "wsy" {
+		if log, _ := s.AuditLog(ctx, weijian.ScopeOf(cd.Path), weijian.AuditFilter{Action: "login"}); len(log) != 1 || log[0].Actor != "wsy" {
 			t.Errorf("audit seen by 城东镇's administrator = %v, want wsy's entry only", log)
 		}
-		list, _ = s.ListUsers(ctx, all, weijian.UserFilter{Role: weijian.RoleCountyAdmin})
-		if len(list) != 1 {
+		list, _ = s.ListUsers(ctx, all, weijian.UserFilter{Role: weijian.RoleTownshipStaff})
+		if len(list) != 2 {
 			t.Errorf("filter by role: %d users, want 1", len(list))
+		}
+		// Another administrator first: the last one cannot be deactivated.
+		if err := s.CreateUser(ctx, &weijian.User{Username: "admin2", DisplayName: "管理员2", Active: true, PasswordHash: "h",
+			Grants: []weijian.Grant{{Role: weijian.RoleCountyAdmin, OrgUnitCode: "320685000000"}}}); err != nil {
+			t.Fatal(err)
 		}
 		got.DisplayName, got.Active = "县管理员", false
 		if err := s.UpdateUser(ctx, got); err != nil {
@@ -81,8 +86,8 @@ func TestUsers(t *testing.T) {
 		if again.Active || again.DisplayName != "县管理员" || len(again.Grants) != 1 || again.Grants[0].OrgUnitCode != "" {
 			t.Errorf("after update: %+v", again)
 		}
-		if n, _ := s.CountUsers(ctx); n != 3 {
-			t.Errorf("CountUsers = %d, want 3", n)
+		if n, _ := s.CountUsers(ctx); n != 4 {
+			t.Errorf("CountUsers = %d, want 4", n)
 		}
 	})
 }

@@ -10,8 +10,11 @@ import (
 // accountPage is the user's own account: roles, scope and password.
 type accountPage struct {
 	basePage
-	Perms []permRow
-	Error formError
+	Perms      []permRow
+	Error      formError
+	MustChange bool // the password was set by someone else: change it first
+	Tokens     []weijian.APIToken
+	NewToken   string // a token just created, shown this once
 }
 
 // permRow is a permission the user holds and where.
@@ -30,8 +33,19 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, fe formError) error {
+	return s.renderAccountWith(w, r, status, fe, "")
+}
+
+// renderAccountWith shows the account page with an error, or a token just
+// created (shown this once).
+func (s *Server) renderAccountWith(w http.ResponseWriter, r *http.Request, status int, fe formError, newToken string) error {
 	u := currentUser(r)
-	p := &accountPage{basePage: s.base(r, "account", s.msg(r, "nav.account")), Error: fe}
+	p := &accountPage{basePage: s.base(r, "account", s.msg(r, "nav.account")), Error: fe, MustChange: u.MustChangePassword,
+		NewToken: newToken}
+	var err error
+	if p.Tokens, err = s.store.Tokens(r.Context(), u.ID); err != nil {
+		return err
+	}
 	for _, perm := range permOrder {
 		sc := u.ScopeFor(perm)
 		if sc.Empty() {
@@ -81,7 +95,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if newPW != r.PostFormValue("confirm") {
 		err = weijian.Invalid(weijian.T("两次输入的新密码不一致", "the new passwords do not match"))
 	} else {
-		err = s.auth.ChangePassword(r.Context(), u, oldPW, newPW)
+		err = s.auth.ChangePassword(r.Context(), u, oldPW, newPW, s.clientIP(r))
 	}
 	if err != nil {
 		fe, err := formErrorOf(err, info(r).lang)
@@ -90,10 +104,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, fe)
 	}
-	token, _, err := s.auth.Login(r.Context(), u.Username, newPW, s.clientIP(r))
-	if err != nil {
+	if _, err := s.logIn(w, r, u.Username, newPW); err != nil {
 		return err
 	}
-	s.setCookie(w, r, sessionCookie, token, 0)
 	return redirect(w, r, "/account?ok=password")
 }

@@ -103,15 +103,6 @@ func (s *Server) apiUnlock(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// GET /api/v1/audit?q=&action=
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.auditEntries(r, auditShown)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, listOf(entries, len(entries)))
-}
-
 // meJSON is the caller's account and, per permission, where it holds it.
 type meJSON struct {
 	*weijian.User

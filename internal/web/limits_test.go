@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -99,7 +101,17 @@ func TestAuditTruncationNotice(t *testing.T) {
 	}
 	res, body = c.get("/audit?q=bulk")
 	wantStatus(t, res, body, http.StatusOK)
-	wantContains(t, body, `data-testid="audit-truncated">仅显示最新的 1000 条`)
+	wantContains(t, body, `data-testid="audit-truncated">本页显示最新的 1000 条`)
+	older := regexp.MustCompile(`href="(/audit\?[^"]+)" data-testid="audit-older"`).FindStringSubmatch(body)
+	if older == nil {
+		t.Fatal("no link to the older entries")
+	}
+	res, body = c.get(html.UnescapeString(older[1]))
+	wantStatus(t, res, body, http.StatusOK)
+	wantContains(t, body, "共 5 条")
+	// The export reads the whole log, page by page (here 7 entries a page).
+	defer func(n int) { auditExportPage = n }(auditExportPage)
+	auditExportPage = 7
 	res, body = c.get("/audit/export?format=csv&q=bulk")
 	wantStatus(t, res, body, http.StatusOK)
 	tb, err := tabular.Read("audit.csv", strings.NewReader(body))

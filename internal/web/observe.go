@@ -21,6 +21,9 @@ type reqInfo struct {
 	err  error
 	home *weijian.OrgUnit // the user's home unit, once looked up
 	res  *resources       // in Dev mode, the resources loaded for this request
+	// token is the personal access token an API call was made with (nil
+	// with a browser session).
+	token *weijian.APIToken
 }
 
 type infoKey struct{}

@@ -43,7 +43,7 @@ func (s *Server) base(r *http.Request, nav, title string) basePage {
 }
 
 // flashKeys are the ?ok= values a redirect may carry.
-var flashKeys = []string{"saved", "created", "grants", "activated", "deactivated", "unlocked", "password"}
+var flashKeys = []string{"saved", "created", "grants", "activated", "deactivated", "unlocked", "password", "revoked"}
 
 func isFlashKey(k string) bool {
 	for _, f := range flashKeys {

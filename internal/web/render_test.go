@@ -44,8 +44,8 @@ func samplePages(lang string) map[string]any {
 		"user_new":      &userFormPage{basePage: base, Form: form, Error: fe},
 		"user":          &userPage{basePage: base, Target: u, Locked: true, Form: form, Error: fe, Audit: audit},
 		"user_password": &passwordPage{basePage: base, Target: u, Password: "Abc123xyz", Created: true},
-		"audit":         &auditPage{basePage: base, Entries: audit, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Truncated: true},
-		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe},
+		"audit":         &auditPage{basePage: base, Entries: []auditRow{{At: time.Now(), Actor: "张三（admin）", Action: "login.failed", Target: "li", Detail: "d", IP: "127.0.0.1"}}, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Older: "/audit?cursor=1-1"},
+		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe, MustChange: true, NewToken: "wjt_x", Tokens: []weijian.APIToken{{ID: 1, Name: "t", ReadOnly: true, CreatedAt: time.Now(), ExpiresAt: time.Now()}}},
 	}
 }
 

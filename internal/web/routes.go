@@ -10,7 +10,9 @@ type route struct {
 
 // routes lays out the whole URL space. open: no session needed; authed:
 // a logged-in user (the handlers pass the user's scope to every store
-// read); admin: a user who may manage users (within their scope).
+// read); admin: a user who may manage users (within their scope). Under
+// /api/v1 a personal access token ("Authorization: Bearer …") stands for
+// the session of its user (tokens.go).
 func (s *Server) routes() []route {
 	return []route{
 		// Operations.
@@ -36,6 +38,8 @@ func (s *Server) routes() []route {
 		{"GET /population/export", s.authed(s.exportPopulation)},
 		{"GET /account", s.authed(s.account)},
 		{"POST /account/password", s.authed(s.changePassword)},
+		{"POST /account/tokens", s.authed(s.createTokenForm)},
+		{"POST /account/tokens/{id}/revoke", s.authed(s.revokeTokenForm)},
 
 		// User management (admin).
 		{"GET /users", s.admin(s.users)},
@@ -73,6 +77,9 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/users/{id}/password", s.admin(s.apiResetPassword)},
 		{"POST /api/v1/users/{id}/unlock", s.admin(s.apiUnlock)},
 		{"GET /api/v1/audit", s.admin(s.apiAudit)},
+		{"GET /api/v1/tokens", s.authed(s.apiTokens)},
+		{"POST /api/v1/tokens", s.authed(s.apiCreateToken)},
+		{"DELETE /api/v1/tokens/{id}", s.authed(s.apiRevokeToken)},
 
 		// Everything else: a 404 page, or JSON under /api/.
 		{"/", s.open(notFound)},

@@ -8,10 +8,19 @@ import (
 	"unicode"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/auth"
 )
 
 // sessionCookie holds the session token (the database keeps only its hash).
 const sessionCookie = "weijian_session"
+
+// deviceCookie marks a browser that has logged in to an account before: it
+// passes the lock a distributed guessing run puts on the account's name
+// (internal/auth). Kept a year; the database keeps only its hash.
+const deviceCookie = "weijian_device"
+
+// deviceMaxAge is how long the browser keeps the device cookie (seconds).
+const deviceMaxAge = 365 * 24 * 3600
 
 // open serves a handler that needs no session.
 func (s *Server) open(h handlerFunc) http.Handler { return s.serve(h) }
@@ -32,17 +41,48 @@ func (s *Server) admin(h handlerFunc) http.Handler {
 
 func (s *Server) withUser(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, err := s.sessionUser(r)
+		u, err := s.requestUser(r)
 		if err != nil {
 			return err
 		}
 		info(r).user = u
+		if u.MustChangePassword && !mustChangeAllows(r) {
+			if isAPI(r) {
+				return errMustChange
+			}
+			return redirect(w, r, "/account?must=1")
+		}
 		return h(w, r)
 	}
 }
 
+// errMustChange refuses a request of a user who must first replace a
+// password someone else chose.
+var errMustChange = weijian.E(weijian.KindForbidden, weijian.T(
+	"请先修改密码：此密码由管理员设置或系统生成，须在首次登录后更换",
+	"change your password first: it was set by an administrator or generated, and must be replaced after the first login"))
+
+// mustChangeAllows lists what a user who must change its password may do:
+// see its account, change the password, and read who it is.
+func mustChangeAllows(r *http.Request) bool {
+	switch r.Method + " " + r.URL.Path {
+	case "GET /account", "POST /account/password", "GET /api/v1/me":
+		return true
+	}
+	return false
+}
+
 // currentUser is the logged-in user of a request that went through authed.
 func currentUser(r *http.Request) *weijian.User { return info(r).user }
+
+// requestUser is the user of a bearer token on an /api/v1 call, or of
+// the session cookie.
+func (s *Server) requestUser(r *http.Request) (*weijian.User, error) {
+	if token := bearer(r); token != "" {
+		return s.tokenUser(r, token)
+	}
+	return s.sessionUser(r)
+}
 
 // sessionUser resolves the session cookie to its user.
 func (s *Server) sessionUser(r *http.Request) (*weijian.User, error) {
@@ -89,7 +129,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	// Invalid UTF-8 never reaches the store (PostgreSQL rejects it).
 	username := strings.ToValidUTF8(strings.TrimSpace(r.PostFormValue("username")), "\uFFFD")
 	next := safeNext(r.PostFormValue("next"))
-	token, u, err := s.auth.Login(r.Context(), username, r.PostFormValue("password"), s.clientIP(r))
+	res, err := s.logIn(w, r, username, r.PostFormValue("password"))
 	if err != nil {
 		if k := weijian.ErrorKind(err); k != weijian.KindUnauthenticated && k != weijian.KindInvalid {
 			return err
@@ -102,16 +142,37 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			Error: weijian.ErrorMessage(err, info(r).lang)}
 		return s.render(w, r, http.StatusUnauthorized, "login", p)
 	}
-	info(r).user = u
-	s.setCookie(w, r, sessionCookie, token, 0)
+	if res.User.MustChangePassword {
+		next = "/account?must=1"
+	}
 	return redirect(w, r, next)
+}
+
+// logIn checks the password with the browser's device cookie and, on
+// success, sets the session cookie (and a new device cookie when the
+// browser was not known to the account).
+func (s *Server) logIn(w http.ResponseWriter, r *http.Request, username, password string) (*auth.LoginResult, error) {
+	req := auth.LoginRequest{Username: username, Password: password, IP: s.clientIP(r)}
+	if c, err := r.Cookie(deviceCookie); err == nil {
+		req.Device = c.Value
+	}
+	res, err := s.auth.Login(r.Context(), req)
+	if err != nil {
+		return nil, err
+	}
+	info(r).user = res.User
+	s.setCookie(w, r, sessionCookie, res.Token, 0)
+	if res.Device != "" {
+		s.setCookie(w, r, deviceCookie, res.Device, deviceMaxAge)
+	}
+	return res, nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if u, err := s.sessionUser(r); err == nil {
 			info(r).user = u
-			s.audit(r, "logout", "", "")
+			s.audit(r, weijian.ActionLogout, "", "")
 		}
 		if err := s.auth.Logout(r.Context(), c.Value); err != nil {
 			return err

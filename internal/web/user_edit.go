@@ -2,9 +2,7 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/weijian-health/weijian"
 )
@@ -115,62 +113,4 @@ func (s *Server) resetPasswordForm(w http.ResponseWriter, r *http.Request) error
 	}
 	p := &passwordPage{basePage: s.base(r, "users", s.msg(r, "user.passwordShown")), Target: u, Password: pw}
 	return s.render(w, r, http.StatusOK, "user_password", p)
-}
-
-// auditPage lists the latest audit-log entries within the admin's scope.
-type auditPage struct {
-	basePage
-	Entries   []weijian.AuditEntry
-	Truncated bool // there may be older matching entries than those shown
-	Q         string
-	Action    string
-	Actions   []string
-	Export    exportLinks
-}
-
-// How many audit entries the page (and the API) and an export show, newest
-// first; the export takes the most the store returns at once.
-const (
-	auditShown    = 1000
-	auditExported = 10000
-)
-
-func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.auditEntries(r, auditShown)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	p := &auditPage{basePage: s.base(r, "audit", s.msg(r, "nav.audit")), Entries: entries,
-		Truncated: len(entries) == auditShown, Q: q.Get("q"), Action: q.Get("action"),
-		Export: exportQuery("/audit/export", q)}
-	if p.Actions, err = s.store.AuditActions(r.Context(), manageScope(r)); err != nil {
-		return err
-	}
-	if p.Action != "" && !slices.Contains(p.Actions, p.Action) {
-		p.Actions = append(p.Actions, p.Action) // keep the filter's choice visible
-	}
-	return s.render(w, r, http.StatusOK, "audit", p)
-}
-
-// auditEntries returns the newest entries (at most limit) matching ?q=
-// (part of the actor, target, detail or IP) and ?action=, as filtered by
-// the database.
-func (s *Server) auditEntries(r *http.Request, limit int) ([]weijian.AuditEntry, error) {
-	q := r.URL.Query()
-	return s.store.AuditLog(r.Context(), manageScope(r), weijian.AuditFilter{
-		Query: strings.TrimSpace(q.Get("q")), Action: q.Get("action"), Limit: limit})
-}
-
-func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.auditEntries(r, auditExported)
-	if err != nil {
-		return err
-	}
-	t := table{Sheet: s.msg(r, "nav.audit"), Header: []string{s.msg(r, "audit.at"), s.msg(r, "audit.actor"),
-		s.msg(r, "audit.action"), s.msg(r, "audit.target"), s.msg(r, "audit.detail"), s.msg(r, "audit.ip")}}
-	for _, e := range entries {
-		t.Rows = append(t.Rows, []any{formatDateTime(e.At), e.Actor, e.Action, e.Target, e.Detail, e.IP})
-	}
-	return s.export(w, r, s.msg(r, "export.audit"), t)
 }

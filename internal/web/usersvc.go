@@ -114,6 +114,8 @@ func (s *Server) createUser(r *http.Request, in userInput) (*weijian.User, strin
 	if err != nil {
 		return nil, "", err
 	}
+	// The administrator knows the password, typed or generated: the user
+	// must replace it at the first login.
 	pw, shown := in.Password, ""
 	if pw == "" {
 		pw = auth.GeneratePassword()
@@ -127,11 +129,10 @@ func (s *Server) createUser(r *http.Request, in userInput) (*weijian.User, strin
 		return nil, "", err
 	}
 	u := &weijian.User{Username: in.Username, DisplayName: in.DisplayName, Phone: in.Phone, Active: true,
-		PasswordHash: hash, Grants: grants}
-	if err := s.store.CreateUser(r.Context(), u); err != nil {
+		PasswordHash: hash, Grants: grants, MustChangePassword: true}
+	if err := s.store.CreateUser(r.Context(), u, s.auditEntry(r, weijian.ActionUserCreate, u.Username, grantsText(grants))); err != nil {
 		return nil, "", err
 	}
-	s.audit(r, "user.create", u.Username, grantsText(grants))
 	created, err := s.store.UserByID(r.Context(), u.ID)
 	return created, shown, err
 }
@@ -150,22 +151,42 @@ func (s *Server) managedUser(r *http.Request, id int64) (*weijian.User, error) {
 	return u, nil
 }
 
-// canManage is the rule by which the store lists the users of a scoped
+// canManage is the rule by which the store lists the users of an
 // administrator (sqlstore's manageableUsers), so that what an
-// administrator may read and change is exactly what it may list: a user
-// with at least one grant, every grant on a unit inside the scope. A
-// grant over the whole tree, or at a unit outside, puts the user beyond
-// it. TestCanManageIsTheStoreRule holds the two together.
+// administrator may read and change is exactly what it may list: users of
+// lower standing or narrower scope. With a restricted scope: a user with
+// at least one grant, every grant on a unit inside the scope (a grant over
+// the whole tree, or at a unit outside, puts the user beyond it). In any
+// scope: every grant that manages users lies strictly inside the scope,
+// so that an administrator manages neither a peer nor itself.
+// TestCanManageIsTheStoreRule holds the two together.
 func canManage(sc weijian.Scope, u *weijian.User) bool {
-	if sc.All() {
-		return true
-	}
 	for _, g := range u.Grants {
-		if g.OrgUnitPath == "" || !sc.Covers(g.OrgUnitPath) {
+		if !sc.All() && (g.OrgUnitPath == "" || !sc.Covers(g.OrgUnitPath)) {
+			return false
+		}
+		if grantsAllow([]weijian.Grant{g}, weijian.PermManageUsers) && !strictlyInside(sc, g.OrgUnitPath) {
 			return false
 		}
 	}
-	return len(u.Grants) > 0
+	return sc.All() || len(u.Grants) > 0
+}
+
+// strictlyInside reports whether the unit at path lies inside the scope
+// and is not one of its roots; "" (the whole tree) never is.
+func strictlyInside(sc weijian.Scope, path string) bool {
+	if path == "" {
+		return false
+	}
+	if sc.All() {
+		return true
+	}
+	for _, p := range sc.Paths() {
+		if strings.HasPrefix(path, p) && path != p {
+			return true
+		}
+	}
+	return false
 }
 
 func grantsText(gs []weijian.Grant) string {
@@ -176,10 +197,17 @@ func grantsText(gs []weijian.Grant) string {
 	return strings.Join(parts, ",")
 }
 
-// audit records an action of the current user; a failure is logged.
-func (s *Server) audit(r *http.Request, action, target, detail string) {
+// auditEntry is an entry recording an action of the current user, for the
+// store to write in the transaction of the change.
+func (s *Server) auditEntry(r *http.Request, action, target, detail string) weijian.AuditEntry {
 	u := currentUser(r)
-	e := weijian.AuditEntry{UserID: u.ID, Actor: u.Username, Action: action, Target: target, Detail: detail, IP: s.clientIP(r)}
+	return weijian.AuditEntry{UserID: u.ID, Actor: u.Username, Action: action, Target: target, Detail: detail, IP: s.clientIP(r)}
+}
+
+// audit records an action of the current user that changes nothing (a
+// logout); a failure is logged.
+func (s *Server) audit(r *http.Request, action, target, detail string) {
+	e := s.auditEntry(r, action, target, detail)
 	if err := s.store.Audit(r.Context(), e); err != nil {
 		s.log.Error("audit", "action", action, "err", err)
 	}

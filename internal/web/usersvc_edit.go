@@ -37,21 +37,14 @@ func (s *Server) updateUser(r *http.Request, u *weijian.User, p userPatch) error
 		u.Active = *p.Active
 	}
 	u.DisplayName, u.Phone = in.DisplayName, in.Phone
-	if err := s.store.UpdateUser(r.Context(), u); err != nil {
-		return err
-	}
-	action := "user.update"
+	action := weijian.ActionUserUpdate
 	switch {
 	case wasActive && !u.Active:
-		action = "user.deactivate"
-		if err := s.store.DeleteUserSessions(r.Context(), u.ID); err != nil {
-			return err
-		}
+		action = weijian.ActionUserDeactivate // the store ends the sessions
 	case !wasActive && u.Active:
-		action = "user.activate"
+		action = weijian.ActionUserActivate
 	}
-	s.audit(r, action, u.Username, "")
-	return nil
+	return s.store.UpdateUser(r.Context(), u, s.auditEntry(r, action, u.Username, ""))
 }
 
 // setUserGrants replaces the roles of u. An administrator cannot take the
@@ -64,11 +57,7 @@ func (s *Server) setUserGrants(r *http.Request, u *weijian.User, in []grantInput
 	if u.ID == currentUser(r).ID && !grantsAllow(grants, weijian.PermManageUsers) {
 		return weijian.Invalid(weijian.T("不能移除自己的用户管理权限", "you cannot remove your own user-management permission"))
 	}
-	if err := s.store.SetGrants(r.Context(), u.ID, grants); err != nil {
-		return err
-	}
-	s.audit(r, "user.grants", u.Username, grantsText(grants))
-	return nil
+	return s.store.SetGrants(r.Context(), u.ID, grants, s.auditEntry(r, weijian.ActionUserGrants, u.Username, grantsText(grants)))
 }
 
 func grantsAllow(gs []weijian.Grant, p weijian.Permission) bool {
@@ -81,24 +70,32 @@ func grantsAllow(gs []weijian.Grant, p weijian.Permission) bool {
 }
 
 // resetPassword gives u a generated password (returned to show once),
-// ends its sessions and clears any lockout.
+// which u must change at the next login; the store ends its sessions and
+// clears its login locks. Nobody resets their own password this way (the
+// account page asks for the old one): managedUser already refuses the
+// caller's own account, and this says so again where it matters most.
 func (s *Server) resetPassword(r *http.Request, u *weijian.User) (string, error) {
+	if u.ID == currentUser(r).ID {
+		return "", weijian.E(weijian.KindForbidden, weijian.T("不能在此重置自己的密码，请在“我的账户”中修改",
+			"you cannot reset your own password here: change it on your account page"))
+	}
 	pw := auth.GeneratePassword()
-	if err := s.auth.SetPassword(r.Context(), u, pw, currentUser(r).Username); err != nil {
+	if err := s.auth.SetPassword(r.Context(), u, pw, true, s.auditEntry(r, weijian.ActionUserPassword, u.Username, "")); err != nil {
 		return "", err
 	}
 	return pw, nil
 }
 
-// unlock clears a lockout of u.
+// unlock clears the login locks of u, recording who did it.
 func (s *Server) unlock(r *http.Request, u *weijian.User) error {
-	return s.auth.Unlock(r.Context(), u.Username, currentUser(r).Username)
+	return s.auth.Unlock(r.Context(), u.Username, s.auditEntry(r, weijian.ActionUserUnlock, u.Username, ""))
 }
 
-// locked reports whether logins to u are locked now.
+// locked reports whether logins to u are locked now, from some address or
+// for every browser that has not logged in to the account before.
 func (s *Server) locked(r *http.Request, u *weijian.User) bool {
-	th, err := s.store.Throttle(r.Context(), u.Username)
-	return err == nil && th.LockedUntil.After(s.now())
+	_, ok := s.auth.Locked(r.Context(), u.Username)
+	return ok
 }
 
 // pathID reads the {id} of a route.
