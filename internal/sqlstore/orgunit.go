@@ -229,7 +229,7 @@ func (s *Store) SearchOrgUnits(ctx context.Context, sc weijian.Scope, f weijian.
 		// lower() on both sides: LIKE is case-insensitive on SQLite but
 		// not on PostgreSQL, and both fold ASCII the same way.
 		lq := strings.ToLower(likeEscape(q))
-		where += " AND (lower(u.name) LIKE ? OR u.pinyin LIKE ? OR lower(u.code) LIKE ?)"
+		where += " AND (lower(u.name) LIKE ?" + likeEsc + " OR u.pinyin LIKE ?" + likeEsc + " OR lower(u.code) LIKE ?" + likeEsc + ")"
 		args = append(args, "%"+lq+"%", lq+"%", lq+"%")
 	}
 	if f.Level != "" {
@@ -256,12 +256,20 @@ func (s *Store) SearchOrgUnits(ctx context.Context, sc weijian.Scope, f weijian.
 	return us, total, err
 }
 
-// likeEscape keeps user text from acting as LIKE wildcards. Both databases
-// treat backslash as the default LIKE escape only on PostgreSQL, so we drop
-// the wildcard characters instead: nobody searches for "%" in a name.
+// likeEscape escapes the LIKE wildcards in user text, so that "zhang_san"
+// matches only itself. The pattern must be used with the likeEsc clause:
+// neither database has the same default escape character (PostgreSQL uses
+// backslash, SQLite none), so every LIKE names it.
 func likeEscape(s string) string {
-	return strings.NewReplacer("%", "", "_", "").Replace(s)
+	return likeEscaper.Replace(s)
 }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// likeEsc follows every "LIKE ?" whose pattern went through likeEscape. A
+// backslash in a standard SQL string literal is a plain character on both
+// databases (PostgreSQL has standard_conforming_strings on since 9.1).
+const likeEsc = ` ESCAPE '\'`
 
 // OrgUnitHistory returns the versions of the unit with code, oldest first.
 func (s *Store) OrgUnitHistory(ctx context.Context, sc weijian.Scope, code string) ([]weijian.OrgUnitVersion, error) {
