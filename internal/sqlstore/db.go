@@ -8,9 +8,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -69,7 +72,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		}
 	} else {
 		s.d = sqliteDialect
-		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err = createPrivate(sqlitePath(dsn)); err == nil {
+			s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		}
 		if err == nil {
 			// WAL lets readers run beside the one writer; every
 			// connection gets the pragmas from the DSN.
@@ -121,10 +126,7 @@ func (s *Store) ping(ctx context.Context) error {
 //   - _txlock=immediate: write transactions take the lock at BEGIN, so two
 //     writers never both read and then deadlock upgrading their locks.
 func sqliteDSN(dsn string) string {
-	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
+	path := sqlitePath(dsn)
 	q := url.Values{}
 	// busy_timeout first: the pragmas run in order, and switching to WAL
 	// needs a lock another process may hold at that moment.
@@ -135,6 +137,35 @@ func sqliteDSN(dsn string) string {
 	q.Add("_pragma", "cache_size(-32768)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// sqlitePath is the file a SQLite DSN names.
+func sqlitePath(dsn string) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+// createPrivate creates the file at path, empty and readable by its owner
+// only (0600), unless it exists. The database will hold health records:
+// SQLite would create it with the umask's permissions (usually 0644,
+// world-readable), and creates its -wal and -shm files with the
+// permissions of the database file, so those are private too. An
+// existing file keeps the permissions its operator gave it.
+func createPrivate(path string) error {
+	if path == "" || strings.HasPrefix(path, ":memory:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
 }
 
 // RedactDSN hides the password of a PostgreSQL DSN — in a URL's user
