@@ -278,9 +278,10 @@ func (s *Store) subtreePopulationSums(ctx context.Context, sc weijian.Scope, cod
 }
 
 // PopulationYears returns the years with population stored in the unit's
-// subtree, latest first.
+// subtree, latest first. Like the figures, they are for units inside the
+// scope only (a visible ancestor is not enough).
 func (s *Store) PopulationYears(ctx context.Context, sc weijian.Scope, code string) ([]int, error) {
-	u, err := s.OrgUnit(ctx, sc, code)
+	u, err := s.populationRoot(ctx, sc, code)
 	if err != nil {
 		return nil, err
 	}
