@@ -276,6 +276,18 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	return fn(&Tx{tx: sqlTx, s: s})
 }
 
+// inImportTx is inTx for an import: its transaction runs alone among
+// imports (dialect.lockImports), so the checks and the plan made from the
+// stored tree inside it hold until it commits.
+func (s *Store) inImportTx(ctx context.Context, fn func(*Tx) error) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		if err := s.d.lockImports(ctx, tx); err != nil {
+			return fmt.Errorf("wait for other imports: %w", err)
+		}
+		return fn(tx)
+	})
+}
+
 // prepared returns the statement for query, preparing it once per
 // transaction: the full-size chunks of a bulk insert share one statement,
 // which saves re-parsing a 14,000-parameter INSERT for every chunk.

@@ -24,7 +24,7 @@ func (s *Store) ImportOrgUnits(ctx context.Context, sc weijian.Scope, rows []wei
 		validFrom = today(s.now())
 	}
 	sum := weijian.ImportSummary{Rows: len(rows)}
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err := s.inImportTx(ctx, func(tx *Tx) error {
 		cat, err := s.catalog(ctx, tx, rows)
 		if err != nil {
 			return err

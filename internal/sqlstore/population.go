@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -20,25 +21,33 @@ type popKey struct {
 // file's; unit-years whose rows are identical are left alone.
 func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []weijian.PopulationRow, opt weijian.ImportOptions) (weijian.ImportSummary, error) {
 	sum := weijian.ImportSummary{Rows: len(rows)}
-	units, err := s.unitsByCodes(ctx, s.db, rowCodes(rows))
-	if err != nil {
-		return sum, err
-	}
-	groups, err := weijian.CheckPopulationRows(rows, units, sc)
-	if err != nil {
-		return sum, err
-	}
-	if opt.DryRun {
-		return sum, nil
-	}
-	err = s.inTx(ctx, func(tx *Tx) error {
+	// The rows are checked against the tree inside the transaction that
+	// stores them: an org-unit import cannot close or move a unit between
+	// the check and the write.
+	err := s.inImportTx(ctx, func(tx *Tx) error {
+		units, err := s.unitsByCodes(ctx, tx.tx, rowCodes(rows))
+		if err != nil {
+			return err
+		}
+		groups, err := weijian.CheckPopulationRows(rows, units, sc)
+		if err != nil {
+			return err
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
 		if err := s.writePopulation(ctx, tx, groups, &sum, opt.Progress); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, weijian.AuditEntry{Actor: opt.Actor, Action: "population.import",
 			Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d unchanged=%d", sum.Rows, sum.Inserted, sum.Updated, sum.Unchanged)})
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errDryRun):
+		return weijian.ImportSummary{Rows: len(rows)}, nil
+	case weijian.ErrorKind(err) == weijian.KindInvalid:
+		return weijian.ImportSummary{Rows: len(rows)}, err
+	case err != nil:
 		return weijian.ImportSummary{Rows: len(rows)}, fmt.Errorf("import population: %w", err)
 	}
 	s.analyzeAfter(ctx, sum.Inserted+sum.Updated, "population")
