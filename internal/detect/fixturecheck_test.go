@@ -15,9 +15,11 @@ type recorder struct {
 	failures []string
 }
 
-func (r *recorder) Helper()                           {}
-func (r *recorder) Logf(string, ...any)               {}
-func (r *recorder) Errorf(format string, args ...any) { r.failures = append(r.failures, fmt.Sprintf(format, args...)) }
+func (r *recorder) Helper()             {}
+func (r *recorder) Logf(string, ...any) {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.failures = append(r.failures, fmt.Sprintf(format, args...))
+}
 func (r *recorder) Fatalf(format string, args ...any) {
 	r.Errorf(format, args...)
 	runtime.Goexit()
