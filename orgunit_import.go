@@ -51,8 +51,9 @@ type OrgUnitCatalog struct {
 	// change cannot take effect before it.
 	VersionFrom map[int64]time.Time
 	// CurrentChildren returns the codes of a stored unit's current
-	// children (a unit is closed only when none stays current).
-	CurrentChildren func(id int64) []string
+	// children (a unit is closed only when none stays current). An error
+	// (the database failing) stops the planning and is returned as is.
+	CurrentChildren func(id int64) ([]string, error)
 }
 
 // PlanOrgUnitImport validates rows against the catalog and the caller's
@@ -80,6 +81,9 @@ func PlanOrgUnitImport(rows []OrgUnitRow, cat OrgUnitCatalog, sc Scope, validFro
 		}
 		plan.Units = append(plan.Units, pu)
 		plan.Summary.count(pu.Action)
+	}
+	if p.err != nil {
+		return nil, p.err
 	}
 	if len(p.issues.list) > 0 {
 		return nil, p.issues.failure()
@@ -112,6 +116,7 @@ type planner struct {
 	byCode    map[string]int // code → row index (first occurrence)
 	rows      []OrgUnitRow
 	issues    issueList
+	err       error // the first failure to read the catalog
 }
 
 func (p *planner) add(r OrgUnitRow, field, value, rule string, msg Text) {
@@ -480,8 +485,15 @@ func (p *planner) checkChildrenClosed(r OrgUnitRow, e *OrgUnit) {
 	if p.cat.CurrentChildren == nil {
 		return
 	}
+	kids, err := p.cat.CurrentChildren(e.ID)
+	if err != nil {
+		if p.err == nil {
+			p.err = fmt.Errorf("children of %s: %w", e.Code, err)
+		}
+		return
+	}
 	var staying []string
-	for _, c := range p.cat.CurrentChildren(e.ID) {
+	for _, c := range kids {
 		j, inFile := p.byCode[c]
 		if inFile && (!p.rows[j].ValidTo.IsZero() || p.rows[j].ParentCode != r.Code) {
 			continue

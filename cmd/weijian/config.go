@@ -33,6 +33,11 @@ type Config struct {
 	// Create lets the command create a new database (migrate, demo and
 	// import --create); every other command stops when --db names none.
 	Create bool
+	// MetricsAddr is the listen address of /metrics alone (off when
+	// empty); MetricsToken, when set, is the bearer token /metrics needs,
+	// there and on the main listener (where it is not served without one).
+	MetricsAddr  string
+	MetricsToken string
 }
 
 // flagSet returns a FlagSet for a command with its usage text.
@@ -100,12 +105,16 @@ func serveFlags(fs *flag.FlagSet, env *cmdEnv, cfg *Config) {
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envOr(env, "WEIJIAN_TRUST_PROXY", "") == "1",
 		"trust X-Forwarded-Proto/For from a TLS-terminating proxy (env WEIJIAN_TRUST_PROXY=1)")
 	fs.StringVar(&cfg.Lang, "lang", envOr(env, "WEIJIAN_LANG", "zh"), "default UI language: zh or en (env WEIJIAN_LANG)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", envOr(env, "WEIJIAN_METRICS_ADDR", ""),
+		"serve Prometheus /metrics on this address only, e.g. 127.0.0.1:9464 (default: off) (env WEIJIAN_METRICS_ADDR)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", envOr(env, "WEIJIAN_METRICS_TOKEN", ""),
+		"bearer token that /metrics requires; with it /metrics is also served on --addr (env WEIJIAN_METRICS_TOKEN, or a file named by WEIJIAN_METRICS_TOKEN_FILE)")
 }
 
 // String prints the config with secrets redacted, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("db=%s addr=%s log=%s/%s dev=%v tls=%v trust-proxy=%v lang=%s",
-		redact(c.DB), c.Addr, c.LogLevel, c.LogFormat, c.Dev, c.TLSCert != "", c.TrustProxy, c.Lang)
+	return fmt.Sprintf("db=%s addr=%s log=%s/%s dev=%v tls=%v trust-proxy=%v lang=%s metrics-addr=%s metrics-token=%v",
+		redact(c.DB), c.Addr, c.LogLevel, c.LogFormat, c.Dev, c.TLSCert != "", c.TrustProxy, c.Lang, c.MetricsAddr, c.MetricsToken != "")
 }
 
 func redact(dsn string) string { return sqlstore.RedactDSN(dsn) }

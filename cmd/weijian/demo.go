@@ -121,7 +121,7 @@ func applyDemoPassword(ctx context.Context, env *cmdEnv, store *sqlstore.Store, 
 		} else if err != nil {
 			return err
 		}
-		if err := svc.SetPassword(ctx, u, password, "demo"); err != nil {
+		if err := svc.SetPassword(ctx, u, password, false, cliAudit(weijian.ActionUserPassword, name, "WEIJIAN_DEMO_PASSWORD")); err != nil {
 			return weijian.Wrap(weijian.KindInvalid, weijian.T(
 				"WEIJIAN_DEMO_PASSWORD 未能设为用户 "+name+" 的密码："+weijian.ErrorMessage(err, "zh"),
 				"WEIJIAN_DEMO_PASSWORD could not be set for user "+name+": "+weijian.ErrorMessage(err, "en")), err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -40,8 +41,8 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 	log.Info("starting weijian", "version", version, "config", cfg.String())
 	authSvc := auth.New(store, auth.DefaultConfig(), nil, log)
 	reg := prometheus.NewRegistry()
-	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version},
-		web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg})
+	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version,
+		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg})
 	if err != nil {
 		return err
 	}
@@ -51,6 +52,14 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	msrv, err := serveMetrics(env, cfg, h, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if msrv != nil {
+		defer msrv.Close()
+	}
 	go cleanSessions(ctx, store, log)
 	scheme := "http"
 	if cfg.TLSCert != "" {
@@ -77,6 +86,30 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 		return err
 	}
 	return nil
+}
+
+// serveMetrics serves /metrics alone on --metrics-addr, when set: a
+// scraper reaches it there while the main listener, open to users, does
+// not serve it (unless --metrics-token is set). Without a token, the
+// address should be loopback or a private network: say so when it is not.
+func serveMetrics(env *cmdEnv, cfg Config, h *web.Server, log *slog.Logger) (*http.Server, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", cfg.MetricsAddr, err)
+	}
+	if ap, err := netip.ParseAddrPort(ln.Addr().String()); cfg.MetricsToken == "" && (err != nil || !ap.Addr().IsLoopback()) {
+		log.Warn("metrics served without a token on a non-loopback address: set --metrics-token or bind to 127.0.0.1",
+			"metrics_addr", ln.Addr().String())
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h.MetricsHandler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go srv.Serve(ln)
+	fmt.Fprintf(env.stderr, "指标 Metrics: http://%s/metrics\n", displayAddr(ln.Addr()))
+	return srv, nil
 }
 
 // displayAddr turns a listen address into one a browser can open.

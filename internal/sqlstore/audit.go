@@ -66,7 +66,8 @@ func (s *Store) AuditLog(ctx context.Context, sc weijian.Scope, f weijian.AuditF
 	where, args := auditScope(sc)
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + strings.ToLower(likeEscape(q)) + "%"
-		where += " AND (lower(actor) LIKE ? OR lower(target) LIKE ? OR lower(detail) LIKE ? OR ip LIKE ?)"
+		where += " AND (lower(actor) LIKE ?" + likeEsc + " OR lower(target) LIKE ?" + likeEsc +
+			" OR lower(detail) LIKE ?" + likeEsc + " OR ip LIKE ?" + likeEsc + ")"
 		args = append(args, like, like, like, like)
 	}
 	if f.Action != "" {

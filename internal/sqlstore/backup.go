@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -22,10 +24,24 @@ import (
 // one read transaction (a snapshot), without blocking writers under WAL.
 // PostgreSQL: pg_dump runs in one repeatable-read snapshot and writes its
 // custom format (restore with pg_restore); it must be installed.
-func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
+//
+// The file is created first, empty and readable by its owner only (0600):
+// a backup holds every record. Both VACUUM INTO (into an empty file) and
+// pg_dump keep the permissions of the file they write.
+func (s *Store) Backup(ctx context.Context, dest string) (err error) {
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
 		return weijian.E(weijian.KindConflict, weijian.T("备份文件已存在："+dest, "backup file exists: "+dest))
 	}
+	if err != nil {
+		return fmt.Errorf("create backup file: %w", err)
+	}
+	f.Close()
+	defer func() {
+		if err != nil {
+			os.Remove(dest)
+		}
+	}()
 	if s.d.name == "sqlite" {
 		if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
 			return fmt.Errorf("sqlite backup to %s: %w", dest, err)
@@ -55,7 +71,6 @@ func (s *Store) pgDump(ctx context.Context, dest string) error {
 	}
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		os.Remove(dest)
 		return fmt.Errorf("pg_dump: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	return nil

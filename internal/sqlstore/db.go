@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -87,7 +88,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		}
 	} else {
 		s.d = sqliteDialect
-		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err = createPrivate(SQLitePath(dsn)); err == nil {
+			s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		}
 		if err == nil {
 			// WAL lets readers run beside the one writer; every
 			// connection gets the pragmas from the DSN.
@@ -193,6 +196,26 @@ func (s *Store) checkSchema(ctx context.Context) error {
 			"database "+s.Redacted()+" holds no Weijian tables (it was never set up)"), ErrNoDatabase)
 	}
 	return nil
+}
+
+// createPrivate creates the file at path, empty and readable by its owner
+// only (0600), unless it exists. The database will hold health records:
+// SQLite would create it with the umask's permissions (usually 0644,
+// world-readable), and creates its -wal and -shm files with the
+// permissions of the database file, so those are private too. An
+// existing file keeps the permissions its operator gave it.
+func createPrivate(path string) error {
+	if path == "" || strings.HasPrefix(path, ":memory:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
 }
 
 // RedactDSN hides the password of a PostgreSQL DSN — in a URL's user
@@ -301,6 +324,18 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		}
 	}()
 	return fn(&Tx{tx: sqlTx, s: s})
+}
+
+// inImportTx is inTx for an import: its transaction runs alone among
+// imports (dialect.lockImports), so the checks and the plan made from the
+// stored tree inside it hold until it commits.
+func (s *Store) inImportTx(ctx context.Context, fn func(*Tx) error) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		if err := s.d.lockImports(ctx, tx); err != nil {
+			return fmt.Errorf("wait for other imports: %w", err)
+		}
+		return fn(tx)
+	})
 }
 
 // prepared returns the statement for query, preparing it once per

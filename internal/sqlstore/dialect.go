@@ -36,6 +36,9 @@ type dialect struct {
 	// lockUsers, when not empty, is run first in a transaction that
 	// changes accounts, so that such transactions run one at a time.
 	lockUsers string
+	// lockImports makes the write transaction the only import running
+	// until it ends, so that an import plans from the tree it writes to.
+	lockImports func(ctx context.Context, t *Tx) error
 }
 
 var sqliteDialect = &dialect{
@@ -44,6 +47,9 @@ var sqliteDialect = &dialect{
 	hasTable:   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
 	maxParams:  32766,
 	bulkInsert: valuesInsert,
+	// Nothing to do: write transactions begin IMMEDIATE and take the
+	// database's one write lock, so they run one at a time already.
+	lockImports: func(context.Context, *Tx) error { return nil },
 	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
 		// Safe without a sequence: SQLite write transactions are
 		// serialised (BEGIN IMMEDIATE), so no other writer can take ids
@@ -77,6 +83,15 @@ var postgresDialect = &dialect{
 	bulkInsert: unnestInsert,
 	// SHARE ROW EXCLUSIVE conflicts with itself and with writes, not with reads.
 	lockUsers: "LOCK TABLE user_grant IN SHARE ROW EXCLUSIVE MODE",
+	// At READ COMMITTED two imports would both plan from the tree as it
+	// was and write over each other's changes (a move committed while
+	// another import adds units under the moved town leaves the new
+	// units on the old path). A transaction-scoped advisory lock, one per
+	// schema, makes imports wait for each other; readers are not held up.
+	lockImports: func(ctx context.Context, t *Tx) error {
+		_, err := t.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('weijian.import'), hashtext(current_schema()))")
+		return err
+	},
 	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
 		rows, err := tx.Query(ctx, fmt.Sprintf(
 			"SELECT nextval(pg_get_serial_sequence('%s', 'id')) FROM generate_series(1, ?)", table), n)

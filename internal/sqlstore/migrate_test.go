@@ -38,7 +38,9 @@ func TestMigrationNumbers(t *testing.T) {
 }
 
 // Both dialects end in the same schema: the same tables with the same
-// columns, nullability and primary keys, recorded in testdata/schema.golden.
+// columns, nullability, primary keys, foreign keys, unique constraints and
+// indexes and CHECK constraints, recorded in testdata/schema.golden
+// (regenerate it with go test ./internal/sqlstore -run TestSchemaMatchesGolden -update).
 func TestSchemaMatchesGolden(t *testing.T) {
 	golden, err := os.ReadFile("testdata/schema.golden")
 	if err != nil {
@@ -271,4 +273,53 @@ func TestConcurrentMigrate(t *testing.T) {
 			t.Errorf("concurrent open: %v", err)
 		}
 	}
+}
+
+// The schema summary sees foreign keys (with their ON DELETE), unique
+// constraints and indexes (with their predicate) and CHECK constraints,
+// the same way on both databases: a table created alike in both gives the
+// same lines, and dropping a unique index removes its line.
+func TestSchemaSummarySeesConstraints(t *testing.T) {
+	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
+		db := s.DB()
+		if _, err := db.ExecContext(ctx, `CREATE TABLE probe (
+			a integer NOT NULL REFERENCES org_unit (id) ON DELETE CASCADE,
+			b integer CHECK (b > 0),
+			c text,
+			UNIQUE (a, b),
+			CHECK (c <> '' OR b < a)
+		)`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `CREATE UNIQUE INDEX probe_c ON probe (lower(c)) WHERE b IS NOT NULL`); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SchemaSummary(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, l := range strings.Split(got, "\n") {
+			if strings.HasPrefix(l, "probe ") {
+				lines = append(lines, l)
+			}
+		}
+		want := []string{
+			"probe CHECK (a,b,c)",
+			"probe CHECK (b)",
+			"probe FK (a) -> org_unit (id) ON DELETE CASCADE",
+			"probe UNIQUE (a,b)",
+			"probe UNIQUE (lower(c)) WHERE b is not null",
+		}
+		if diff := cmp.Diff(want, lines); diff != "" {
+			t.Errorf("%s: constraint lines (-want +got):\n%s", s.Dialect(), diff)
+		}
+		if _, err := db.ExecContext(ctx, "DROP INDEX org_unit_path"); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := s.SchemaSummary(ctx)
+		if !strings.Contains(got, "org_unit UNIQUE (path)\n") || strings.Contains(after, "org_unit UNIQUE (path)") {
+			t.Errorf("%s: dropping the unique index on org_unit.path does not show", s.Dialect())
+		}
+	})
 }

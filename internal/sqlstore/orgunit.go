@@ -12,10 +12,21 @@ import (
 const unitCols = `u.id, u.code, u.name, u.level, u.facility_type, u.uscc, u.parent_id, u.path,
 	u.depth, u.pinyin, u.valid_from, u.valid_to, u.replaced_by`
 
-// unitColsCount adds the number of current children, for lists a user
-// browses; subtree dumps leave it out.
-const unitColsCount = unitCols + `,
-	(SELECT count(*) FROM org_unit c WHERE c.parent_id = u.id AND c.valid_to IS NULL)`
+// unitsCounted runs "SELECT unitCols, child count FROM org_unit u " +
+// tail, for lists a user browses (subtree dumps leave the count out). The
+// count is of the current children the scope lets the caller see, the
+// units Children lists: a county's count must not tell a township user
+// how many other townships there are.
+func (s *Store) unitsCounted(ctx context.Context, sc weijian.Scope, tail string, args ...any) ([]*weijian.OrgUnit, error) {
+	count := "(SELECT count(*) FROM org_unit c WHERE c.parent_id = u.id AND c.valid_to IS NULL)"
+	var countArgs []any
+	if !sc.All() {
+		var cond string
+		cond, countArgs = scopeCondAs("c", sc, true)
+		count = "(SELECT count(*) FROM org_unit c WHERE c.parent_id = u.id AND c.valid_to IS NULL AND " + cond + ")"
+	}
+	return s.units(ctx, true, "SELECT "+unitCols+", "+count+" FROM org_unit u "+tail, append(countArgs, args...)...)
+}
 
 func scanUnit(rows interface{ Scan(...any) error }, withCount bool) (*weijian.OrgUnit, error) {
 	u := new(weijian.OrgUnit)
@@ -62,6 +73,11 @@ func (s *Store) unitsQ(ctx context.Context, q querier, withCount bool, query str
 // scopeCond is the SQL condition (on the org_unit alias u) that keeps rows
 // the scope covers; with ancestors, also the units above the scope roots.
 func scopeCond(sc weijian.Scope, ancestors bool) (string, []any) {
+	return scopeCondAs("u", sc, ancestors)
+}
+
+// scopeCondAs is scopeCond on the org_unit alias a.
+func scopeCondAs(a string, sc weijian.Scope, ancestors bool) (string, []any) {
 	if sc.All() {
 		return "1=1", nil
 	}
@@ -73,7 +89,7 @@ func scopeCond(sc weijian.Scope, ancestors bool) (string, []any) {
 	var ids []string
 	for _, p := range sc.Paths() {
 		lo, hi := weijian.PathRange(p)
-		parts = append(parts, "(u.path >= ? AND u.path < ?)")
+		parts = append(parts, "("+a+".path >= ? AND "+a+".path < ?)")
 		args = append(args, lo, hi)
 		if ancestors {
 			for _, id := range weijian.PathIDs(p) {
@@ -82,7 +98,7 @@ func scopeCond(sc weijian.Scope, ancestors bool) (string, []any) {
 		}
 	}
 	if len(ids) > 0 {
-		parts = append(parts, "u.id IN ("+strings.Join(ids, ",")+")")
+		parts = append(parts, a+".id IN ("+strings.Join(ids, ",")+")")
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
@@ -131,7 +147,7 @@ func unitNotFound(code string) error {
 // one when no current unit has it.
 func (s *Store) OrgUnit(ctx context.Context, sc weijian.Scope, code string) (*weijian.OrgUnit, error) {
 	cond, args := scopeCond(sc, true)
-	us, err := s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.code = ? AND "+cond+
+	us, err := s.unitsCounted(ctx, sc, "WHERE u.code = ? AND "+cond+
 		" ORDER BY u.valid_to IS NULL DESC, u.valid_to DESC", append([]any{code}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("org unit %s: %w", code, err)
@@ -145,7 +161,7 @@ func (s *Store) OrgUnit(ctx context.Context, sc weijian.Scope, code string) (*we
 // OrgUnitByID returns the unit with id.
 func (s *Store) OrgUnitByID(ctx context.Context, sc weijian.Scope, id int64) (*weijian.OrgUnit, error) {
 	cond, args := scopeCond(sc, true)
-	us, err := s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.id = ? AND "+cond,
+	us, err := s.unitsCounted(ctx, sc, "WHERE u.id = ? AND "+cond,
 		append([]any{id}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("org unit #%d: %w", id, err)
@@ -160,7 +176,7 @@ func (s *Store) OrgUnitByID(ctx context.Context, sc weijian.Scope, id int64) (*w
 // tree that lie in or above its scope.
 func (s *Store) Roots(ctx context.Context, sc weijian.Scope) ([]*weijian.OrgUnit, error) {
 	cond, args := scopeCond(sc, true)
-	return s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.parent_id IS NULL AND u.valid_to IS NULL AND "+
+	return s.unitsCounted(ctx, sc, "WHERE u.parent_id IS NULL AND u.valid_to IS NULL AND "+
 		cond+" ORDER BY u.code", args...)
 }
 
@@ -172,7 +188,7 @@ func (s *Store) Children(ctx context.Context, sc weijian.Scope, code string) ([]
 		return nil, err
 	}
 	cond, args := scopeCond(sc, true)
-	return s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.parent_id = ? AND u.valid_to IS NULL AND "+
+	return s.unitsCounted(ctx, sc, "WHERE u.parent_id = ? AND u.valid_to IS NULL AND "+
 		cond+" ORDER BY u.level = 'facility', u.code", append([]any{parent.ID}, args...)...)
 }
 
@@ -186,7 +202,7 @@ func (s *Store) Ancestors(ctx context.Context, sc weijian.Scope, code string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	us, err := s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u WHERE u.id IN ("+idList(ids)+") ORDER BY u.depth")
+	us, err := s.unitsCounted(ctx, sc, "WHERE u.id IN ("+idList(ids)+") ORDER BY u.depth")
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +245,7 @@ func (s *Store) SearchOrgUnits(ctx context.Context, sc weijian.Scope, f weijian.
 		// lower() on both sides: LIKE is case-insensitive on SQLite but
 		// not on PostgreSQL, and both fold ASCII the same way.
 		lq := strings.ToLower(likeEscape(q))
-		where += " AND (lower(u.name) LIKE ? OR u.pinyin LIKE ? OR lower(u.code) LIKE ?)"
+		where += " AND (lower(u.name) LIKE ?" + likeEsc + " OR u.pinyin LIKE ?" + likeEsc + " OR lower(u.code) LIKE ?" + likeEsc + ")"
 		args = append(args, "%"+lq+"%", lq+"%", lq+"%")
 	}
 	if f.Level != "" {
@@ -251,17 +267,25 @@ func (s *Store) SearchOrgUnits(ctx context.Context, sc weijian.Scope, f weijian.
 	if limit <= 0 || limit > 10000 {
 		limit = 100
 	}
-	us, err := s.units(ctx, true, "SELECT "+unitColsCount+" FROM org_unit u "+where+
+	us, err := s.unitsCounted(ctx, sc, where+
 		" ORDER BY u.depth, u.code LIMIT ? OFFSET ?", append(args, limit, max(f.Offset, 0))...)
 	return us, total, err
 }
 
-// likeEscape keeps user text from acting as LIKE wildcards. Both databases
-// treat backslash as the default LIKE escape only on PostgreSQL, so we drop
-// the wildcard characters instead: nobody searches for "%" in a name.
+// likeEscape escapes the LIKE wildcards in user text, so that "zhang_san"
+// matches only itself. The pattern must be used with the likeEsc clause:
+// neither database has the same default escape character (PostgreSQL uses
+// backslash, SQLite none), so every LIKE names it.
 func likeEscape(s string) string {
-	return strings.NewReplacer("%", "", "_", "").Replace(s)
+	return likeEscaper.Replace(s)
 }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// likeEsc follows every "LIKE ?" whose pattern went through likeEscape. A
+// backslash in a standard SQL string literal is a plain character on both
+// databases (PostgreSQL has standard_conforming_strings on since 9.1).
+const likeEsc = ` ESCAPE '\'`
 
 // OrgUnitHistory returns the versions of the unit with code, oldest first.
 func (s *Store) OrgUnitHistory(ctx context.Context, sc weijian.Scope, code string) ([]weijian.OrgUnitVersion, error) {

@@ -24,7 +24,7 @@ func (s *Store) ImportOrgUnits(ctx context.Context, sc weijian.Scope, rows []wei
 		validFrom = today(s.now())
 	}
 	sum := weijian.ImportSummary{Rows: len(rows)}
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err := s.inImportTx(ctx, func(tx *Tx) error {
 		cat, err := s.catalog(ctx, tx, rows)
 		if err != nil {
 			return err
@@ -112,22 +112,28 @@ func (s *Store) catalog(ctx context.Context, tx *Tx, rows []weijian.OrgUnitRow) 
 	if cat.VersionFrom, err = s.versionStarts(ctx, tx, cat.Units); err != nil {
 		return cat, err
 	}
-	cat.CurrentChildren = func(id int64) []string {
-		var kids []string
-		rows, err := tx.Query(ctx, "SELECT code FROM org_unit WHERE parent_id = ? AND valid_to IS NULL", id)
-		if err != nil {
-			return []string{"?"} // unknown: assume children, so nothing is closed by mistake
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c string
-			if rows.Scan(&c) == nil {
-				kids = append(kids, c)
-			}
-		}
-		return kids
+	cat.CurrentChildren = func(id int64) ([]string, error) {
+		return queryStrings(ctx, tx, "SELECT code FROM org_unit WHERE parent_id = ? AND valid_to IS NULL", id)
 	}
 	return cat, nil
+}
+
+// queryStrings returns the one text column of the query's rows.
+func queryStrings(ctx context.Context, tx *Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // versionStarts returns the start of each unit's open (latest) version.

@@ -21,16 +21,19 @@ type popKey struct {
 // file's; unit-years whose rows are identical are left alone.
 func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []weijian.PopulationRow, opt weijian.ImportOptions) (weijian.ImportSummary, error) {
 	sum := weijian.ImportSummary{Rows: len(rows)}
-	units, err := s.unitsByCodes(ctx, s.db, rowCodes(rows))
-	if err != nil {
-		return sum, err
-	}
-	groups, totals, err := weijian.CheckPopulationRows(rows, units, sc)
-	if err = weijian.WithPriorIssues(err, opt.Issues); err != nil {
-		return sum, err
-	}
-	sum.Checked = totals
-	err = s.inTx(ctx, func(tx *Tx) error {
+	// The rows are checked against the tree inside the transaction that
+	// stores them, under the import lock: an org-unit import cannot close
+	// or move a unit between the check and the write.
+	err := s.inImportTx(ctx, func(tx *Tx) error {
+		units, err := s.unitsByCodes(ctx, tx.tx, rowCodes(rows))
+		if err != nil {
+			return err
+		}
+		groups, totals, err := weijian.CheckPopulationRows(rows, units, sc)
+		if err = weijian.WithPriorIssues(err, opt.Issues); err != nil {
+			return err
+		}
+		sum.Checked = totals
 		plan, err := s.planPopulation(ctx, tx, groups, &sum)
 		if err != nil {
 			return err
@@ -47,6 +50,8 @@ func (s *Store) ImportPopulation(ctx context.Context, sc weijian.Scope, rows []w
 	switch {
 	case errors.Is(err, errDryRun):
 		return sum, nil
+	case weijian.ErrorKind(err) == weijian.KindInvalid:
+		return weijian.ImportSummary{Rows: len(rows)}, err
 	case err != nil:
 		return weijian.ImportSummary{Rows: len(rows)}, fmt.Errorf("import population: %w", err)
 	}
@@ -301,9 +306,10 @@ func (s *Store) subtreePopulationSums(ctx context.Context, sc weijian.Scope, cod
 }
 
 // PopulationYears returns the years with population stored in the unit's
-// subtree, latest first.
+// subtree, latest first. Like the figures, they are for units inside the
+// scope only (a visible ancestor is not enough).
 func (s *Store) PopulationYears(ctx context.Context, sc weijian.Scope, code string) ([]int, error) {
-	u, err := s.OrgUnit(ctx, sc, code)
+	u, err := s.populationRoot(ctx, sc, code)
 	if err != nil {
 		return nil, err
 	}

@@ -130,7 +130,7 @@ func (s *Store) ListUsers(ctx context.Context, sc weijian.Scope, f weijian.UserF
 		where, args = []string{"1=1"}, nil
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(lower(username) LIKE ? OR lower(display_name) LIKE ?)")
+		where = append(where, "(lower(username) LIKE ?"+likeEsc+" OR lower(display_name) LIKE ?"+likeEsc+")")
 		like := "%" + strings.ToLower(likeEscape(q)) + "%"
 		args = append(args, like, like)
 	}

@@ -20,12 +20,12 @@ import (
 	"github.com/weijian-health/weijian/internal/auth"
 	"github.com/weijian-health/weijian/internal/ingest"
 	"github.com/weijian-health/weijian/internal/sqlstore"
-	"github.com/weijian-health/weijian/internal/sqlstore/sqltest"
 	"github.com/weijian-health/weijian/internal/tabular"
 )
 
-// The tests run the whole server over a real SQLite store seeded with the
-// divisions of 海安市, a few facilities, population by village, and users.
+// The tests run the whole server over a real store (SQLite, then
+// PostgreSQL: see db_test.go) seeded with the divisions of 海安市, a few
+// facilities, population by village, and users.
 
 const testPassword = "Weijian#2024"
 
@@ -61,9 +61,8 @@ func newEnv(t *testing.T) *testEnv {
 
 func newEnvConfig(t *testing.T, cfg Config) *testEnv {
 	t.Helper()
-	store := sqltest.SQLite(t, sqltest.Options{})
-	e := &testEnv{store: store, logs: &bytes.Buffer{}}
-	e.seed = seed(t, store)
+	store, sd := seededStore(t)
+	e := &testEnv{store: store, logs: &bytes.Buffer{}, seed: sd}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := New(cfg, Deps{Store: store, Auth: auth.New(store, auth.DefaultConfig(), nil, log), Log: log})
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"net/http"
@@ -58,4 +59,34 @@ func (m *metrics) observe(route, method string, code int, d time.Duration) {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// MetricsHandler serves the Prometheus metrics, for a listener of their
+// own (weijian serve --metrics-addr); it asks for the bearer token when
+// one is configured.
+func (s *Server) MetricsHandler() http.Handler {
+	if s.cfg.MetricsToken == "" {
+		return s.metrics.handler()
+	}
+	return s.metricsRoute()
+}
+
+// metricsRoute is /metrics on the main listener: the metrics tell anyone
+// who reads them the routes, the load and the database pool, so they are
+// served only with the configured bearer token, and not at all without
+// one (404, as if there were no such page).
+func (s *Server) metricsRoute() http.Handler {
+	want := []byte("Bearer " + s.cfg.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.MetricsToken == "" {
+			http.NotFound(w, r)
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		s.metrics.handler().ServeHTTP(w, r)
+	})
 }

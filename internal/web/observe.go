@@ -71,6 +71,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
 		rec := &recorder{ResponseWriter: w}
 		securityHeaders(rec.Header())
+		if s.isTLS(r) {
+			rec.Header().Set("Strict-Transport-Security", hsts)
+		}
 		defer func() {
 			if p := recover(); p != nil {
 				s.recovered(rec, r, p)
@@ -157,6 +160,13 @@ func securityHeaders(h http.Header) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 }
+
+// hsts tells browsers to use HTTPS only for a year (OWASP ASVS 14.4.5
+// asks for at least that). It goes on every response that came over TLS,
+// directly or through a trusted proxy (browsers ignore it over plain HTTP).
+// Subdomains are left out: other services of the commission's domain may
+// not serve HTTPS yet.
+const hsts = "max-age=31536000"
 
 // isTLS reports whether the request came over TLS, directly or (with
 // TrustProxy) through a proxy that says so.

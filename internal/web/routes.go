@@ -17,7 +17,7 @@ func (s *Server) routes() []route {
 	return []route{
 		// Operations.
 		{"GET /healthz", s.open(s.healthz)},
-		{"GET /metrics", s.metrics.handler()},
+		{"GET /metrics", s.metricsRoute()},
 		{"GET /assets/{file}", s.open(s.serveAsset)},
 
 		// Session and language.

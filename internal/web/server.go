@@ -38,6 +38,10 @@ type Config struct {
 	TrustProxy bool   // honour X-Forwarded-Proto/X-Forwarded-For
 	Lang       string // default UI language "zh" or "en"
 	Version    string
+	// MetricsToken, when set, opens /metrics on the main listener to
+	// requests bearing it ("Authorization: Bearer …"); without it /metrics
+	// is not served there (see MetricsHandler for a separate address).
+	MetricsToken string
 }
 
 // Store is everything the web layer reads and writes.
