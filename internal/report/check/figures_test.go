@@ -47,9 +47,9 @@ func newTestChecker(t testing.TB) *Checker {
 // figureRow is one row of FIGURES.csv.
 type figureRow struct {
 	source, quote, kind, unit, consistent, note string
-	line                                       int
-	value, num, den, target, stated            string
-	computed                                   string
+	line                                        int
+	value, num, den, target, stated             string
+	computed                                    string
 }
 
 func readFigures(t testing.TB, dir string) []figureRow {
