@@ -92,6 +92,18 @@ func (d *doc) sentence(i int) (int, int) {
 	return start, end
 }
 
+// maxContext bounds how far back a rule looks within a sentence: real
+// sentences are far shorter, and a text without sentence ends must not
+// make the rules quadratic.
+const maxContext = 300
+
+// sentenceStart is the start of the sentence holding i, at most
+// maxContext runes back.
+func (d *doc) sentenceStart(i int) int {
+	s, _ := d.sentence(i)
+	return max(s, i-maxContext)
+}
+
 // str returns the converted text of runes [a, b), clamped.
 func (d *doc) str(a, b int) string {
 	a, b = max(a, 0), min(b, len(d.text))

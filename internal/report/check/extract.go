@@ -216,18 +216,67 @@ func hasPrefix(t []rune, p string) bool {
 }
 
 // label is the clause text before rune i: back to a clause separator, an
-// opening bracket or the previous number, at most 16 characters.
+// opening bracket or the previous number, at most 16 characters. A
+// pinyin annotation such as (shù), which some pages put after a
+// character, is left out.
 func (d *doc) label(i int) string {
 	t := d.text
-	a := i
-	for a > 0 && i-a < 16 {
+	var rs []rune
+	for a := i; a > 0 && len(rs) < 16; a-- {
 		r := t[a-1]
+		if r == ')' || r == '）' {
+			if o := pinyinOpen(t, a-1); o >= 0 {
+				a = o + 1
+				continue
+			}
+		}
 		if isClauseEnd(r) || isDigit(r) || r == '(' || r == '（' || r == ')' || r == '）' || r == '%' || r == '‰' {
 			break
 		}
-		a--
+		rs = append(rs, r)
 	}
-	return strings.TrimSpace(string(t[a:i]))
+	for l, r := 0, len(rs)-1; l < r; l, r = l+1, r-1 {
+		rs[l], rs[r] = rs[r], rs[l]
+	}
+	return strings.TrimSpace(string(rs))
+}
+
+// pinyinOpen returns the index of the "(" that opens a pinyin annotation
+// closed at c, or -1: only letters, at most 8 of them, none Chinese.
+func pinyinOpen(t []rune, c int) int {
+	for o := c - 1; o >= 0 && c-o <= 9; o-- {
+		switch r := t[o]; {
+		case r == '(' || r == '（':
+			if o == c-1 {
+				return -1
+			}
+			return o
+		case !unicode.IsLetter(r) || r >= 0x2E80:
+			return -1
+		}
+	}
+	return -1
+}
+
+// isDue reports whether a label names what is due (应完成, 应接种): a
+// target, unlike 相应, 供应, 应急.
+func isDue(label string) bool {
+	rs := []rune(label)
+	for k, r := range rs {
+		if r != '应' {
+			continue
+		}
+		if k > 0 && strings.ContainsRune("相供响适对反效答", rs[k-1]) {
+			continue
+		}
+		if k+1 < len(rs) && strings.ContainsRune("急用对该当", rs[k+1]) {
+			continue
+		}
+		if k+1 < len(rs) {
+			return true
+		}
+	}
+	return false
 }
 
 // after is the text after rune k up to the end of its clause, at most n runes.
@@ -274,7 +323,7 @@ func (d *doc) classify(f *Figure) {
 		f.Kind = KindMoney
 	case f.Unit == "" || f.Unit == "/万" || f.Unit == "万人" || timeUnits[f.Unit] || f.Unit == "月" || f.Unit == "日":
 		f.Kind = KindOther
-	case containsAny(lab, targetWords):
+	case containsAny(lab, targetWords) || isDue(lab):
 		f.Kind = KindTarget
 	default:
 		f.Kind = KindCount

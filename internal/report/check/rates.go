@@ -127,19 +127,30 @@ func over100(f *Figure, name string) (Finding, bool) {
 // in its line (paragraph) and those after it in its sentence.
 func candidates(d *doc, figs []Figure, ri int) []*Figure {
 	r := &figs[ri]
-	l := d.line(r.start)
-	ls, _ := d.lineBounds(l)
+	ls, _ := d.lineBounds(d.line(r.start))
 	_, se := d.sentence(r.start)
-	var out []*Figure
-	for k := range figs {
-		c := &figs[k]
-		if k == ri || c.Kind != KindCount && c.Kind != KindTarget || c.start < ls || c.start >= se {
-			continue
+	var before, after []*Figure
+	for k := ri - 1; k >= 0 && figs[k].start >= ls && len(before) < maxCandidates; k-- {
+		if c := &figs[k]; c.Kind == KindCount || c.Kind == KindTarget {
+			before = append(before, c)
 		}
-		out = append(out, c)
 	}
-	return out
+	for k := ri + 1; k < len(figs) && figs[k].start < se && len(after) < maxCandidates/4; k++ {
+		if c := &figs[k]; c.Kind == KindCount || c.Kind == KindTarget {
+			after = append(after, c)
+		}
+	}
+	out := make([]*Figure, 0, len(before)+len(after))
+	for k := len(before) - 1; k >= 0; k-- {
+		out = append(out, before[k])
+	}
+	return append(out, after...)
 }
+
+// maxCandidates bounds the counts before a rate that it is checked
+// against (a paragraph of a real report holds a few dozen), so that the
+// pair search stays quadratic in a bounded number.
+const maxCandidates = 40
 
 // matches reports whether the quotient q gives the stated rate when
 // rounded half-up (or, when not, when truncated) to the stated decimals.
@@ -165,6 +176,9 @@ func findPair(f *Figure, cands []*Figure) (n, dn *Figure, trunc, ok bool) {
 				continue
 			}
 			m, t := matches(f, a.Value/b.Value*f.factor())
+			if t && f.Decimals == 0 {
+				continue // truncating to a whole percent fits too many pairs
+			}
 			if m && !t {
 				return a, b, false, true
 			}
@@ -204,7 +218,7 @@ func mismatch(f *Figure, rc *RateCheck) Finding {
 	want := fmtNum(roundHalfUp(rc.Exact, max(f.Decimals, 2)), max(f.Decimals, 2))
 	sev, rule := Error, "rate.mismatch"
 	rc.Status = RateMismatch
-	if math.Abs(roundHalfUp(rc.Exact, f.Decimals)-f.Value) <= math.Pow(10, -float64(f.Decimals))*1.0001 {
+	if f.Decimals > 0 && math.Abs(roundHalfUp(rc.Exact, f.Decimals)-f.Value) <= math.Pow(10, -float64(f.Decimals))*1.0001 {
 		sev, rule, rc.Status = Warning, "rate.rounding", RateRounding
 	}
 	n, dn := fmtNum(rc.Numerator, -1), fmtNum(rc.Denominator, -1)
@@ -236,7 +250,7 @@ func fmtNum(x float64, k int) string {
 // share (占) the nearest larger count before the numerator. nil when the
 // text does not say clearly enough.
 func intendedPair(d *doc, f *Figure, name string, cands []*Figure) (n, dn *Figure) {
-	ss, _ := d.sentence(f.start)
+	ss := d.sentenceStart(f.start)
 	if strings.Contains(d.str(ss, f.start), "分别") {
 		return nil, nil // "分别为 a%、b%": which count goes with which rate is not said
 	}
@@ -294,12 +308,16 @@ func denominator(d *doc, f *Figure, name string, n *Figure, cands []*Figure, ss 
 	weak := func(c *Figure) bool {
 		return strings.HasSuffix(c.Label, "数") && !strings.Contains(c.Label, "完成")
 	}
+	// 申请18523个，审批18260个，审批率…: the count just before the
+	// numerator, when the rate cannot exceed 100%.
+	adjacent := func(c *Figure) bool {
+		return capped && c.end <= n.start && n.start-c.end <= 12 && !strings.ContainsAny(d.str(c.end, n.start), "0123456789%")
+	}
 	for _, pass := range []struct {
 		cue       func(*Figure) bool
 		inSentece bool
-	}{{strong, true}, {weak, true}, {strong, false}, {weak, false}} {
-		for k := len(cands) - 1; k >= 0; k-- {
-			c := cands[k]
+	}{{strong, true}, {weak, true}, {adjacent, true}, {strong, false}, {weak, false}} {
+		for _, c := range nearestFirst(f, cands) {
 			if c.start > f.start && !strong(c) || pass.inSentece && c.start < ss {
 				continue
 			}
@@ -309,4 +327,21 @@ func denominator(d *doc, f *Figure, name string, n *Figure, cands []*Figure, ss 
 		}
 	}
 	return nil
+}
+
+// nearestFirst orders cands: those before f from the nearest back, then
+// those after it from the nearest on.
+func nearestFirst(f *Figure, cands []*Figure) []*Figure {
+	var out []*Figure
+	for k := len(cands) - 1; k >= 0; k-- {
+		if cands[k].start < f.start {
+			out = append(out, cands[k])
+		}
+	}
+	for _, c := range cands {
+		if c.start > f.start {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -43,16 +43,10 @@ func placeholders(d *doc) []Finding {
 		out = append(out, placeholderFinding(i, end, string(d.orig[i:end])))
 		i = end - 1
 	}
-	for _, w := range []string{"某某", "XXX", "〇〇"} {
-		s := string(t)
-		for off := 0; ; {
-			k := strings.Index(s[off:], w)
-			if k < 0 || w != "某某" {
-				break
-			}
-			ri := len([]rune(s[:off+k]))
-			out = append(out, placeholderFinding(ri, ri+2, w))
-			off += k + len(w)
+	for k := 0; k+1 < len(t); k++ {
+		if t[k] == '某' && t[k+1] == '某' {
+			out = append(out, placeholderFinding(k, k+2, "某某"))
+			k++
 		}
 	}
 	return out

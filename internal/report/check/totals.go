@@ -75,7 +75,7 @@ func allClaim(d *doc, figs []Figure, i int) (Finding, bool) {
 	if !isCount(y) || !strings.Contains(y.Label, "共") || y.Approx {
 		return Finding{}, false
 	}
-	ss, _ := d.sentence(y.start)
+	ss := d.sentenceStart(y.start)
 	before := d.str(ss, y.start)
 	claim := strings.LastIndex(before, "全部")
 	if claim < 0 {
