@@ -10,12 +10,13 @@ import (
 // index is a position in both), with line, paragraph and sentence bounds.
 type doc struct {
 	orig, text []rune
-	byteOff    []int // byteOff[i] is the byte offset of rune i in the original (len+1 entries)
-	lineStart  []int // rune index where each line starts
-	sentEnd    []int // sorted rune indexes just after each sentence end
-	converted  bool  // some characters were converted
-	trad       []int // rune indexes of traditional characters (converted)
-	simpOnly   []int // rune indexes of characters that exist only in simplified form
+	byteOff    []int  // byteOff[i] is the byte offset of rune i in the original (len+1 entries)
+	lineStart  []int  // rune index where each line starts
+	sentEnd    []int  // sorted rune indexes just after each sentence end
+	converted  bool   // some characters were converted
+	trad       []int  // rune indexes of traditional characters (converted)
+	simpOnly   []int  // rune indexes of characters that exist only in simplified form
+	tradForm   []rune // the traditional form of each of simpOnly
 }
 
 func (c *Checker) newDoc(s string) *doc {
@@ -27,7 +28,7 @@ func (c *Checker) newDoc(s string) *doc {
 		off += utf8.RuneLen(r)
 	}
 	d.byteOff = append(d.byteOff, off)
-	d.text, d.trad, d.simpOnly = c.conv.toSimplified(d.orig)
+	d.text, d.trad, d.simpOnly, d.tradForm = c.conv.toSimplified(d.orig)
 	d.converted = len(d.trad) > 0
 	d.lineStart = []int{0}
 	for i, r := range d.orig {

@@ -16,7 +16,7 @@ import (
 type converter struct {
 	t2s, s2t *opencc.OpenCC
 	mu       sync.Mutex
-	simp     map[rune]bool // cache: rune → changed by s2t
+	simp     map[rune]rune // cache: rune → its s2tw form
 }
 
 func newConverter() (*converter, error) {
@@ -28,13 +28,13 @@ func newConverter() (*converter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opencc s2tw: %w", err)
 	}
-	return &converter{t2s: t2s, s2t: s2t, simp: map[rune]bool{}}, nil
+	return &converter{t2s: t2s, s2t: s2t, simp: map[rune]rune{}}, nil
 }
 
 // toSimplified converts rs line by line and returns the converted runes
 // (always as many as rs), the indexes of the runes that were traditional,
 // and those of the runes that exist only in simplified form.
-func (c *converter) toSimplified(rs []rune) (out []rune, trad, simpOnly []int) {
+func (c *converter) toSimplified(rs []rune) (out []rune, trad, simpOnly []int, tradForm []rune) {
 	out = make([]rune, len(rs))
 	copy(out, rs)
 	start := 0
@@ -49,11 +49,13 @@ func (c *converter) toSimplified(rs []rune) (out []rune, trad, simpOnly []int) {
 		switch {
 		case out[i] != r:
 			trad = append(trad, i)
-		case r >= 0x4e00 && c.simplifiedOnly(r):
-			simpOnly = append(simpOnly, i)
+		case r >= 0x4e00:
+			if t := c.traditional(r); t != r {
+				simpOnly, tradForm = append(simpOnly, i), append(tradForm, t)
+			}
 		}
 	}
-	return out, trad, simpOnly
+	return out, trad, simpOnly, tradForm
 }
 
 // convertLine writes the conversion of line into out. A phrase conversion
@@ -88,15 +90,20 @@ func hasHan(rs []rune) bool {
 	return false
 }
 
-// simplifiedOnly reports whether s2tw changes r on its own: r is a
-// simplified form (国, 卫, 检) that a traditional text would not use.
-func (c *converter) simplifiedOnly(r rune) bool {
+// traditional returns the traditional form of r by s2tw, or r: when it
+// differs, r is a simplified form (国, 卫, 检) a traditional text would
+// not use.
+func (c *converter) traditional(r rune) rune {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.simp[r]
 	if !ok {
-		s, err := c.s2t.Convert(string(r))
-		v = err == nil && s != string(r)
+		v = r
+		if s, err := c.s2t.Convert(string(r)); err == nil {
+			if rs := []rune(s); len(rs) == 1 {
+				v = rs[0]
+			}
+		}
 		c.simp[r] = v
 	}
 	return v
@@ -121,24 +128,19 @@ func (d *doc) scriptFindings() []Finding {
 	if nt < ns {
 		minority, kind = d.trad, weijian.T("繁体字", "traditional character")
 	}
-	// A handful of odd characters in a long text is mixing; so is any
-	// amount when both scripts are well represented.
-	const shown = 5
-	if len(minority) == 0 {
-		return out
-	}
+	const shown = 5 // the first few places; the message gives the count
 	for k, i := range minority {
 		if k == shown {
 			break
 		}
-		fix := weijian.Text{}
-		if nt < ns {
-			fix = weijian.T("改为“"+string(d.text[i])+"”", "write “"+string(d.text[i])+"”")
+		want := d.text[i]
+		if nt >= ns {
+			want = d.tradForm[k]
 		}
 		out = append(out, finding("script.mixed", Warning, i, i+1,
-			weijian.T(fmt.Sprintf("繁简混用：此处为%s（全文繁体 %d 个、简体 %d 个）", kind.ZH, nt, ns),
-				fmt.Sprintf("mixed scripts: a %s here (%d traditional and %d simplified-only characters in the text)", kind.EN, nt, ns)),
-			fix))
+			weijian.T(fmt.Sprintf("繁简混用：“%c”为%s（全文繁体 %d 个、简体 %d 个，列出前 %d 处）", d.orig[i], kind.ZH, nt, ns, min(shown, len(minority))),
+				fmt.Sprintf("mixed scripts: “%c” is a %s (%d traditional and %d simplified-only characters; the first %d shown)", d.orig[i], kind.EN, nt, ns, min(shown, len(minority)))),
+			weijian.T(fmt.Sprintf("改为“%c”", want), fmt.Sprintf("write “%c”", want))))
 	}
 	return out
 }
