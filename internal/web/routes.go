@@ -36,6 +36,9 @@ func (s *Server) routes() []route {
 		{"GET /population/export", s.authed(s.exportPopulation)},
 		{"GET /account", s.authed(s.account)},
 		{"POST /account/password", s.authed(s.changePassword)},
+		{"GET /check", s.authed(s.checkForm)},
+		{"POST /check", s.authed(s.checkReport)},
+		{"POST /check/export", s.authed(s.exportCheck)},
 
 		// User management (admin).
 		{"GET /users", s.admin(s.users)},
