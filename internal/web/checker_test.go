@@ -48,7 +48,7 @@ func TestCheckerPage(t *testing.T) {
 	// with the fix; the truncated one as a note.
 	res, body = c.post("/check", url.Values{"text": {inconsistent}})
 	wantStatus(t, res, body, http.StatusOK)
-	wantContains(t, body, `<mark class="sev-error" title="1. 筛查率与所述人数不符：写为 96.83%，而 1401/1462 = 95.8276%" id="m1">96.83%</mark>`,
+	wantContains(t, body, `<mark class="sev-error" data-tip="1. 筛查率与所述人数不符：写为 96.83%，而 1401/1462 = 95.8276%" aria-label="1. 筛查率与所述人数不符：写为 96.83%，而 1401/1462 = 95.8276%" id="m1">96.83%</mark>`,
 		`<mark class="sev-note"`, ">102.6%</mark>", "改为 95.83%", "可写作 102.67%", `id="f1"`, `href="#m1"`,
 		"错误 1", "提示 1", "未与系统实时指标值比对")
 
