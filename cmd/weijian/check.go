@@ -123,7 +123,7 @@ func writeCheckText(w io.Writer, name string, in *check.Input, res *check.Result
 	} else {
 		fmt.Fprintf(w, "%s (%s): %d figures; %d errors, %d warnings, %d notes.\n", name, in.Encoding, len(res.Figures), e, wn, n)
 	}
-	_, err := fmt.Fprintln(w, liveNote(res).In(lang))
+	_, err := fmt.Fprintln(w, res.LiveNote().In(lang))
 	return err
 }
 
@@ -134,50 +134,10 @@ func pick(zh bool, a, b string) string {
 	return b
 }
 
-// liveNote says whether figures were compared with live values.
-func liveNote(res *check.Result) weijian.Text {
-	if res.Live {
-		return weijian.T("已与实时指标值比对。", "Figures were compared with live indicator values.")
-	}
-	return weijian.T("未与实时指标值比对：指标引擎尚未提供，只核对了报告内部的一致性。",
-		"Not compared with live indicator values: the indicator engine does not exist yet; only the report's own consistency was checked.")
-}
-
-// checkJSON is the JSON output of "weijian check report".
-type checkJSON struct {
-	File      string         `json:"file"`
-	Encoding  string         `json:"encoding"`
-	Converted bool           `json:"converted"`
-	Live      bool           `json:"live"`
-	LiveNote  string         `json:"live_note"`
-	Summary   map[string]int `json:"summary"`
-	Findings  []findingJSON  `json:"findings"`
-	Figures   []check.Figure `json:"figures"`
-}
-
-type findingJSON struct {
-	Rule      string `json:"rule"`
-	Severity  string `json:"severity"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	Offset    int    `json:"offset"`
-	EndOffset int    `json:"end_offset"`
-	Quote     string `json:"quote"`
-	Message   string `json:"message"`
-	Fix       string `json:"fix,omitempty"`
-}
-
 func writeCheckJSON(w io.Writer, name string, in *check.Input, res *check.Result, lang string) error {
-	out := checkJSON{File: name, Encoding: in.Encoding, Converted: res.Converted, Live: res.Live,
-		LiveNote: liveNote(res).In(lang), Figures: res.Figures, Findings: []findingJSON{},
-		Summary: map[string]int{"figures": len(res.Figures), "errors": res.Count(check.Error),
-			"warnings": res.Count(check.Warning), "notes": res.Count(check.Note)}}
-	for _, f := range res.Findings {
-		out.Findings = append(out.Findings, findingJSON{Rule: f.Rule, Severity: f.Severity.String(), Line: f.Pos.Line,
-			Column: f.Pos.Column, Offset: f.Pos.Offset, EndOffset: f.End.Offset, Quote: f.Quote,
-			Message: f.Msg.In(lang), Fix: f.Fix.In(lang)})
-	}
+	v := res.View(in, lang)
+	v.File = name
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(v)
 }

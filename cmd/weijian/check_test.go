@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/weijian-health/weijian/internal/report/check"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -36,7 +37,7 @@ func TestCheckReport(t *testing.T) {
 	// JSON, for a traditional report.
 	out, _, err = runCmd(t, nil, "", "check", "report", "--format", "json", sharedReport(t, "002_b6418ea8e6ecdeae.txt"))
 	var got struct {
-		checkJSON
+		check.View
 		Figures []struct {
 			Kind string `json:"kind"`
 		} `json:"figures"`

@@ -241,3 +241,29 @@ func segments(res *check.Result, lang string) []checkSeg {
 	}
 	return out
 }
+
+// checkRequest is the body of POST /api/v1/check.
+type checkRequest struct {
+	Text string `json:"text"`
+}
+
+// POST /api/v1/check: the figures and findings of a report's text, in
+// the language of ?lang= (the body is at most 1 MiB of JSON).
+func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) error {
+	var req checkRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		return weijian.Invalid(weijian.T("text 为空：没有可核查的文字", "text is empty: there is nothing to check"))
+	}
+	in, err := check.Decode([]byte(req.Text), "")
+	if err != nil {
+		return err
+	}
+	res, err := s.check(r, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res.View(in, info(r).lang))
+}

@@ -134,3 +134,34 @@ func docxOf(t *testing.T, paras ...string) []byte {
 	}
 	return b.Bytes()
 }
+
+func TestCheckerAPI(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t, "town")
+	var got struct {
+		Live     bool           `json:"live"`
+		Summary  map[string]int `json:"summary"`
+		Findings []struct {
+			Rule, Severity, Quote, Message, Fix string
+			Line, Column, Offset                int
+		} `json:"findings"`
+	}
+	if st := c.api("POST", "/api/v1/check?lang=en", map[string]string{"text": inconsistent}, &got); st != http.StatusOK {
+		t.Fatalf("status %d", st)
+	}
+	if got.Live || got.Summary["errors"] != 1 || got.Summary["notes"] != 1 || len(got.Findings) != 2 {
+		t.Fatalf("%+v", got)
+	}
+	f := got.Findings[0]
+	if f.Rule != "rate.mismatch" || f.Severity != "error" || f.Line != 1 || f.Column != 31 ||
+		f.Offset != strings.Index(inconsistent, "96.83%") || f.Fix != "write 95.83%" || !strings.HasPrefix(f.Message, "筛查率 does not match") {
+		t.Errorf("finding %+v", f)
+	}
+	var e400 apiErr
+	if st := c.api("POST", "/api/v1/check", map[string]string{"text": ""}, &e400); st != http.StatusBadRequest || e400.Error.Kind != "invalid" {
+		t.Errorf("empty text: %d %+v", st, e400)
+	}
+	if st := e.client(t).api("POST", "/api/v1/check", map[string]string{"text": inconsistent}, nil); st != http.StatusUnauthorized {
+		t.Errorf("anonymous: %d", st)
+	}
+}

@@ -76,6 +76,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/users/{id}/password", s.admin(s.apiResetPassword)},
 		{"POST /api/v1/users/{id}/unlock", s.admin(s.apiUnlock)},
 		{"GET /api/v1/audit", s.admin(s.apiAudit)},
+		{"POST /api/v1/check", s.authed(s.apiCheck)},
 
 		// Everything else: a 404 page, or JSON under /api/.
 		{"/", s.open(notFound)},

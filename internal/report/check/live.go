@@ -86,3 +86,12 @@ func periodBefore(figs []Figure, i int) string {
 	}
 	return ""
 }
+
+// LiveNote says whether the figures were compared with live values.
+func (r *Result) LiveNote() weijian.Text {
+	if r.Live {
+		return weijian.T("已与实时指标值比对。", "Figures were compared with live indicator values.")
+	}
+	return weijian.T("未与实时指标值比对：指标引擎尚未提供，只核对了报告内部的一致性。",
+		"Not compared with live indicator values: the indicator engine does not exist yet; only the report's own consistency was checked.")
+}
