@@ -39,3 +39,19 @@ func TestAdaptersDoNotImportEachOther(t *testing.T) {
 		}
 	}
 }
+
+// The report checker is pure: text in, findings out. It reaches neither
+// the database nor HTTP; the command line and the web layer call it.
+func TestReportCheckerIsPure(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./internal/report/check").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		switch {
+		case dep == "database/sql", dep == "net/http",
+			strings.Contains(dep, "/internal/sqlstore"), strings.Contains(dep, "/internal/web"):
+			t.Errorf("internal/report/check depends on %s", dep)
+		}
+	}
+}
