@@ -79,12 +79,15 @@ func rateFindings(d *doc, figs []Figure) []Finding {
 			}
 			continue
 		}
-		n, dn := intendedPair(d, f, rc.Name, cands)
+		n, dn, named := intendedPair(d, f, rc.Name, cands)
 		if n == nil || dn == nil || n.Approx || dn.Approx {
 			continue
 		}
-		rc.Numerator, rc.Denominator = n.Value, dn.Value
-		rc.Exact = n.Value / dn.Value * f.factor()
+		q := n.Value / dn.Value * f.factor()
+		if !named && math.Abs(q-f.Value) > max(maxGuessGap, f.Value*0.2) {
+			continue // a base guessed from its position, far from the stated rate: likely the wrong base
+		}
+		rc.Numerator, rc.Denominator, rc.Exact = n.Value, dn.Value, q
 		out = append(out, mismatch(f, rc))
 	}
 	return out
@@ -243,31 +246,39 @@ func fmtNum(x float64, k int) string {
 	return strconv.FormatFloat(x, 'f', k, 64)
 }
 
+// maxGuessGap is how far (in points of the rate's unit) a rate may lie
+// from the quotient of a guessed base before the checker stops believing
+// the guess: "常住人口874334人，管理12000人，管理率70%" names no base, and
+// 1.37% says the population is not it.
+const maxGuessGap = 10
+
 // intendedPair finds the counts a rate refers to when no pair gives it:
 // the numerator is the nearest count before the rate whose label shares
 // the rate's stem (筛查 for 筛查率), or the count just before it; the
 // denominator is a base named as such (产妇数, 任务数, 按…计算), or for a
 // share (占) the nearest larger count before the numerator. nil when the
-// text does not say clearly enough.
-func intendedPair(d *doc, f *Figure, name string, cands []*Figure) (n, dn *Figure) {
+// text does not say clearly enough. named reports a base the text names
+// as one (任务, 目标, 应…, 按…计算), as against one found by position.
+func intendedPair(d *doc, f *Figure, name string, cands []*Figure) (n, dn *Figure, named bool) {
 	ss := d.sentenceStart(f.start)
 	if strings.Contains(d.str(ss, f.start), "分别") {
-		return nil, nil // "分别为 a%、b%": which count goes with which rate is not said
+		return nil, nil, false // "分别为 a%、b%": which count goes with which rate is not said
 	}
 	n = numerator(d, f, name, cands, ss)
 	if n == nil {
-		return nil, nil
+		return nil, nil, false
 	}
 	if share := strings.HasSuffix(name, "占") || strings.HasSuffix(name, "占比") || strings.HasSuffix(name, "比例"); share {
 		for k := len(cands) - 1; k >= 0; k-- {
 			c := cands[k]
 			if c.start < n.start && c.start >= ss && family(c.Unit) == family(n.Unit) && c.Value > n.Value {
-				return n, c
+				return n, c, false
 			}
 		}
-		return n, nil
+		return n, nil, false
 	}
-	return n, denominator(d, f, name, n, cands, ss)
+	dn, named = denominator(d, f, name, n, cands, ss)
+	return n, dn, named
 }
 
 func numerator(d *doc, f *Figure, name string, cands []*Figure, ss int) *Figure {
@@ -297,7 +308,7 @@ func numerator(d *doc, f *Figure, name string, cands []*Figure, ss int) *Figure 
 // denominator picks the base of a rate: first a strong cue (任务, 目标,
 // 按…计算) in the sentence, then a label ending in 数 in the sentence,
 // then one in the paragraph.
-func denominator(d *doc, f *Figure, name string, n *Figure, cands []*Figure, ss int) *Figure {
+func denominator(d *doc, f *Figure, name string, n *Figure, cands []*Figure, ss int) (*Figure, bool) {
 	capped := containsAny(name, impossibleAbove100) || !containsAny(name, []string{"完成", "覆盖", "筛查", "进度"})
 	ok := func(c *Figure) bool {
 		return c != n && c.Value > 0 && family(c.Unit) == family(n.Unit) && (!capped || c.Value >= n.Value)
@@ -322,11 +333,11 @@ func denominator(d *doc, f *Figure, name string, n *Figure, cands []*Figure, ss 
 				continue
 			}
 			if ok(c) && pass.cue(c) {
-				return c
+				return c, strong(c)
 			}
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // nearestFirst orders cands: those before f from the nearest back, then
