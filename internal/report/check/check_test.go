@@ -170,3 +170,49 @@ func TestLive(t *testing.T) {
 		t.Errorf("findings %+v", res.Findings)
 	}
 }
+
+// Sentences of the genre that are not in the four real texts, all
+// consistent or without a stated base: the checker must stay silent.
+func TestNoFalseAlarms(t *testing.T) {
+	text := strings.Join([]string{
+		"全市65岁以上老年人健康管理12.3万人，管理率72.5%，较去年同期提高2.1个百分点。",
+		"全年共报告法定传染病15种1234例，报告发病率141.2/10万，较去年同期下降8.5%。",
+		"家庭医生签约服务覆盖45.6万人，重点人群签约率达75.2%。",
+		"全市共有医疗卫生机构486家，其中医院15家、基层医疗卫生机构460家、专业公共卫生机构11家。",
+		"截至2024年6月30日，累计接种HPV疫苗1.2万剂次，首剂接种率约85%。",
+		"完成农村户厕改造任务3000户，实际完成3120户，完成率104%。",
+		"投入资金1.5亿元，其中中央资金8000万元，省级资金5000万元。",
+		"孕产妇死亡率为0，婴儿死亡率2.76‰，5岁以下儿童死亡率3.1‰。",
+		"开展培训12场次，培训医务人员860人次，考核合格率100%。",
+		"严重精神障碍患者在册983人，规范管理率99.9%，面访率95%。",
+		"1-6月份门诊量同比增长12.6%，住院人次环比下降3.2%。",
+		"二级以上公立医院占比达57%，全市共建成村卫生室186所。",
+	}, "\n")
+	if got := run(t, text); len(got) != 0 {
+		t.Errorf("findings on consistent text: %+v", got)
+	}
+}
+
+// Inconsistent sentences of the genre, not in the four real texts: each
+// is found, with the right fix.
+func TestUnseenMismatches(t *testing.T) {
+	for _, tc := range []struct{ text, rule, quote, fix string }{
+		{"完成农村户厕改造任务3000户，实际完成3120户，完成率108%。", "rate.mismatch", "108%", "改为 104.00%"},
+		{"应签约老年人5000人，已签约4600人，签约率93%。", "rate.mismatch", "93%", "改为 92.00%"},
+		{"筛查孕妇1200人，检出阳性36人，阳性率3.2%。", "rate.mismatch", "3.2%", "改为 3.00%"},
+		{"全市共有医疗卫生机构486家，其中医院15家、基层医疗卫生机构470家、专业公共卫生机构11家。", "total.parts", "486家", "核对总数（分项合计 496家）"},
+		{"开展培训12场次，培训医务人员860人次，考核合格率103%。", "rate.over100", "103%", "核对分子和分母"},
+		{"截至2024年9月31日，全县完成筛查2万人。", "date.invalid", "2024年9月31日", "核对月份和日期"},
+	} {
+		got := run(t, tc.text)
+		found := false
+		for _, g := range got {
+			if g.Rule == tc.rule && g.Quote == tc.quote && g.Fix == tc.fix && g.Severity == "error" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: want %s at %q fixed %q, got %+v", tc.text, tc.rule, tc.quote, tc.fix, got)
+		}
+	}
+}

@@ -24,6 +24,16 @@ func totalFindings(d *doc, figs []Figure) []Finding {
 	return out
 }
 
+// notTotal are words with 共 or 合 that do not announce a total.
+var notTotal = strings.NewReplacer("公共", "", "共同", "", "共享", "", "共建", "", "共产", "", "共青", "", "共性", "", "共识", "")
+
+// isTotalLabel reports whether a label announces a total: 共, 共计,
+// 合计, 总计 — not 公共 or 共同.
+func isTotalLabel(label string) bool {
+	l := notTotal.Replace(label)
+	return strings.Contains(l, "共") || strings.Contains(l, "合计") || strings.Contains(l, "总计")
+}
+
 func isCount(f *Figure) bool { return (f.Kind == KindCount || f.Kind == KindTarget) && f.Unit != "" }
 
 // partsOver checks the parts listed after 其中 following figure i.
@@ -48,7 +58,7 @@ func partsOver(d *doc, figs []Figure, i int) (Finding, bool) {
 		if p.InParens || p.Unit != t.Unit || !isCount(p) {
 			continue
 		}
-		if strings.Contains(p.Label, "共") || strings.Contains(p.Label, "其中") && len(parts) > 0 {
+		if isTotalLabel(p.Label) || strings.Contains(p.Label, "其中") && len(parts) > 0 {
 			break // a new total, or a breakdown of a part
 		}
 		if p.Approx {
@@ -72,7 +82,7 @@ func partsOver(d *doc, figs []Figure, i int) (Finding, bool) {
 // count the claim covers, earlier in the sentence.
 func allClaim(d *doc, figs []Figure, i int) (Finding, bool) {
 	y := &figs[i]
-	if !isCount(y) || !strings.Contains(y.Label, "共") || y.Approx {
+	if !isCount(y) || !isTotalLabel(y.Label) || y.Approx {
 		return Finding{}, false
 	}
 	ss := d.sentenceStart(y.start)
