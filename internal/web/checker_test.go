@@ -3,8 +3,10 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -163,5 +165,43 @@ func TestCheckerAPI(t *testing.T) {
 	}
 	if st := e.client(t).api("POST", "/api/v1/check", map[string]string{"text": inconsistent}, nil); st != http.StatusUnauthorized {
 		t.Errorf("anonymous: %d", st)
+	}
+}
+
+// A 100 MB upload is refused after reading the first 20 MB, with a clear
+// message; the body is generated as it is read, and the request goes to
+// the handler directly (a real client may see the connection close
+// before it has sent everything).
+func TestChecker100MBUpload(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t, "town")
+	u, _ := url.Parse(e.ts.URL)
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	var sent int64
+	go func() {
+		fw, _ := mw.CreateFormFile("file", "huge.txt")
+		chunk := bytes.Repeat([]byte("完成率100%。"), 1<<16)
+		for sent < 100<<20 {
+			n, err := fw.Write(chunk)
+			sent += int64(n)
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		mw.Close()
+		pw.Close()
+	}()
+	req := httptest.NewRequest(http.MethodPost, "/check", pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for _, ck := range c.c.Jar.Cookies(u) {
+		req.AddCookie(ck)
+	}
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	pr.CloseWithError(io.ErrClosedPipe) // stop the writer
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "文件过大") {
+		t.Errorf("100 MB upload: %d\n%.500s", rec.Code, rec.Body.String())
 	}
 }

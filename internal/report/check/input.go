@@ -33,18 +33,17 @@ type Input struct {
 // ErrTooLarge is returned (wrapped in a *weijian.Error) for an input over MaxInput.
 var ErrTooLarge = errors.New("report too large")
 
-// TooLarge is the error for an input of size bytes.
+// TooLarge is the error for an input of size bytes (negative when the
+// size is not known, as for an upload cut off at the limit).
 func TooLarge(size int64) error {
-	return &weijian.Error{Kind: weijian.KindInvalid, Err: ErrTooLarge,
-		Msg: weijian.T(fmt.Sprintf("文件过大（%s），报告核查最多接受 %d MB", sizeText(size), MaxInput>>20),
-			fmt.Sprintf("the file is too large (%s); the checker accepts at most %d MB", sizeText(size), MaxInput>>20))}
-}
-
-func sizeText(n int64) string {
-	if n < 0 {
-		return fmt.Sprintf("超过 %d MB", MaxInput>>20)
+	msg := weijian.T(fmt.Sprintf("文件过大：报告核查最多接受 %d MB", MaxInput>>20),
+		fmt.Sprintf("the file is too large: the checker accepts at most %d MB", MaxInput>>20))
+	if size >= 0 {
+		mb := float64(size) / (1 << 20)
+		msg = weijian.T(fmt.Sprintf("文件过大（%.1f MB），报告核查最多接受 %d MB", mb, MaxInput>>20),
+			fmt.Sprintf("the file is too large (%.1f MB); the checker accepts at most %d MB", mb, MaxInput>>20))
 	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	return &weijian.Error{Kind: weijian.KindInvalid, Err: ErrTooLarge, Msg: msg}
 }
 
 func invalid(zh, en string) error {
