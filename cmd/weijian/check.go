@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -41,6 +42,10 @@ func runCheck(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flagSet(env, "check", "check report [flags] FILE", checkHelp)
 	fs.StringVar(&format, "format", "text", "output: text or json")
 	fs.StringVar(&lang, "lang", "zh", "language of the messages: zh or en")
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fs.Usage()
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "report" {
 		fs.Usage()
 		return usageError("check needs a kind: weijian check report FILE")

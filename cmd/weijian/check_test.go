@@ -97,6 +97,9 @@ func TestCheckReportInput(t *testing.T) {
 			}
 		})
 	}
+	if _, errOut, err := runCmd(t, nil, "", "check", "-h"); codeOf(err) != 0 || !strings.Contains(errOut, "weijian check report FILE") {
+		t.Errorf("check -h: exit %d\n%s", codeOf(err), errOut)
+	}
 	if _, _, err := runCmd(t, nil, "", "check", "letter", "x"); codeOf(err) != 2 {
 		t.Errorf("unknown kind: exit %d, want 2", codeOf(err))
 	}
