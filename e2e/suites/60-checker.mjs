@@ -34,6 +34,20 @@ export const steps = [
     await err.first().hover();
     await shot(page, "60-checker-pasted");
   }],
+  ["a consistent rate is shown as verified, with its counts", async (page) => {
+    await page.fill("[data-testid=check-text]", "上半年，我市辖区产妇数1462人，产前筛查1401人，筛查率95.83%。");
+    await page.click("[data-testid=check-submit]");
+    const rate = page.locator("[data-testid=check-marked] .fig", { hasText: "95.83%" });
+    await expectText(rate, "95.83%", "the rate as a figure");
+    const tip = await rate.first().getAttribute("data-tip");
+    if (!tip || !tip.includes("已核对 1401/1462")) fail(`tooltip of the verified rate: ${tip}`);
+    await expectText(page.locator("[data-testid=check-findings]"), "未发现问题", "no findings");
+    await rate.first().hover();
+    await shot(page, "60-checker-verified");
+    await page.fill("[data-testid=check-text]", inconsistent);
+    await page.click("[data-testid=check-submit]");
+    await expectText(page.locator("[data-testid=check-marked] mark.sev-error"), "96.83%", "back to the inconsistent text");
+  }],
   ["export the findings to Excel", async (page) => {
     const [download] = await Promise.all([
       page.waitForEvent("download"),

@@ -42,6 +42,9 @@ type checkSeg struct {
 	Title string // their messages, for the tooltip
 	ID    string // anchor of the first finding starting here
 	Href  string // the row of that finding in the list
+	// Figure says what the checker made of the figure the run is part
+	// of ("比率 · %：已核对 1401/1462 = 95.8276%"); "" outside figures.
+	Figure string
 }
 
 // checkRow is one finding in the list.
@@ -191,14 +194,20 @@ func (s *Server) runCheck(r *http.Request, p *checkerPage, in *check.Input) erro
 	return nil
 }
 
-// segments cuts the text at every start and end of a finding, so that
-// each run is covered by a fixed set of findings; a run covered by any is
-// marked with the highest severity and all their messages. Findings come
-// sorted by start; one sweep keeps those covering the current run.
+// segments cuts the text at every start and end of a finding or a
+// figure, so that each run is covered by a fixed set of them; a run
+// covered by findings is marked with the highest severity and all their
+// messages, a run that is only a figure says what the checker made of it.
+// Findings and figures come sorted by start; one sweep keeps those
+// covering the current run.
 func segments(res *check.Result, lang string) []checkSeg {
 	rs := []rune(res.Text)
 	cuts := map[int]bool{0: true, len(rs): true}
 	for _, f := range res.Findings {
+		a, b := f.Span()
+		cuts[a], cuts[b] = true, true
+	}
+	for _, f := range res.Figures {
 		a, b := f.Span()
 		cuts[a], cuts[b] = true, true
 	}
@@ -209,7 +218,7 @@ func segments(res *check.Result, lang string) []checkSeg {
 	slices.Sort(points)
 	var out []checkSeg
 	var active []int // indexes of the findings covering the run
-	next := 0
+	next, fig := 0, 0
 	for i := 0; i+1 < len(points); i++ {
 		a, b := points[i], points[i+1]
 		active = slices.DeleteFunc(active, func(n int) bool { _, e := res.Findings[n].Span(); return e <= a })
@@ -218,6 +227,12 @@ func segments(res *check.Result, lang string) []checkSeg {
 				break
 			}
 			active = append(active, next)
+		}
+		for fig < len(res.Figures) {
+			if _, e := res.Figures[fig].Span(); e > a {
+				break
+			}
+			fig++
 		}
 		seg := checkSeg{Text: string(rs[a:b])}
 		sev := -1
@@ -232,6 +247,11 @@ func segments(res *check.Result, lang string) []checkSeg {
 			titles = append(titles, fmt.Sprintf("%d. %s", n+1, f.Msg.In(lang)))
 			if fa == a && seg.ID == "" {
 				seg.ID, seg.Href = fmt.Sprintf("m%d", n+1), fmt.Sprintf("#f%d", n+1)
+			}
+		}
+		if fig < len(res.Figures) {
+			if fa, _ := res.Figures[fig].Span(); fa <= a {
+				seg.Figure = res.Figures[fig].Describe(lang)
 			}
 		}
 		if sev >= 0 {

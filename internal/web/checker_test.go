@@ -54,6 +54,13 @@ func TestCheckerPage(t *testing.T) {
 		`<mark class="sev-note"`, ">102.6%</mark>", "改为 95.83%", "可写作 102.67%", `id="f1"`, `href="#m1"`,
 		"错误 1", "提示 1", "未与系统实时指标值比对")
 
+	// Every figure says what the checker made of it; a consistent rate
+	// says it was verified, and with which counts.
+	res, body = c.post("/check", url.Values{"text": {"产妇数1462人，产前筛查1401人，筛查率95.83%。"}})
+	wantStatus(t, res, body, http.StatusOK)
+	wantContains(t, body, `<span class="fig" data-tip="比率 · %：已核对 1401/1462 = 95.8276%">95.83%</span>`,
+		`<span class="fig" data-tip="数量 · 人">1462人</span>`, "未发现问题")
+
 	// The list filter keeps the marks but lists one severity.
 	res, body = c.post("/check", url.Values{"text": {inconsistent}, "sev": {"note"}})
 	wantStatus(t, res, body, http.StatusOK)

@@ -1,10 +1,13 @@
 package check
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/weijian-health/weijian"
 )
 
 // FigureKind classifies a figure.
@@ -369,4 +372,37 @@ func roundHalfUp(x float64, k int) float64 {
 func truncate(x float64, k int) float64 {
 	p := math.Pow(10, float64(k))
 	return math.Floor(x*p+1e-9) / p
+}
+
+// Describe says in lang what the checker made of the figure: its kind
+// and unit, and for a rate how it was checked.
+func (f Figure) Describe(lang string) string {
+	kinds := map[FigureKind]weijian.Text{
+		KindCount: weijian.T("数量", "count"), KindTarget: weijian.T("任务/目标", "target"), KindRate: weijian.T("比率", "rate"),
+		KindChange: weijian.T("增减", "change"), KindMoney: weijian.T("金额", "amount"), KindDate: weijian.T("日期", "date"),
+		KindOther: weijian.T("其他数字", "other number"),
+	}
+	s := kinds[f.Kind].In(lang)
+	if f.Unit != "" && f.Kind != KindDate {
+		s += " · " + f.Unit
+	}
+	if f.Approx {
+		s += weijian.T("（约数）", " (approximate)").In(lang)
+	}
+	c := f.Check
+	if c == nil {
+		return s
+	}
+	q := fmt.Sprintf("%s/%s = %s%s", fmtNum(c.Numerator, -1), fmtNum(c.Denominator, -1), fmtNum(c.Exact, 4), f.Unit)
+	switch c.Status {
+	case RateVerified:
+		s += weijian.T("：已核对 ", ": verified, ").In(lang) + q
+	case RateTruncated:
+		s += weijian.T("：截断所得 ", ": truncated, ").In(lang) + q
+	case RateMismatch, RateRounding:
+		s += weijian.T("：与人数不符 ", ": does not match, ").In(lang) + q
+	default:
+		s += weijian.T("：文中未给出可核对的人数", ": no stated counts to check it against").In(lang)
+	}
+	return s
 }
