@@ -8,16 +8,20 @@ import (
 
 // The domain package stays free of storage and HTTP: those are adapters
 // above it (STYLE.md, "domain at the bottom").
-func TestDomainImportsNoAdapters(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
+func TestDomainImportsNoAdapters(t *testing.T) { noAdapters(t, ".", "package weijian") }
+
+// noAdapters fails the test if pkg depends on storage or HTTP.
+func noAdapters(t *testing.T, pkg, name string) {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", pkg).Output()
 	if err != nil {
-		t.Fatalf("go list: %v", err)
+		t.Fatalf("go list %s: %v", pkg, err)
 	}
 	for _, dep := range strings.Fields(string(out)) {
 		switch {
 		case dep == "database/sql", dep == "net/http",
 			strings.Contains(dep, "/internal/sqlstore"), strings.Contains(dep, "/internal/web"):
-			t.Errorf("package weijian depends on %s", dep)
+			t.Errorf("%s depends on %s", name, dep)
 		}
 	}
 }
@@ -38,4 +42,10 @@ func TestAdaptersDoNotImportEachOther(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The report checker is pure: text in, findings out. It reaches neither
+// the database nor HTTP; the command line and the web layer call it.
+func TestReportCheckerIsPure(t *testing.T) {
+	noAdapters(t, "./internal/report/check", "internal/report/check")
 }

@@ -43,6 +43,7 @@ var commands = []command{
 	{"user", "用户管理：user add|passwd|roles|list|unlock|disable|enable|token-create|tokens|token-revoke", runUser},
 	{"backup", "在线备份数据库到文件 / consistent online copy of the database", runBackup},
 	{"detect", "对病例数序列运行预警算法 / run an aberration-detection method on a series", runDetectCmd},
+	{"check", "核查报告中的数字：check report FILE / check the figures in a report", runCheck},
 	{"version", "显示版本 / print the version", runVersion},
 }
 
@@ -109,7 +110,10 @@ func usageError(format string, a ...any) error { return &usageErr{fmt.Sprintf(fo
 
 func exitCode(err error) int {
 	var ue *usageErr
+	var ec interface{ ExitCode() int }
 	switch {
+	case errors.As(err, &ec):
+		return ec.ExitCode()
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):

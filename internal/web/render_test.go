@@ -46,6 +46,10 @@ func samplePages(lang string) map[string]any {
 		"user_password": &passwordPage{basePage: base, Target: u, Password: "Abc123xyz", Created: true},
 		"audit":         &auditPage{basePage: base, Entries: []auditRow{{At: time.Now(), Actor: "张三（admin）", Action: "login.failed", Target: "li", Detail: "d", IP: "127.0.0.1"}}, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Older: "/audit?cursor=1-1"},
 		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe, MustChange: true, NewToken: "wjt_x", Tokens: []weijian.APIToken{{ID: 1, Name: "t", ReadOnly: true, CreatedAt: time.Now(), ExpiresAt: time.Now()}}},
+		"check": &checkerPage{basePage: base, Text: "完成率102.6%", Error: fe, Checked: true, FileName: "a.docx", Encoding: "DOCX",
+			SevOptions: []option{{"", "全部", true}}, Segments: []checkSeg{{Text: "完成率"}, {Text: "102.6%", Sev: "note", Title: "1. 截断", ID: "m1", Href: "#f1"}},
+			Findings: []checkRow{{N: 1, Sev: "note", SevLabel: "提示", Line: 1, Column: 4, Rule: "rate.truncated", Quote: "102.6%", Message: "截断", Fix: "102.67%"}},
+			Shown:    1, Figures: 1, Notes: 1, MaxMB: 20},
 	}
 }
 
@@ -76,7 +80,7 @@ func TestTemplatesRender(t *testing.T) {
 	}
 	empty := map[string]any{"home": &homePage{NoUnits: true}, "orgunits": &orgUnitsPage{}, "users": &usersPage{},
 		"audit": &auditPage{}, "population": &populationPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Empty: true}},
-		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}}}
+		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}}, "check": &checkerPage{}}
 	for name, data := range empty {
 		if err := res.execPage(&bytes.Buffer{}, "zh", name, data); err != nil {
 			t.Errorf("empty %s: %v", name, err)

@@ -40,6 +40,9 @@ func (s *Server) routes() []route {
 		{"POST /account/password", s.authed(s.changePassword)},
 		{"POST /account/tokens", s.authed(s.createTokenForm)},
 		{"POST /account/tokens/{id}/revoke", s.authed(s.revokeTokenForm)},
+		{"GET /check", s.authed(s.checkForm)},
+		{"POST /check", s.authed(s.checkReport)},
+		{"POST /check/export", s.authed(s.exportCheck)},
 
 		// User management (admin).
 		{"GET /users", s.admin(s.users)},
@@ -80,6 +83,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/tokens", s.authed(s.apiTokens)},
 		{"POST /api/v1/tokens", s.authed(s.apiCreateToken)},
 		{"DELETE /api/v1/tokens/{id}", s.authed(s.apiRevokeToken)},
+		{"POST /api/v1/check", s.authed(s.apiCheck)},
 
 		// Everything else: a 404 page, or JSON under /api/.
 		{"/", s.open(notFound)},

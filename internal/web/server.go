@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/report/check"
 )
 
 // Config is the web layer's part of the configuration, read once in main.
@@ -59,6 +60,10 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry // may be nil: then create one
 	Now      func() time.Time     // may be nil
+	// Resolver gives the report checker live indicator values; nil until
+	// the indicator engine provides one (the checker then compares a
+	// report's figures only with each other, and says so).
+	Resolver check.Resolver
 }
 
 // Server is the HTTP handler of the whole application.
@@ -72,6 +77,8 @@ type Server struct {
 	res      *resources      // nil in Dev mode: loaded on each request
 	patterns map[string]bool // the route patterns, the only route labels of the metrics
 	handler  http.Handler
+	checker  checkerFor     // the report checker, built on first use
+	resolver check.Resolver // may be nil
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -84,7 +91,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
