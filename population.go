@@ -151,6 +151,16 @@ type Population struct {
 	// MixedBands is set when the units summed store overlapping age bands
 	// (say one by age and one a total): Cells is then empty.
 	MixedBands bool `json:"mixedBands,omitempty"`
+	// Coverage says how many of the areas below the unit the figures
+	// include (coveredUnits of expectedUnits).
+	Coverage
+}
+
+// ChildPopulation is the total population of one child unit and how
+// complete it is.
+type ChildPopulation struct {
+	Total int64
+	Coverage
 }
 
 // PopulationStore keeps population denominators.
@@ -159,6 +169,9 @@ type PopulationStore interface {
 	Population(ctx context.Context, sc Scope, q PopulationQuery) (*Population, error)
 	// ChildPopulations returns the total population of each child of the
 	// unit in the year (summed up their subtrees), keyed by child code.
-	ChildPopulations(ctx context.Context, sc Scope, code string, year int) (map[string]int64, error)
+	ChildPopulations(ctx context.Context, sc Scope, code string, year int) (map[string]ChildPopulation, error)
 	PopulationYears(ctx context.Context, sc Scope, code string) ([]int, error)
+	// PopulationCoverage returns, for each year with figures in the unit's
+	// subtree (latest first), how complete the unit's figures are.
+	PopulationCoverage(ctx context.Context, sc Scope, code string) ([]YearCoverage, error)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/weijian-health/weijian"
 )
@@ -120,7 +121,11 @@ func (s *Server) childChart(r *http.Request, u *weijian.OrgUnit, year int) (stri
 	var values []int64
 	for _, k := range areasOf(kids) {
 		if n, ok := pops[k.Code]; ok {
-			labels, values = append(labels, k.Name), append(values, n)
+			label := k.Name
+			if !n.Complete() {
+				label += "（" + strconv.Itoa(n.Covered) + "/" + strconv.Itoa(n.Expected) + "）"
+			}
+			labels, values = append(labels, label), append(values, n.Total)
 		}
 	}
 	if len(labels) == 0 {
