@@ -20,6 +20,9 @@ func (s *Server) apiPopulation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkPopScope(r, code); err != nil {
+		return err
+	}
 	year, err := s.apiYear(r, code)
 	if err != nil {
 		return err
@@ -87,9 +90,6 @@ func (s *Server) apiYear(r *http.Request, code string) (int, error) {
 		}
 		return year, nil
 	}
-	if err := s.checkPopScope(r, code); err != nil {
-		return 0, err
-	}
 	cov, err := s.store.PopulationCoverage(r.Context(), popScope(r), code)
 	if err != nil {
 		return 0, err
@@ -100,14 +100,15 @@ func (s *Server) apiYear(r *http.Request, code string) (int, error) {
 	return weijian.LatestComplete(cov), nil
 }
 
-// checkPopScope refuses a unit whose population the caller may not read.
+// checkPopScope refuses a unit whose population the caller may not read,
+// with the same status as the pages (see popOutOfScope).
 func (s *Server) checkPopScope(r *http.Request, code string) error {
 	u, err := s.store.OrgUnit(r.Context(), unitScope(r), code)
 	if err != nil {
 		return err
 	}
 	if !popScope(r).Covers(u.Path) {
-		return errPopForbidden
+		return popOutOfScope(r)
 	}
 	return nil
 }

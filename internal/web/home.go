@@ -19,6 +19,32 @@ type homePage struct {
 	Chart       string // population by child unit, JSON; "" when none
 	ChartHeight int    // pixels: the bar chart grows with its bars
 	NoUnits     bool
+	HasAreas    bool             // the unit has areas below it (the chart panel)
+	Parent      *weijian.OrgUnit // the area a facility belongs to
+	TypeName    string
+	Tasks       []task // what the user's roles let them do here
+}
+
+// task is an entry of the home page's "what you can do" panel.
+type task struct {
+	Title, Desc, Link string
+}
+
+// tasks lists the pages the user can use, each with a line saying what
+// for: every role gets a home page that leads somewhere.
+func (s *Server) tasks(r *http.Request, u *weijian.OrgUnit, can menuPerms, admin bool) []task {
+	t := func(title, desc, link string) task { return task{s.msg(r, title), s.msg(r, desc), link} }
+	out := []task{t("nav.orgunits", "home.task.orgunits", "/orgunits/"+u.Code)}
+	if can.Population {
+		out = append(out, t("nav.population", "home.task.population", "/population?unit="+u.Code))
+	}
+	if can.Import {
+		out = append(out, t("nav.import", "home.task.import", "/import"))
+	}
+	if admin {
+		out = append(out, t("nav.users", "home.task.users", "/users"))
+	}
+	return append(out, t("nav.account", "home.task.account", "/account"))
 }
 
 // countRow is a count with a label and a link to the list it counts.
@@ -46,10 +72,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err := s.homeCounts(r, n, p); err != nil {
 		return err
 	}
+	p.Tasks = s.tasks(r, u, p.Can, p.CanAdmin)
+	p.HasAreas = len(p.Counts) > 0
+	if u.IsFacility() {
+		p.TypeName = n.typeName(u.FacilityType, info(r).lang)
+		p.Parent, _ = s.store.OrgUnitByID(r.Context(), unitScope(r), u.ParentID)
+	}
 	if p.Pop, err = s.population(r, u, r.URL.Query().Get("year")); err != nil {
 		return err
 	}
-	if !p.Pop.Forbidden && !p.Pop.Empty {
+	if !p.Pop.Forbidden && !p.Pop.Empty && p.HasAreas {
 		var bars int
 		if p.Chart, bars, err = s.childChart(r, u, p.Pop.Year); err != nil {
 			return err

@@ -33,7 +33,7 @@ func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.Pop.Forbidden {
-		return errPopForbidden
+		return popOutOfScope(r)
 	}
 	n, err := s.names(r.Context())
 	if err != nil {
@@ -51,8 +51,24 @@ func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "population", p)
 }
 
-var errPopForbidden = weijian.E(weijian.KindForbidden, weijian.T("无权查看该单位的人口数据",
-	"the population of this unit is outside your scope"))
+// popOutOfScope is the answer, in the UI and the API alike, when the
+// population asked for lies outside the caller's scope: 404, as for a unit
+// outside it, so that the answer tells nothing about units the caller
+// cannot read and a script sees the same status as a browser. A role
+// without the permission anywhere gets 403 instead: no unit would do.
+func popOutOfScope(r *http.Request) error {
+	if !currentUser(r).Can(weijian.PermViewPopulation) {
+		return errNoPopRole
+	}
+	return errPopNotFound
+}
+
+var (
+	errNoPopRole = weijian.E(weijian.KindForbidden, weijian.T("您的角色不能查看人口数据",
+		"your role does not give access to population figures"))
+	errPopNotFound = weijian.E(weijian.KindNotFound, weijian.T("您的权限范围内没有该单位的人口数据",
+		"no population of this unit within your scope"))
+)
 
 // pickedUnit is the unit named by ?unit= (a code, or an exact name), or
 // the user's home unit.
@@ -102,7 +118,7 @@ func (s *Server) exportPopulation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if pv.Forbidden {
-		return errPopForbidden
+		return popOutOfScope(r)
 	}
 	t := table{Sheet: s.msg(r, "nav.population"), Header: []string{s.msg(r, "unit.code"), s.msg(r, "unit.name"),
 		s.msg(r, "pop.year"), s.msg(r, "pop.band"), s.msg(r, "pop.male"), s.msg(r, "pop.female"), s.msg(r, "pop.total")}}

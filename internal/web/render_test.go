@@ -46,6 +46,8 @@ func samplePages(lang string) map[string]any {
 		"user_password": &passwordPage{basePage: base, Target: u, Password: "Abc123xyz", Created: true},
 		"audit":         &auditPage{basePage: base, Entries: audit, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Truncated: true},
 		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe},
+		"import": &importPage{basePage: base, Kinds: []option{{"orgunits", "区划", true}}, Kind: "orgunits", MaxMB: 20, File: "a.csv", Hash: "ab", Rows: 2,
+			Encoding: "UTF-8", Summary: &weijian.ImportSummary{Rows: 2, Inserted: 1}, Message: "m", Issues: []issueRow{{2, "code", "x", "bad", "错"}}},
 	}
 }
 

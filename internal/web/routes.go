@@ -36,6 +36,9 @@ func (s *Server) routes() []route {
 		{"GET /population/export", s.authed(s.exportPopulation)},
 		{"GET /account", s.authed(s.account)},
 		{"POST /account/password", s.authed(s.changePassword)},
+		{"GET /import", s.authed(s.importForm)},
+		{"POST /import/preview", s.authed(s.importPreview)},
+		{"POST /import/confirm", s.authed(s.importConfirm)},
 
 		// User management (admin).
 		{"GET /users", s.admin(s.users)},

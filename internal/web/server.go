@@ -68,6 +68,7 @@ type Server struct {
 	res      *resources      // nil in Dev mode: loaded on each request
 	patterns map[string]bool // the route patterns, the only route labels of the metrics
 	handler  http.Handler
+	uploads  *uploads // files uploaded for import, waiting for their confirm
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -87,6 +88,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.uploads = newUploads(s.now)
 	res, err := loadResources(s.resourceFS(), !cfg.Dev)
 	if err != nil && cfg.Dev {
 		return nil, fmt.Errorf("dev mode reads templates from %q (run from the repository root): %w", cfg.DevDir, err)
