@@ -13,13 +13,8 @@ import (
 // is, and the default year is the latest complete one (issue 12, item 1).
 func TestPartialPopulationIsLabelled(t *testing.T) {
 	e := newEnv(t)
-	pop := []weijian.PopulationRow{
-		{UnitCode: codeZhongba, Year: 2025, Sex: weijian.SexMale, Age: weijian.AllAges, Count: 6000},
-		{UnitCode: "320685100002", Year: 2025, Sex: weijian.SexFemale, Age: weijian.AllAges, Count: 6820},
-	}
-	if _, err := e.store.ImportPopulation(ctx, weijian.ScopeAll(), pop, weijian.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	e.importPop(t, weijian.PopulationRow{UnitCode: codeZhongba, Year: 2025, Sex: weijian.SexMale, Age: weijian.AllAges, Count: 6000},
+		weijian.PopulationRow{UnitCode: "320685100002", Year: 2025, Sex: weijian.SexFemale, Age: weijian.AllAges, Count: 6820})
 	c := e.login(t, "admin")
 	all := formatInt(int64(e.seed.villages))
 
@@ -67,5 +62,13 @@ func TestPartialPopulationIsLabelled(t *testing.T) {
 	if st := c.api("GET", "/api/v1/population/years?unit="+codeHaian, nil, &y); st != http.StatusOK || y.Latest != 2024 ||
 		len(y.Coverage) != 3 || y.Coverage[0].Covered != 2 {
 		t.Errorf("API years: %d %+v", st, y)
+	}
+}
+
+// importPop stores population rows over the seed.
+func (e *testEnv) importPop(t *testing.T, rows ...weijian.PopulationRow) {
+	t.Helper()
+	if _, err := e.store.ImportPopulation(ctx, weijian.ScopeAll(), rows, weijian.ImportOptions{}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -44,6 +44,9 @@ func (s *Server) tasks(r *http.Request, u *weijian.OrgUnit, can menuPerms, admin
 	if admin {
 		out = append(out, t("nav.users", "home.task.users", "/users"))
 	}
+	if can.Cases {
+		out = append(out, t("nav.surveillance", "home.task.cases", ""))
+	}
 	return append(out, t("nav.account", "home.task.account", "/account"))
 }
 

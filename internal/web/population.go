@@ -18,6 +18,7 @@ type populationPage struct {
 	Children    []unitRow
 	Export      exportLinks
 	ChildExport exportLinks
+	ChildPops   int // children with figures in the year
 }
 
 func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
@@ -42,6 +43,11 @@ func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
 	if !p.Pop.Empty {
 		if p.Children, _, err = s.children(r, n, u, p.Pop.Year, unitFilter{}); err != nil {
 			return err
+		}
+		for _, c := range p.Children {
+			if c.HasPop {
+				p.ChildPops++
+			}
 		}
 	}
 	q := r.URL.Query()

@@ -29,6 +29,10 @@ type popView struct {
 	// year when none is complete (HasComplete false).
 	Latest      int
 	HasComplete bool
+	// TotalsOnly is set when there are no age bands to show (only totals
+	// are stored, or the units below store bands that do not fit
+	// together): no pyramid, and the band table is the total row alone.
+	TotalsOnly bool
 }
 
 // bandRow is one age band of a population table.
@@ -87,8 +91,23 @@ func (s *Server) population(r *http.Request, u *weijian.OrgUnit, yearParam strin
 	v.Empty = v.Pop.Source == ""
 	v.Coverage, v.Partial = s.coverageText(r, n, v.Pop.Coverage), !v.Pop.Complete()
 	v.Bands = bandRows(v.Pop, info(r).lang)
+	if v.TotalsOnly = totalsOnly(v.Pop); v.TotalsOnly {
+		v.Bands = nil
+		return v, nil
+	}
 	v.Chart, err = toJSON(s.pyramid(r, v.Bands))
 	return v, err
+}
+
+// totalsOnly reports whether p has no breakdown by age: every cell is
+// the all-ages band.
+func totalsOnly(p *weijian.Population) bool {
+	for _, c := range p.Cells {
+		if c.Age != weijian.AllAges {
+			return false
+		}
+	}
+	return true
 }
 
 // yearOptions are the years of a year select, latest first; a year whose
