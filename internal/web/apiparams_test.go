@@ -22,7 +22,6 @@ func TestAPIValidatesParameters(t *testing.T) {
 		"/api/v1/orgunits?limit=5000":                         "limit",
 		"/api/v1/orgunits?offset=-1":                          "offset",
 		"/api/v1/orgunits/" + codeHaian + "/children?limit=x": "limit",
-		"/api/v1/audit?limit=-3":                              "limit",
 	} {
 		var out apiErr
 		if st := c.api("GET", path, nil, &out); st != http.StatusBadRequest || !strings.Contains(out.Error.Message, field) {
@@ -34,16 +33,13 @@ func TestAPIValidatesParameters(t *testing.T) {
 		t.Errorf("a valid level: %d, %d units", st, units.Total)
 	}
 
-	// limit and offset are honoured on children and the audit log.
+	// limit and offset are honoured on children (the audit API's limit
+	// and cursor are sec-accounts' part of issue 12).
 	var all, page list[weijian.OrgUnit]
 	c.api("GET", "/api/v1/orgunits/"+codeHaian+"/children", nil, &all)
 	if st := c.api("GET", "/api/v1/orgunits/"+codeHaian+"/children?limit=2&offset=1", nil, &page); st != http.StatusOK ||
 		len(page.Items) != 2 || page.Total != all.Total || page.Items[0].Code != all.Items[1].Code {
 		t.Errorf("children page: %d %d items of %d (all %d)", st, len(page.Items), page.Total, all.Total)
-	}
-	var audit list[weijian.AuditEntry]
-	if st := c.api("GET", "/api/v1/audit?limit=1", nil, &audit); st != http.StatusOK || len(audit.Items) != 1 {
-		t.Errorf("audit limit=1: %d, %d entries", st, len(audit.Items))
 	}
 }
 
