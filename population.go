@@ -157,6 +157,16 @@ type Population struct {
 	// MixedBands is set when the units summed store overlapping age bands
 	// (say one by age and one a total): Cells is then empty.
 	MixedBands bool `json:"mixedBands,omitempty"`
+	// Coverage says how many of the areas below the unit the figures
+	// include (coveredUnits of expectedUnits).
+	Coverage
+}
+
+// ChildPopulation is the total population of one child unit and how
+// complete it is.
+type ChildPopulation struct {
+	Total int64
+	Coverage
 }
 
 // PopulationStore keeps population denominators.
@@ -165,10 +175,13 @@ type PopulationStore interface {
 	Population(ctx context.Context, sc Scope, q PopulationQuery) (*Population, error)
 	// ChildPopulations returns the total population of each child of the
 	// unit in the year (summed up their subtrees), keyed by child code.
-	ChildPopulations(ctx context.Context, sc Scope, code string, year int) (map[string]int64, error)
+	ChildPopulations(ctx context.Context, sc Scope, code string, year int) (map[string]ChildPopulation, error)
 	PopulationYears(ctx context.Context, sc Scope, code string) ([]int, error)
 	// PopulationRows returns the rows stored for the unit and every unit
 	// below it in the year, as an import would give them (UnitName set),
 	// ordered by unit, age band and sex: an export that imports back.
 	PopulationRows(ctx context.Context, sc Scope, code string, year int) ([]PopulationRow, error)
+	// PopulationCoverage returns, for each year with figures in the unit's
+	// subtree (latest first), how complete the unit's figures are.
+	PopulationCoverage(ctx context.Context, sc Scope, code string) ([]YearCoverage, error)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // UnitPopulation is one stored population count with the path of its unit.
@@ -228,4 +229,111 @@ func bandFor(age AgeBand, bands []AgeBand) (AgeBand, bool) {
 		}
 	}
 	return AgeBand{}, false
+}
+
+// Coverage says how complete a rolled-up figure is. The areas counted are
+// the lowest-level areas ("leaves": usually villages) under a unit: a leaf
+// is covered when it or an area above it (within the unit) has figures for
+// the year, so the roll-up includes its people. A figure summed from 2 of
+// 239 villages is 2/239, never silently the total.
+type Coverage struct {
+	Covered  int `json:"coveredUnits"`
+	Expected int `json:"expectedUnits"`
+	// Level is the level of the leaves when they all share one ("village"),
+	// "" when they are mixed (a town without villages beside villages).
+	Level string `json:"coverageLevel,omitempty"`
+}
+
+// Complete reports whether every expected area is covered.
+func (c Coverage) Complete() bool { return c.Covered >= c.Expected }
+
+// Area is an area of the tree as the coverage rule needs it.
+type Area struct {
+	ID, ParentID int64
+	Path, Level  string
+	ValidTo      time.Time // zero while current
+}
+
+// CoverageOf returns the coverage of the unit at root in year, given the
+// areas of its subtree (facilities excluded) and the paths of the units
+// holding figures for that year.
+//
+// The leaves are the areas with no child area that is in force in the
+// year. A leaf is expected when it is current, closed after the year, or
+// closed during the year with figures of its own (they count); a leaf
+// closed before the year is not expected.
+func CoverageOf(root string, year int, areas []Area, holders []string) Coverage {
+	var live []Area
+	hasKid := map[int64]bool{}
+	for _, a := range areas {
+		if strings.HasPrefix(a.Path, root) && (a.ValidTo.IsZero() || a.ValidTo.Year() >= year) {
+			live = append(live, a)
+			hasKid[a.ParentID] = true
+		}
+	}
+	held := map[string]bool{}
+	for _, h := range holders {
+		if strings.HasPrefix(h, root) {
+			held[h] = true
+		}
+	}
+	c := Coverage{}
+	mixed := false
+	for _, a := range live {
+		if hasKid[a.ID] {
+			continue
+		}
+		if !a.ValidTo.IsZero() && a.ValidTo.Year() <= year && !held[a.Path] {
+			continue // closed during the year without figures of its own
+		}
+		covered := heldAtOrAbove(a.Path, root, held)
+		c.Expected++
+		if covered {
+			c.Covered++
+		}
+		switch {
+		case c.Level == "" && !mixed:
+			c.Level = a.Level
+		case c.Level != a.Level:
+			c.Level, mixed = "", true
+		}
+	}
+	return c
+}
+
+// heldAtOrAbove reports whether the unit at path, or an ancestor of it
+// at or below root, holds figures (a path per level: no scan of holders).
+func heldAtOrAbove(path, root string, held map[string]bool) bool {
+	for p := path; len(p) >= len(root); {
+		if held[p] {
+			return true
+		}
+		i := strings.LastIndex(p[:len(p)-1], "/")
+		if i < 0 {
+			break
+		}
+		p = p[:i+1]
+	}
+	return false
+}
+
+// YearCoverage is the coverage of a unit's figures in one year.
+type YearCoverage struct {
+	Year int `json:"year"`
+	Coverage
+}
+
+// LatestComplete returns the latest year whose figures are complete, or
+// the latest year when none is (the caller then shows the gap); 0 when
+// there are no years. years is latest first.
+func LatestComplete(years []YearCoverage) int {
+	for _, y := range years {
+		if y.Complete() {
+			return y.Year
+		}
+	}
+	if len(years) > 0 {
+		return years[0].Year
+	}
+	return 0
 }

@@ -215,7 +215,16 @@ func (s *Store) Population(ctx context.Context, sc weijian.Scope, q weijian.Popu
 	if err != nil {
 		return nil, err
 	}
-	return weijian.RollUpPopulation(u, q.Year, data, q.Bands)
+	p, err := weijian.RollUpPopulation(u, q.Year, data, q.Bands)
+	if err != nil {
+		return nil, err
+	}
+	areas, err := s.subtreeAreas(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	p.Coverage = weijian.CoverageOf(u.Path, q.Year, areas, holderPaths(data))
+	return p, nil
 }
 
 // ChildPopulations returns each child's total population in the year.
@@ -223,7 +232,7 @@ func (s *Store) Population(ctx context.Context, sc weijian.Scope, q weijian.Popu
 // Only totals are needed, so the database sums each unit's rows (a county
 // of single-year-of-age villages: ~500 sums instead of ~50,000 rows) and
 // the roll-up rule runs on those sums.
-func (s *Store) ChildPopulations(ctx context.Context, sc weijian.Scope, code string, year int) (map[string]int64, error) {
+func (s *Store) ChildPopulations(ctx context.Context, sc weijian.Scope, code string, year int) (map[string]weijian.ChildPopulation, error) {
 	u, data, err := s.subtreePopulationSums(ctx, sc, code, year)
 	if err != nil {
 		return nil, err
@@ -232,11 +241,91 @@ func (s *Store) ChildPopulations(ctx context.Context, sc weijian.Scope, code str
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]int64, len(kids))
+	areas, err := s.subtreeAreas(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	held := holderPaths(data)
+	out := make(map[string]weijian.ChildPopulation, len(kids))
 	for _, k := range kids {
 		if p, err := weijian.RollUpPopulation(k, year, data, nil); err == nil && p.Source != "" {
-			out[k.Code] = p.Total
+			out[k.Code] = weijian.ChildPopulation{Total: p.Total, Coverage: weijian.CoverageOf(k.Path, year, areas, held)}
 		}
+	}
+	return out, nil
+}
+
+// subtreeAreas reads the areas (not facilities) at and below u, open or
+// closed, for the coverage rule.
+func (s *Store) subtreeAreas(ctx context.Context, u *weijian.OrgUnit) ([]weijian.Area, error) {
+	lo, hi := weijian.PathRange(u.Path)
+	rows, err := s.query(ctx, `SELECT u.id, u.parent_id, u.path, u.level, u.valid_to FROM org_unit u
+		WHERE u.path >= ? AND u.path < ? AND u.level <> ?`, lo, hi, weijian.LevelFacility)
+	if err != nil {
+		return nil, fmt.Errorf("read areas under %s: %w", u.Code, err)
+	}
+	defer rows.Close()
+	var out []weijian.Area
+	for rows.Next() {
+		var a weijian.Area
+		if err := rows.Scan(&a.ID, idCol{&a.ParentID}, &a.Path, &a.Level, timeCol{&a.ValidTo}); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// holderPaths returns the distinct paths of the units holding data.
+func holderPaths(data []weijian.UnitPopulation) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range data {
+		if !seen[d.Path] {
+			seen[d.Path] = true
+			out = append(out, d.Path)
+		}
+	}
+	return out
+}
+
+// PopulationCoverage returns, for each year with population stored in
+// the unit's subtree (latest first), how complete the unit's figures are.
+func (s *Store) PopulationCoverage(ctx context.Context, sc weijian.Scope, code string) ([]weijian.YearCoverage, error) {
+	u, err := s.populationRoot(ctx, sc, code)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := weijian.PathRange(u.Path)
+	rows, err := s.query(ctx, `SELECT DISTINCT p.year, u.path FROM population p JOIN org_unit u ON u.id = p.org_unit_id
+		WHERE u.path >= ? AND u.path < ? ORDER BY p.year DESC`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("population years of %s: %w", code, err)
+	}
+	defer rows.Close()
+	var years []int
+	held := map[int][]string{}
+	for rows.Next() {
+		var y int
+		var path string
+		if err := rows.Scan(&y, &path); err != nil {
+			return nil, err
+		}
+		if len(held[y]) == 0 {
+			years = append(years, y)
+		}
+		held[y] = append(held[y], path)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	areas, err := s.subtreeAreas(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]weijian.YearCoverage, len(years))
+	for i, y := range years {
+		out[i] = weijian.YearCoverage{Year: y, Coverage: weijian.CoverageOf(u.Path, y, areas, held[y])}
 	}
 	return out, nil
 }

@@ -87,7 +87,10 @@ func TestPopulationRollUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(map[string]int64{"320685100000": 1995, "320685101000": 2100}, kids); diff != "" {
+		want2 := map[string]weijian.ChildPopulation{
+			"320685100000": {Total: 1995, Coverage: weijian.Coverage{Covered: 2, Expected: 2, Level: "village"}},
+			"320685101000": {Total: 2100, Coverage: weijian.Coverage{Covered: 1, Expected: 1, Level: "town"}}}
+		if diff := cmp.Diff(want2, kids); diff != "" {
 			t.Errorf("child populations (-want +got):\n%s", diff)
 		}
 		years, err := s.PopulationYears(ctx, all, "320685000000")

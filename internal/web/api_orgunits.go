@@ -23,9 +23,19 @@ func listOf[T any](items []T, total int) list[T] {
 // GET /api/v1/orgunits?q=&level=&type=&under=&closed=1&limit=&offset=
 func (s *Server) apiOrgUnits(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	pg, err := pageParams(q, 100, 1000)
+	if err != nil {
+		return err
+	}
+	n, err := s.names(r.Context())
+	if err != nil {
+		return err
+	}
+	if err := checkLevelType(n, q.Get("level"), q.Get("type")); err != nil {
+		return err
+	}
 	f := weijian.OrgUnitFilter{Query: q.Get("q"), Under: q.Get("under"), Level: q.Get("level"),
-		FacilityType: q.Get("type"), IncludeClosed: q.Get("closed") == "1",
-		Limit: min(max(atoiDefault(q.Get("limit"), 100), 1), 1000), Offset: max(atoiDefault(q.Get("offset"), 0), 0)}
+		FacilityType: q.Get("type"), IncludeClosed: q.Get("closed") == "1", Limit: pg.limit, Offset: pg.offset}
 	items, total, err := s.store.SearchOrgUnits(r.Context(), unitScope(r), f)
 	if err != nil {
 		return err
@@ -42,16 +52,25 @@ func (s *Server) apiOrgUnit(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, u)
 }
 
-// unitList serves a list of units that a store call returns for {code}.
+// unitList serves a list of units that a store call returns for {code},
+// a page at a time (?limit=, default and at most unitListMax; ?offset=).
 func (s *Server) unitList(get func(r *http.Request, sc weijian.Scope, code string) ([]*weijian.OrgUnit, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		pg, err := pageParams(r.URL.Query(), unitListMax, unitListMax)
+		if err != nil {
+			return err
+		}
 		items, err := get(r, unitScope(r), r.PathValue("code"))
 		if err != nil {
 			return err
 		}
-		return writeJSON(w, http.StatusOK, listOf(items, len(items)))
+		return writeJSON(w, http.StatusOK, listOf(pageOf(items, pg)))
 	}
 }
+
+// unitListMax is the default and largest page of children, ancestors or
+// a subtree (a province's subtree: ~60,000 units).
+const unitListMax = 100000
 
 func (s *Server) storeChildren(r *http.Request, sc weijian.Scope, code string) ([]*weijian.OrgUnit, error) {
 	return s.store.Children(r.Context(), sc, code)

@@ -20,6 +20,9 @@ func (s *Server) apiPopulation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkPopScope(r, code); err != nil {
+		return err
+	}
 	year, err := s.apiYear(r, code)
 	if err != nil {
 		return err
@@ -40,14 +43,29 @@ func (s *Server) apiPopulationYears(w http.ResponseWriter, r *http.Request) erro
 	if err := s.checkPopScope(r, code); err != nil {
 		return err
 	}
-	years, err := s.store.PopulationYears(r.Context(), popScope(r), code)
+	cov, err := s.store.PopulationCoverage(r.Context(), popScope(r), code)
 	if err != nil {
 		return err
 	}
-	if years == nil {
-		years = []int{}
+	years := make([]int, len(cov))
+	for i, c := range cov {
+		years[i] = c.Year
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"unit": code, "years": years})
+	if cov == nil {
+		cov = []weijian.YearCoverage{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"unit": code, "years": years,
+		"coverage": cov, "latestComplete": latestComplete(cov)})
+}
+
+// latestComplete is the latest year whose figures are complete, or nil.
+func latestComplete(cov []weijian.YearCoverage) any {
+	for _, c := range cov {
+		if c.Complete() {
+			return c.Year
+		}
+	}
+	return nil
 }
 
 // apiUnitCode is ?unit=, or the caller's home unit.
@@ -62,7 +80,8 @@ func (s *Server) apiUnitCode(r *http.Request) (string, error) {
 	return u.Code, nil
 }
 
-// apiYear is ?year=, or the latest year with data for the unit.
+// apiYear is ?year=, or the latest year whose figures are complete for
+// the unit (the latest year with data when none is).
 func (s *Server) apiYear(r *http.Request, code string) (int, error) {
 	if y := r.URL.Query().Get("year"); y != "" {
 		year, err := strconv.Atoi(y)
@@ -71,27 +90,25 @@ func (s *Server) apiYear(r *http.Request, code string) (int, error) {
 		}
 		return year, nil
 	}
-	if err := s.checkPopScope(r, code); err != nil {
-		return 0, err
-	}
-	years, err := s.store.PopulationYears(r.Context(), popScope(r), code)
+	cov, err := s.store.PopulationCoverage(r.Context(), popScope(r), code)
 	if err != nil {
 		return 0, err
 	}
-	if len(years) == 0 {
+	if len(cov) == 0 {
 		return 0, weijian.NotFound(weijian.T("该单位的人口数据", "population data for this unit"))
 	}
-	return years[0], nil
+	return weijian.LatestComplete(cov), nil
 }
 
-// checkPopScope refuses a unit whose population the caller may not read.
+// checkPopScope refuses a unit whose population the caller may not read,
+// with the same status as the pages (see popOutOfScope).
 func (s *Server) checkPopScope(r *http.Request, code string) error {
 	u, err := s.store.OrgUnit(r.Context(), unitScope(r), code)
 	if err != nil {
 		return err
 	}
 	if !popScope(r).Covers(u.Path) {
-		return errPopForbidden
+		return popOutOfScope(r)
 	}
 	return nil
 }

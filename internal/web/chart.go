@@ -19,7 +19,9 @@ type chartOption map[string]any
 func baseOption() chartOption {
 	return chartOption{
 		"textStyle": map[string]any{"fontFamily": fontStack, "fontSize": 12},
-		"grid":      map[string]any{"left": 8, "right": 30, "top": 16, "bottom": 8, "containLabel": true},
+		// right: room for the value label at the end of the longest bar
+		// ("275,206"), which containLabel does not count.
+		"grid":      map[string]any{"left": 8, "right": 60, "top": 16, "bottom": 8, "containLabel": true},
 		"tooltip":   map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}},
 		"animation": false,
 	}

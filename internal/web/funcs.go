@@ -24,6 +24,7 @@ func (res *resources) funcs(lang string) template.FuncMap {
 		"text":     func(t weijian.Text) string { return t.In(lang) },
 		"role":     func(r weijian.Role) string { return roleName(r, lang) },
 		"add":      func(a, b int) int { return a + b },
+		"sub":      func(a, b int) int { return a - b },
 		"action":   func(a string) string { return res.cat.action(lang, a) },
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/weijian-health/weijian"
 )
@@ -18,6 +19,35 @@ type homePage struct {
 	Chart       string // population by child unit, JSON; "" when none
 	ChartHeight int    // pixels: the bar chart grows with its bars
 	NoUnits     bool
+	HasAreas    bool             // the unit has areas below it (the chart panel)
+	Parent      *weijian.OrgUnit // the area a facility belongs to
+	TypeName    string
+	Tasks       []task // what the user's roles let them do here
+}
+
+// task is an entry of the home page's "what you can do" panel.
+type task struct {
+	Title, Desc, Link string
+}
+
+// tasks lists the pages the user can use, each with a line saying what
+// for: every role gets a home page that leads somewhere.
+func (s *Server) tasks(r *http.Request, u *weijian.OrgUnit, can menuPerms, admin bool) []task {
+	t := func(title, desc, link string) task { return task{s.msg(r, title), s.msg(r, desc), link} }
+	out := []task{t("nav.orgunits", "home.task.orgunits", "/orgunits/"+u.Code)}
+	if can.Population {
+		out = append(out, t("nav.population", "home.task.population", "/population?unit="+u.Code))
+	}
+	if can.Import {
+		out = append(out, t("nav.import", "home.task.import", "/import"))
+	}
+	if admin {
+		out = append(out, t("nav.users", "home.task.users", "/users"))
+	}
+	if can.Cases {
+		out = append(out, t("nav.surveillance", "home.task.cases", ""))
+	}
+	return append(out, t("nav.account", "home.task.account", "/account"))
 }
 
 // countRow is a count with a label and a link to the list it counts.
@@ -45,10 +75,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err := s.homeCounts(r, n, p); err != nil {
 		return err
 	}
+	p.Tasks = s.tasks(r, u, p.Can, p.CanAdmin)
+	p.HasAreas = len(p.Counts) > 0
+	if u.IsFacility() {
+		p.TypeName = n.typeName(u.FacilityType, info(r).lang)
+		p.Parent, _ = s.store.OrgUnitByID(r.Context(), unitScope(r), u.ParentID)
+	}
 	if p.Pop, err = s.population(r, u, r.URL.Query().Get("year")); err != nil {
 		return err
 	}
-	if !p.Pop.Forbidden && !p.Pop.Empty {
+	if !p.Pop.Forbidden && !p.Pop.Empty && p.HasAreas {
 		var bars int
 		if p.Chart, bars, err = s.childChart(r, u, p.Pop.Year); err != nil {
 			return err
@@ -120,7 +156,11 @@ func (s *Server) childChart(r *http.Request, u *weijian.OrgUnit, year int) (stri
 	var values []int64
 	for _, k := range areasOf(kids) {
 		if n, ok := pops[k.Code]; ok {
-			labels, values = append(labels, k.Name), append(values, n)
+			label := k.Name
+			if !n.Complete() {
+				label += "（" + strconv.Itoa(n.Covered) + "/" + strconv.Itoa(n.Expected) + "）"
+			}
+			labels, values = append(labels, label), append(values, n.Total)
 		}
 	}
 	if len(labels) == 0 {

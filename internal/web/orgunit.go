@@ -66,7 +66,7 @@ func (s *Server) children(r *http.Request, n *names, u *weijian.OrgUnit, year in
 	if err != nil {
 		return nil, 0, err
 	}
-	var pops map[string]int64
+	var pops map[string]weijian.ChildPopulation
 	if sc := popScope(r); year != 0 && sc.Covers(u.Path) {
 		if pops, err = s.store.ChildPopulations(r.Context(), sc, u.Code, year); err != nil {
 			return nil, 0, err
@@ -81,7 +81,12 @@ func (s *Server) children(r *http.Request, n *names, u *weijian.OrgUnit, year in
 	rows := s.unitRows(r, n, keep, false)
 	for i := range rows {
 		rows[i].Parent = u.Name
-		rows[i].Population, rows[i].HasPop = pops[rows[i].Code]
+		var c weijian.ChildPopulation
+		c, rows[i].HasPop = pops[rows[i].Code]
+		rows[i].Population = c.Total
+		if rows[i].HasPop && !c.Complete() {
+			rows[i].Coverage = s.coverageText(r, n, c.Coverage)
+		}
 	}
 	return rows, len(kids), nil
 }

@@ -43,6 +43,7 @@ type unitRow struct {
 	Parent     string
 	Population int64
 	HasPop     bool
+	Coverage   string // set when the population is incomplete
 }
 
 const pageSize = 50

@@ -18,6 +18,24 @@ type basePage struct {
 	Flash    string // a message about the last action, already translated
 	Version  string
 	Bare     bool // no navigation: the login page, errors before login
+	// Can is what the user's roles allow, for the menu: each role sees only
+	// what it can use.
+	Can menuPerms
+}
+
+// menuPerms are the permissions the menu and home page look at.
+type menuPerms struct {
+	Population, Import, Analytics, Services, Cases bool
+}
+
+func menuPermsOf(u *weijian.User) menuPerms {
+	if u == nil {
+		return menuPerms{}
+	}
+	return menuPerms{Population: u.Can(weijian.PermViewPopulation),
+		Import:    u.Can(weijian.PermEditOrgUnits) || u.Can(weijian.PermEditPopulation),
+		Analytics: u.Can(weijian.PermViewAnalytics), Services: u.Can(weijian.PermRecordServices),
+		Cases: u.Can(weijian.PermReportCases) || u.Can(weijian.PermSurveillance)}
 }
 
 // bare is the base of a page without navigation; titleKey is a message key.
@@ -32,7 +50,7 @@ func (s *Server) bare(r *http.Request, titleKey string) basePage {
 func (s *Server) base(r *http.Request, nav, title string) basePage {
 	u := currentUser(r)
 	p := basePage{Lang: info(r).lang, Title: title, Nav: nav, User: u, Path: r.URL.RequestURI(),
-		Version: s.cfg.Version, CanAdmin: u != nil && u.Can(weijian.PermManageUsers)}
+		Version: s.cfg.Version, CanAdmin: u != nil && u.Can(weijian.PermManageUsers), Can: menuPermsOf(u)}
 	if ok := r.URL.Query().Get("ok"); ok != "" && isFlashKey(ok) {
 		p.Flash = s.msg(r, "flash."+ok)
 	}

@@ -18,6 +18,7 @@ type populationPage struct {
 	Children    []unitRow
 	Export      exportLinks
 	ChildExport exportLinks
+	ChildPops   int // children with figures in the year
 }
 
 func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
@@ -33,7 +34,7 @@ func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.Pop.Forbidden {
-		return errPopForbidden
+		return popOutOfScope(r)
 	}
 	n, err := s.names(r.Context())
 	if err != nil {
@@ -43,6 +44,11 @@ func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
 		if p.Children, _, err = s.children(r, n, u, p.Pop.Year, unitFilter{}); err != nil {
 			return err
 		}
+		for _, c := range p.Children {
+			if c.HasPop {
+				p.ChildPops++
+			}
+		}
 	}
 	q := r.URL.Query()
 	q.Set("unit", u.Code)
@@ -51,8 +57,24 @@ func (s *Server) populationPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "population", p)
 }
 
-var errPopForbidden = weijian.E(weijian.KindForbidden, weijian.T("无权查看该单位的人口数据",
-	"the population of this unit is outside your scope"))
+// popOutOfScope is the answer, in the UI and the API alike, when the
+// population asked for lies outside the caller's scope: 404, as for a unit
+// outside it, so that the answer tells nothing about units the caller
+// cannot read and a script sees the same status as a browser. A role
+// without the permission anywhere gets 403 instead: no unit would do.
+func popOutOfScope(r *http.Request) error {
+	if !currentUser(r).Can(weijian.PermViewPopulation) {
+		return errNoPopRole
+	}
+	return errPopNotFound
+}
+
+var (
+	errNoPopRole = weijian.E(weijian.KindForbidden, weijian.T("您的角色不能查看人口数据",
+		"your role does not give access to population figures"))
+	errPopNotFound = weijian.E(weijian.KindNotFound, weijian.T("您的权限范围内没有该单位的人口数据",
+		"no population of this unit within your scope"))
+)
 
 // pickedUnit is the unit named by ?unit= (a code, or an exact name), or
 // the user's home unit.
@@ -103,7 +125,7 @@ func (s *Server) exportPopulation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if pv.Forbidden {
-		return errPopForbidden
+		return popOutOfScope(r)
 	}
 	rows, err := s.store.PopulationRows(r.Context(), popScope(r), u.Code, pv.Year)
 	if err != nil {

@@ -40,6 +40,7 @@ func samplePages(lang string) map[string]any {
 		"orgunits":      &orgUnitsPage{basePage: base, Tree: tree, Filter: filter, Results: []unitRow{row}, Pager: pager, Export: links},
 		"orgunit":       &orgUnitPage{basePage: base, Unit: unit, Kind: "县", LevelName: "县", TypeName: "", Ancestors: []*weijian.OrgUnit{unit}, Successor: unit, History: []weijian.OrgUnitVersion{{Code: "1", Name: "n", ValidFrom: unit.ValidFrom}}, Children: []unitRow{row}, KidCount: 3, Filter: filter, Export: links, Pop: pop},
 		"population":    &populationPage{basePage: base, Unit: unit, Ancestors: []*weijian.OrgUnit{unit}, Pop: pop, Children: []unitRow{row}, Export: links, ChildExport: links},
+		"import":        &importPage{basePage: base, Kinds: []option{{"orgunits", "区划", true}}, Kind: "orgunits", MaxMB: 20, File: "a.csv", Hash: "ab", Rows: 2, Encoding: "UTF-8", Summary: &weijian.ImportSummary{Rows: 2, Inserted: 1}, Message: "m", Issues: []issueRow{{2, "code", "x", "bad", "错"}}},
 		"users":         &usersPage{basePage: base, Users: []userRow{{User: u, Locked: true}}, Q: "a", Role: "cdc_staff", Active: "1", Roles: roleOptions(lang, "cdc_staff"), Export: links},
 		"user_new":      &userFormPage{basePage: base, Form: form, Error: fe},
 		"user":          &userPage{basePage: base, Target: u, Locked: true, Form: form, Error: fe, Audit: audit},

@@ -36,6 +36,9 @@ func (s *Server) routes() []route {
 		{"GET /orgunits/{code}/children/export", s.authed(s.exportChildren)},
 		{"GET /population", s.authed(s.populationPage)},
 		{"GET /population/export", s.authed(s.exportPopulation)},
+		{"GET /import", s.authed(s.importForm)}, // import: who may edit org units or population
+		{"POST /import/preview", s.authed(s.importPreview)},
+		{"POST /import/confirm", s.authed(s.importConfirm)},
 		{"GET /account", s.authed(s.account)},
 		{"POST /account/password", s.authed(s.changePassword)},
 		{"POST /account/tokens", s.authed(s.createTokenForm)},

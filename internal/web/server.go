@@ -79,6 +79,7 @@ type Server struct {
 	handler  http.Handler
 	checker  checkerFor     // the report checker, built on first use
 	resolver check.Resolver // may be nil
+	uploads  *uploads       // files uploaded for import, waiting for their confirm
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -98,6 +99,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.uploads = newUploads(s.now)
 	res, err := loadResources(s.resourceFS(), !cfg.Dev)
 	if err != nil && cfg.Dev {
 		return nil, fmt.Errorf("dev mode reads templates from %q (run from the repository root): %w", cfg.DevDir, err)
