@@ -19,12 +19,21 @@ func startServe(t *testing.T, env map[string]string, args ...string) *syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	e := &cmdEnv{getenv: func(k string) string { return env[k] }, stdout: &out, stderr: &errb, stdin: strings.NewReader("")}
+	db := filepath.Join(t.TempDir(), "w.db")
+	// serve opens an existing database only (a mistyped --db is an error)
+	if err := run(ctx, e, []string{"migrate", "--db", db}); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, e, append([]string{"serve", "--db", filepath.Join(t.TempDir(), "w.db"), "--addr", "127.0.0.1:0"}, args...))
+		done <- run(ctx, e, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, args...))
 	}()
+	ended := false
 	t.Cleanup(func() {
 		cancel()
+		if ended {
+			return
+		}
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
 		}
@@ -32,6 +41,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *syncBuffer
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		select {
 		case err := <-done:
+			ended = true
 			t.Fatalf("serve ended: %v\n%s", err, errb.String())
 		default:
 		}
