@@ -21,7 +21,7 @@ func userEnv(t *testing.T) (db string, run func(stdin string, args ...string) (s
 		out, _, err := runCmd(t, env, stdin, args...)
 		return out, err
 	}
-	if _, err := run("", "import", "orgunits", "--valid-from", "2021-01-01", "testdata/haian.csv"); err != nil {
+	if _, err := run("", "import", "orgunits", "--create", "--valid-from", "2021-01-01", "testdata/haian.csv"); err != nil {
 		t.Fatal(err)
 	}
 	return db, run
