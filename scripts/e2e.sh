@@ -10,7 +10,8 @@ bin=${1:?usage: scripts/e2e.sh path/to/weijian}
 
 need=()
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
-if ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then need+=(fonts-noto-cjk); fi
+fonts=$(fc-list 2>/dev/null || true) # read whole: grep -q would end the pipe early, and pipefail fail it
+if ! grep -qi 'Noto Sans CJK' <<<"$fonts"; then need+=(fonts-noto-cjk); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} with apt-get…"
   export DEBIAN_FRONTEND=noninteractive
