@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/weijian-health/weijian"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -29,6 +31,7 @@ type Store struct {
 	now      func() time.Time
 	rebinds  sync.Map // query → rebound query (PostgreSQL)
 	colTypes sync.Map // table → column → SQL type (PostgreSQL bulk inserts)
+	rules    weijian.ProgrammeRules
 }
 
 // Options tune Open.
@@ -38,6 +41,10 @@ type Options struct {
 	Now func() time.Time
 	// NoMigrate skips applying migrations (the migrate command applies them itself).
 	NoMigrate bool
+	// Rules checks enrollments and events against the programme metadata
+	// and derives year statuses; nil: only the generic checks (dates,
+	// scope) and a plain year status (resident_year.go).
+	Rules weijian.ProgrammeRules
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database: a
@@ -51,7 +58,7 @@ func IsPostgres(dsn string) bool {
 // file path (optionally "sqlite:" or "file:" prefixed) — and brings its
 // schema up to date.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now}
+	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now, rules: opt.Rules}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
