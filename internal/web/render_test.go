@@ -46,8 +46,14 @@ func samplePages(lang string) map[string]any {
 		"user_password": &passwordPage{basePage: base, Target: u, Password: "Abc123xyz", Created: true},
 		"audit":         &auditPage{basePage: base, Entries: audit, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Truncated: true},
 		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe},
+		"residents":     &residentsPage{basePage: base, Q: "zs", Searched: true, Results: []residentOut{sampleResident}, Pager: pager, Export: links, CanRecord: true},
+		"resident":      &residentPage{basePage: base, R: sampleResident, CanShow: true, CanRecord: true, Years: []weijian.PersonYear{{Programme: "hypertension", Year: 2024, Events: 2, Standard: true}}, Timeline: []timelineRow{{Date: "2024-01-01", Programme: "高血压", Stage: "随访", Summary: "sbp 140", EventID: 3}, {Date: "2023-01-01", Enrolled: true, Voided: true, Reason: "错"}}, Actions: []serviceLink{{"随访", "/x"}}},
+		"worklist":      &workListPage{basePage: base, Lists: []workListTab{{Key: "a", Name: "A", URL: "/w", Active: true}}, Total: 1, Items: []workRow{{R: sampleResident, Due: "2024-01-01", DaysOverdue: 3}}, Pager: pager, Export: links, AsOf: "2024-06-01"},
 	}
 }
+
+var sampleResident = residentOut{ID: 7, County: "320685", DocType: "01", DocNumber: "320685********0011", Name: "张**", Sex: 1, BirthDate: "1950-01-01",
+	Age: 74, Village: "320685100001", VillageName: "中坝社区居委会", Address: "****", Phone: "138****1234", Masked: true}
 
 // Every page template renders, in both languages, with its typed page
 // struct filled in and with its empty states, and shows no missing message.
@@ -76,7 +82,8 @@ func TestTemplatesRender(t *testing.T) {
 	}
 	empty := map[string]any{"home": &homePage{NoUnits: true}, "orgunits": &orgUnitsPage{}, "users": &usersPage{},
 		"audit": &auditPage{}, "population": &populationPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Empty: true}},
-		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}}}
+		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}},
+		"residents": &residentsPage{}, "resident": &residentPage{}, "worklist": &workListPage{}}
 	for name, data := range empty {
 		if err := res.execPage(&bytes.Buffer{}, "zh", name, data); err != nil {
 			t.Errorf("empty %s: %v", name, err)

@@ -35,6 +35,13 @@ func (s *Server) routes() []route {
 		{"GET /population", s.authed(s.populationPage)},
 		{"GET /population/export", s.authed(s.exportPopulation)},
 		{"GET /account", s.authed(s.account)},
+
+		// Residents, services and work lists (residents.go, worklists.go).
+		{"GET /residents", s.authed(s.residentsSearch)},
+		{"GET /residents/export", s.authed(s.exportResidents)},
+		{"GET /residents/{id}", s.authed(s.residentDetail)},
+		{"GET /worklists", s.authed(s.workLists)},
+		{"GET /worklists/export", s.authed(s.exportWorkList)},
 		{"POST /account/password", s.authed(s.changePassword)},
 
 		// User management (admin).
@@ -73,6 +80,16 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/users/{id}/password", s.admin(s.apiResetPassword)},
 		{"POST /api/v1/users/{id}/unlock", s.admin(s.apiUnlock)},
 		{"GET /api/v1/audit", s.admin(s.apiAudit)},
+		{"GET /api/v1/residents", s.authed(s.apiResidents)},
+		{"POST /api/v1/residents", s.authed(s.apiRegister)},
+		{"GET /api/v1/residents/{id}", s.authed(s.apiResident)},
+		{"GET /api/v1/residents/{id}/timeline", s.authed(s.apiTimeline)},
+		{"POST /api/v1/residents/{id}/enrollments", s.authed(s.apiEnroll)},
+		{"POST /api/v1/residents/{id}/events", s.authed(s.apiRecordEvent)},
+		{"PUT /api/v1/events/{id}", s.authed(s.apiEditEvent)},
+		{"POST /api/v1/events/{id}/void", s.authed(s.apiVoidEvent)},
+		{"GET /api/v1/events/{id}/history", s.authed(s.apiEventHistory)},
+		{"GET /api/v1/worklists/{list}", s.authed(s.apiWorkList)},
 
 		// Everything else: a 404 page, or JSON under /api/.
 		{"/", s.open(notFound)},

@@ -45,6 +45,7 @@ type Store interface {
 	weijian.OrgUnitStore
 	weijian.PopulationStore
 	weijian.UserStore
+	weijian.ResidentStore
 	Ping(ctx context.Context) error
 }
 
