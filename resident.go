@@ -128,6 +128,7 @@ type Enrollment struct {
 	Programme  string
 	EnrolledOn time.Time
 	OrgUnitID  int64 // the facility (or unit) that enrolled
+	OrgCode    string
 	OrgPath    string
 	Values     map[string]any // enrollment attributes
 	EndedOn    time.Time
@@ -145,6 +146,7 @@ type Event struct {
 	Stage      string
 	Date       time.Time
 	OrgUnitID  int64 // the facility that gave the service
+	OrgCode    string
 	OrgPath    string
 	OrgName    string
 	Values     map[string]any
@@ -176,12 +178,13 @@ type PersonYear struct {
 	Programme  string
 	Year       int
 	VillageID  int64
-	Events     int       // events of the year, voided ones excluded
-	LastDate   time.Time // the latest event of the year
-	Managed    bool      // enrolled (or served) in the year
-	Standard   bool      // 规范管理: the year's schedule was met
-	Controlled int       // latest reading on target: 1 yes, 0 no, -1 not applicable
-	Status     string    // a programme's own status word
+	Events     int            // events of the year, voided ones excluded
+	LastDate   time.Time      // the latest event of the year
+	Managed    bool           // enrolled (or served) in the year
+	Standard   bool           // 规范管理: the year's schedule was met
+	Controlled int            // latest reading on target: 1 yes, 0 no, -1 not applicable
+	Status     string         // a programme's own status word
+	Values     map[string]any // the programme's status items (internal/programme)
 }
 
 // TimelineItem is one entry of a person's timeline.
@@ -280,4 +283,25 @@ type ProgrammeRules interface {
 	CheckEnrollment(p *Person, e *Enrollment, today time.Time) []Issue
 	CheckEvent(p *Person, enr *Enrollment, e *Event, today time.Time) []Issue
 	YearStatus(p *Person, programme string, year int, enr []*Enrollment, events []*Event) PersonYear
+}
+
+// History is one person with their enrollments and events, as a bulk load
+// (the demo, an import) hands them over. Codes name the units: the store
+// resolves them.
+type History struct {
+	Person      *Person
+	Enrollments []*Enrollment
+	Events      []*Event
+}
+
+// ResidentLoader loads many residents at once. The histories are trusted
+// to be valid (the caller checked them); the store resolves unit codes,
+// assigns ids, keeps the year statuses and inserts in bulk, one
+// transaction per call.
+type ResidentLoader interface {
+	ClearResidents(ctx context.Context, county string) error
+	LoadResidents(ctx context.Context, hs []History) error
+	// AssignDoctor makes a user the responsible doctor of everyone living
+	// in the subtree of the unit with code.
+	AssignDoctor(ctx context.Context, unitCode string, userID int64) (int, error)
 }

@@ -379,7 +379,7 @@ func (s *Store) changeEvent(ctx context.Context, sc weijian.Scope, a weijian.Act
 	if version != 0 && version != old.Version {
 		return weijian.E(weijian.KindConflict, weijian.T("该记录已被他人修改，请刷新后重试", "someone else changed this record; reload and try again"))
 	}
-	oldYear := old.Date.Year()
+	oldYear, orig := old.Date.Year(), *old
 	action, reason, err := change(old)
 	if err != nil {
 		return err
@@ -399,8 +399,18 @@ func (s *Store) changeEvent(ctx context.Context, sc weijian.Scope, a weijian.Act
 		if n, _ := res.RowsAffected(); n != 1 {
 			return weijian.E(weijian.KindConflict, weijian.T("该记录已被他人修改，请刷新后重试", "someone else changed this record; reload and try again"))
 		}
+		// Bulk-loaded events have no history yet: keep their first state.
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT count(*) FROM event_version WHERE county_code = ? AND event_id = ?", old.County, old.ID).Scan(&n); err != nil {
+			return err
+		}
+		rows := [][]any{}
+		if n == 0 {
+			rows = append(rows, s.versionRow(&orig, "create", "", weijian.Actor{Name: "load"}))
+		}
 		old.Version++
-		if err := tx.insertMany(ctx, "event_version", eventVersionCols, [][]any{s.versionRow(old, action, reason, a)}); err != nil {
+		rows = append(rows, s.versionRow(old, action, reason, a))
+		if err := tx.insertMany(ctx, "event_version", eventVersionCols, rows); err != nil {
 			return err
 		}
 		for _, y := range uniqueInts(oldYear, old.Date.Year()) {

@@ -73,11 +73,11 @@ func (s *Store) refreshYears(ctx context.Context, tx *Tx, p *weijian.Person) err
 }
 
 var personYearCols = []string{"county_code", "person_id", "programme", "year", "village_path", "events", "last_date",
-	"managed", "standard", "controlled", "status"}
+	"managed", "standard", "controlled", "status", "vals"}
 
 func personYearRow(p *weijian.Person, y weijian.PersonYear) []any {
 	return []any{p.County, p.ID, y.Programme, y.Year, p.VillagePath, y.Events, dateVal(y.LastDate), y.Managed, y.Standard,
-		y.Controlled, y.Status}
+		y.Controlled, y.Status, encodeValues(y.Values)}
 }
 
 // yearStatus asks the programme rules, or falls back to PlainYearStatus.
@@ -122,7 +122,7 @@ func (s *Store) PersonYears(ctx context.Context, sc weijian.Scope, personID int6
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, `SELECT programme, year, events, last_date, managed, standard, controlled, status FROM person_year
+	rows, err := s.query(ctx, `SELECT programme, year, events, last_date, managed, standard, controlled, status, vals FROM person_year
 		WHERE county_code = ? AND person_id = ? ORDER BY year DESC, programme`, p.County, p.ID)
 	if err != nil {
 		return nil, err
@@ -131,8 +131,12 @@ func (s *Store) PersonYears(ctx context.Context, sc weijian.Scope, personID int6
 	var out []weijian.PersonYear
 	for rows.Next() {
 		y := weijian.PersonYear{County: p.County, PersonID: p.ID, VillageID: p.VillageID}
+		var vals string
 		if err := rows.Scan(&y.Programme, &y.Year, &y.Events, timeCol{&y.LastDate}, &y.Managed, &y.Standard,
-			&y.Controlled, &y.Status); err != nil {
+			&y.Controlled, &y.Status, &vals); err != nil {
+			return nil, err
+		}
+		if err := decodeValues(vals, &y.Values); err != nil {
 			return nil, err
 		}
 		out = append(out, y)

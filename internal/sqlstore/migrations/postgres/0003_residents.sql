@@ -113,6 +113,7 @@ CREATE TABLE person_year (
     standard     boolean NOT NULL,
     controlled   smallint NOT NULL,
     status       text NOT NULL,
+    vals         text NOT NULL,
     PRIMARY KEY (county_code, person_id, programme, year)
 );
 CREATE INDEX person_year_unit ON person_year (county_code, programme, year, village_path);

@@ -119,6 +119,7 @@ CREATE TABLE person_year (
     standard     BOOLEAN NOT NULL,
     controlled   INTEGER NOT NULL,
     status       TEXT NOT NULL,
+    vals         TEXT NOT NULL,
     PRIMARY KEY (county_code, person_id, programme, year),
     FOREIGN KEY (county_code, person_id) REFERENCES person (county_code, id)
 );
