@@ -36,6 +36,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	var cfg Config
 	var county string
 	var noServe, reset bool
+	var scale float64
 	fs := flagSet(env, "demo", "demo [flags]", demoHelp)
 	dbFlags(fs, env, &cfg, demoDB)
 	serveFlags(fs, env, &cfg)
@@ -44,12 +45,16 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&county, "county", demo.DefaultCounty, "demo county: "+strings.Join(demo.Counties(), ", "))
 	fs.BoolVar(&noServe, "no-serve", false, "generate (or check) the demo database and exit")
 	fs.BoolVar(&reset, "reset", false, "delete the demo SQLite file first and generate afresh")
+	fs.Float64Var(&scale, "scale", demoScale(env), "share of the population generated as residents with services (0–1; WEIJIAN_DEMO_SCALE)")
 	pos, err := parse(env, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usageError("demo takes no arguments, got %q", pos[0])
+	}
+	if scale < 0 || scale > 1 {
+		return usageError("--scale %g: must be between 0 and 1", scale)
 	}
 	if demo.CountyName(county) == "" {
 		return usageError("unknown --county %q: use one of %s", county, strings.Join(demo.Counties(), ", "))
@@ -68,7 +73,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := prepareDemo(ctx, env, cfg.DB, store, county); err != nil {
+	if err := prepareDemo(ctx, env, cfg.DB, store, county, scale); err != nil {
 		return err
 	}
 	if noServe {
@@ -79,7 +84,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 // prepareDemo generates the county unless the database already holds it.
-func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.Store, county string) error {
+func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.Store, county string, scale float64) error {
 	present, err := demo.Present(ctx, store, county)
 	if err != nil {
 		return err
@@ -90,7 +95,7 @@ func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.St
 	}
 	fmt.Fprintf(env.stderr, "生成演示县 Generating the demo county %s (%s) in %s …\n", demo.CountyName(county), county, redact(db))
 	sum, err := demo.Generate(ctx, store, demo.Options{County: county, Password: env.getenv("WEIJIAN_DEMO_PASSWORD"),
-		Progress: demoProgress(env.stderr)})
+		Progress: demoProgress(env.stderr), Scale: scale})
 	if errors.Is(err, demo.ErrExists) {
 		printPresent(env.stdout, db, county)
 		return nil
@@ -99,6 +104,7 @@ func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.St
 		return err
 	}
 	printDemoSummary(env.stdout, sum)
+	printResidentSummary(env.stdout, sum.Residents)
 	printCredentials(env.stdout, sum.Users, env.getenv("WEIJIAN_DEMO_PASSWORD") != "")
 	return nil
 }
