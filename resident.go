@@ -305,3 +305,44 @@ type ResidentLoader interface {
 	// in the subtree of the unit with code.
 	AssignDoctor(ctx context.Context, unitCode string, userID int64) (int, error)
 }
+
+// PersonRow is one row of a resident import, as read from a file.
+type PersonRow struct {
+	Line   int
+	Person Person
+}
+
+// EventRow is one row of an event import: the person by document number
+// (ID number unless DocType says otherwise), the programme, stage, date,
+// serving unit code and the values.
+type EventRow struct {
+	Line      int
+	DocType   DocType
+	DocNumber string
+	Event     Event
+}
+
+// ResidentImportOptions tune a resident or event import.
+type ResidentImportOptions struct {
+	// ValidOnly imports the valid rows and reports the others; by
+	// default one bad row stops the whole file (nothing is written).
+	ValidOnly bool
+	DryRun    bool
+	Progress  func(done, total int)
+}
+
+// ResidentImportReport tells what an import did, row by row for the
+// rows it refused.
+type ResidentImportReport struct {
+	Rows     int     `json:"rows"`
+	Inserted int     `json:"inserted"`
+	Existing int     `json:"existing"` // already stored under the same source id: not stored twice
+	Rejected int     `json:"rejected"`
+	Issues   []Issue `json:"issues,omitempty"`
+}
+
+// ResidentImporter imports residents and events in bulk.
+type ResidentImporter interface {
+	ImportPersons(ctx context.Context, sc Scope, a Actor, rows []PersonRow, opt ResidentImportOptions) (ResidentImportReport, error)
+	ImportEvents(ctx context.Context, sc Scope, a Actor, rows []EventRow, opt ResidentImportOptions) (ResidentImportReport, error)
+}

@@ -43,7 +43,9 @@ func CheckPerson(p *Person, today time.Time) []Issue {
 	if p.DocType == DocUnrecognised {
 		p.DocType = DocIDCard
 	}
+	before := len(is)
 	checkDocument(p, today, add)
+	docBad := len(is) > before
 	if p.Name == "" || utf8.RuneCountInString(p.Name) > 50 {
 		add(FieldName, p.Name, "required", T("姓名必填，不超过50个字", "a name is required, at most 50 characters"))
 	}
@@ -51,6 +53,7 @@ func CheckPerson(p *Person, today time.Time) []Issue {
 		add(FieldSex, fmt.Sprint(p.Sex), "code", T("性别代码应为 GB/T 2261.1 的 0、1、2 或 9", "sex must be a GB/T 2261.1 code: 0, 1, 2 or 9"))
 	}
 	switch {
+	case p.BirthDate.IsZero() && docBad: // the ID number it comes from is reported
 	case p.BirthDate.IsZero():
 		add(FieldBirthDate, "", "required", T("出生日期必填", "a birth date is required"))
 	case p.BirthDate.After(today):

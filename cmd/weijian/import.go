@@ -20,19 +20,25 @@ at all; importing the same file again changes nothing.
   weijian import orgunits FILE     columns: code,name,level,parent_code[,type,uscc,valid_from,valid_to,successor_code]
                                    level: province/city/county/town/village/facility (或 省/市/县/乡镇/村/机构)
   weijian import population FILE   columns: unit_code,year,sex,age,count  (sex 1男 2女 0合计; age 0-4, 85+, 3 …)
-                                   or wide: unit_code,year,age,male,female`
+                                   or wide: unit_code,year,age,male,female
+  weijian import persons FILE      居民 residents (CSV/XLSX/JSON): 身份证号,姓名,性别,出生日期,现住址(村居代码),详细地址,联系电话,户号,来源编号
+  weijian import events FILE       服务记录 services: 身份证号,项目,服务,日期,机构代码,来源编号, then one column per data element (its code)
+                                   --valid-only imports the valid rows; --report FILE.xlsx writes the row report`
 
 func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	var cfg Config
 	var validFrom string
 	var dryRun bool
+	var rf residentImportFlags
 	fs := flagSet(env, "import", "import orgunits|population [flags] FILE", importHelp)
 	dbFlags(fs, env, &cfg, "weijian.db")
 	fs.StringVar(&validFrom, "valid-from", "", "date new names and codes take effect, e.g. 2021-01-01 (default today)")
 	fs.BoolVar(&dryRun, "dry-run", false, "check the file and report, write nothing")
+	fs.BoolVar(&rf.validOnly, "valid-only", false, "persons/events: import the valid rows and report the others (default: all or nothing)")
+	fs.StringVar(&rf.report, "report", "", "persons/events: write the row report (row, field, value, rule) to this XLSX file")
 	if len(args) == 0 {
 		fs.Usage()
-		return usageError("import needs a kind (orgunits or population) and a FILE")
+		return usageError("import needs a kind (orgunits, population, persons or events) and a FILE")
 	}
 	kind := args[0]
 	pos, err := parse(env, fs, args[1:])
@@ -41,6 +47,9 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	if len(pos) != 1 {
 		return usageError("import %s needs exactly one FILE", kind)
+	}
+	if kind == "persons" || kind == "events" {
+		return importResidents(ctx, env, cfg, kind, pos[0], rf, dryRun)
 	}
 	opt := weijian.ImportOptions{DryRun: dryRun, Actor: "cli:" + os.Getenv("USER")}
 	if validFrom != "" {
@@ -55,7 +64,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 
 func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string, opt weijian.ImportOptions) error {
 	if kind != "orgunits" && kind != "population" {
-		return usageError("unknown import kind %q: use orgunits or population", kind)
+		return usageError("unknown import kind %q: use orgunits, population, persons or events", kind)
 	}
 	f, err := os.Open(path)
 	if err != nil {
