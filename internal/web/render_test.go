@@ -48,7 +48,9 @@ func samplePages(lang string) map[string]any {
 		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe},
 		"residents":     &residentsPage{basePage: base, Q: "zs", Searched: true, Results: []residentOut{sampleResident}, Pager: pager, Export: links, CanRecord: true},
 		"resident":      &residentPage{basePage: base, R: sampleResident, CanShow: true, CanRecord: true, Years: []weijian.PersonYear{{Programme: "hypertension", Year: 2024, Events: 2, Standard: true}}, Timeline: []timelineRow{{Date: "2024-01-01", Programme: "高血压", Stage: "随访", Summary: "sbp 140", EventID: 3}, {Date: "2023-01-01", Enrolled: true, Voided: true, Reason: "错"}}, Actions: []serviceLink{{"随访", "/x"}}},
-		"worklist":      &workListPage{basePage: base, Lists: []workListTab{{Key: "a", Name: "A", URL: "/w", Active: true}}, Total: 1, Items: []workRow{{R: sampleResident, Due: "2024-01-01", DaysOverdue: 3}}, Pager: pager, Export: links, AsOf: "2024-06-01"},
+		"resident_import": &residentImportPage{basePage: base, Kind: "events", Done: true, Report: weijian.ResidentImportReport{Rows: 3, Inserted: 1, Rejected: 2},
+			Issues: []weijian.Issue{{Row: 2, Field: "sbp", Value: "400", Rule: "max", Msg: weijian.T("太高", "too high")}}, IssueJSON: "[]", Error: fe},
+		"worklist": &workListPage{basePage: base, Lists: []workListTab{{Key: "a", Name: "A", URL: "/w", Active: true}}, Total: 1, Items: []workRow{{R: sampleResident, Due: "2024-01-01", DaysOverdue: 3}}, Pager: pager, Export: links, AsOf: "2024-06-01"},
 	}
 }
 
@@ -83,7 +85,7 @@ func TestTemplatesRender(t *testing.T) {
 	empty := map[string]any{"home": &homePage{NoUnits: true}, "orgunits": &orgUnitsPage{}, "users": &usersPage{},
 		"audit": &auditPage{}, "population": &populationPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Empty: true}},
 		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}},
-		"residents": &residentsPage{}, "resident": &residentPage{}, "worklist": &workListPage{}}
+		"residents": &residentsPage{}, "resident": &residentPage{}, "worklist": &workListPage{}, "resident_import": &residentImportPage{}}
 	for name, data := range empty {
 		if err := res.execPage(&bytes.Buffer{}, "zh", name, data); err != nil {
 			t.Errorf("empty %s: %v", name, err)

@@ -39,6 +39,9 @@ func (s *Server) routes() []route {
 		// Residents, services and work lists (residents.go, worklists.go).
 		{"GET /residents", s.authed(s.residentsSearch)},
 		{"GET /residents/export", s.authed(s.exportResidents)},
+		{"GET /residents/import", s.authed(s.residentImportForm)},
+		{"POST /residents/import", s.authed(s.residentImport)},
+		{"POST /residents/import/report", s.authed(s.residentImportReport)},
 		{"GET /residents/{id}", s.authed(s.residentDetail)},
 		{"GET /worklists", s.authed(s.workLists)},
 		{"GET /worklists/export", s.authed(s.exportWorkList)},

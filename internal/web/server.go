@@ -46,6 +46,7 @@ type Store interface {
 	weijian.PopulationStore
 	weijian.UserStore
 	weijian.ResidentStore
+	weijian.ResidentImporter
 	Ping(ctx context.Context) error
 }
 
