@@ -1,6 +1,8 @@
 package programme
 
 import (
+	"github.com/google/go-cmp/cmp"
+	"github.com/weijian-health/weijian"
 	"testing"
 
 	"github.com/weijian-health/weijian/internal/period"
@@ -55,5 +57,21 @@ func wantRules(t *testing.T, errs []FieldError, want ...string) {
 		if got[i] != want[i] {
 			t.Fatalf("errors = %q, want %q", got, want)
 		}
+	}
+}
+
+func tx(zh, en string) weijian.Text { return weijian.T(zh, en) }
+
+func diffDue(t *testing.T, got, want []DueItem) {
+	t.Helper()
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("due items (-want +got):\n%s", d)
+	}
+}
+
+func diffMap(t *testing.T, got, want map[string]any) {
+	t.Helper()
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("values (-want +got):\n%s", d)
 	}
 }

@@ -1,6 +1,7 @@
 package programme
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -541,7 +542,7 @@ func compare(op string, l, r any) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("cannot order %s and %s", typeName(l), typeName(r))
 		}
-		c = cmpFloat(a, b)
+		c = cmp.Compare(a, b)
 	case period.Date:
 		b, ok := r.(period.Date)
 		if !ok {
@@ -566,16 +567,6 @@ func compare(op string, l, r any) (any, error) {
 		return c > 0, nil
 	}
 	return c >= 0, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func typeName(v any) string {

@@ -223,6 +223,7 @@ func loadProgramme(c *Catalogue, d *decoder, root *yaml.Node) *Programme {
 	p.Enrollment = fl.form(enr)
 	enr.done()
 	p.Stages = fl.stages(o)
+	p.Status = fl.status(o)
 	o.done()
 	fl.checkNames()
 	return p

@@ -20,6 +20,7 @@ type formLoader struct {
 	d     *decoder
 	p     *Programme
 	exprs []pendingExpr
+	later []func() // checks that need every stage loaded
 }
 
 type pendingExpr struct {
@@ -59,6 +60,7 @@ func (fl *formLoader) stages(o *obj) []*Stage {
 		s.Repeatable = so.boolean("repeatable")
 		s.Eligibility = loadEligibility(fl.d, so.get("eligibility"), so.sub("eligibility"))
 		s.Form = fl.form(so)
+		s.Schedule = fl.schedule(so, s, fl.namesOf(&s.Form, false))
 		so.done()
 		out = append(out, s)
 	}
@@ -155,6 +157,9 @@ func formHas(f *Form, name string) bool {
 
 // checkNames reports every identifier a rule uses that its form lacks.
 func (fl *formLoader) checkNames() {
+	for _, f := range fl.later {
+		f()
+	}
 	for _, pe := range fl.exprs {
 		for _, id := range pe.e.Idents() {
 			if !pe.names(id) {

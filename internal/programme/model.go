@@ -88,6 +88,7 @@ type Programme struct {
 	Eligibility Eligibility
 	Enrollment  Form // enrollment attributes
 	Stages      []*Stage
+	Status      []StatusItem // the per-person-per-year status (see YearStatus)
 	OptionSets  map[string]*OptionSet
 
 	cat *Catalogue
@@ -208,6 +209,7 @@ type Stage struct {
 	Repeatable  bool
 	Eligibility Eligibility // checked at the event date; zero means none
 	Form
+	Schedule *Schedule // nil: not scheduled
 
 	prog *Programme
 }

@@ -1,7 +1,8 @@
 package programme
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -10,11 +11,4 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func timeMonth(n int) time.Month { return time.Month(n) }
 
-func sortedMapKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
+func sortedMapKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
