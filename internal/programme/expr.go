@@ -92,7 +92,7 @@ func walk(n node, f func(node)) {
 // (-1: one or more).
 var functions = map[string]int{
 	"present": 1, "round": 2, "min": -1, "max": -1, "days": 2,
-	"years": 2, "months": 2, "date": 1, "count": 1, "abs": 1,
+	"years": 2, "months": 2, "date": 1, "count": 1, "abs": 1, "floor": 1,
 }
 
 // ParseExpr parses src. Errors carry the byte offset in src.

@@ -30,7 +30,7 @@ func evalCall(n callNode, env Env) (any, error) {
 	switch n.fn {
 	case "round":
 		return callRound(args)
-	case "min", "max", "abs":
+	case "min", "max", "abs", "floor":
 		return callNumeric(n.fn, args)
 	case "days", "years", "months":
 		return callSpan(n.fn, args)
@@ -85,6 +85,8 @@ func callNumeric(fn string, args []any) (any, error) {
 		switch {
 		case fn == "abs":
 			return math.Abs(x), nil
+		case fn == "floor":
+			return math.Floor(x), nil
 		case i == 0, fn == "min" && x < best, fn == "max" && x > best:
 			best = x
 		}

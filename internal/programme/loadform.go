@@ -88,7 +88,7 @@ func (fl *formLoader) form(o *obj) Form {
 	}
 	for i, n := range o.list("derived") {
 		do := fl.d.obj(n, fmt.Sprintf("%s[%d]", o.sub("derived"), i))
-		dv := &Derived{Code: fl.code(do, "code"), Label: do.text("label", true), Type: Type(do.str("type", true)), Unit: do.str("unit", false)}
+		dv := &Derived{Code: fl.code(do, "code"), Label: do.text("label", true), Help: do.text("help", false), Type: Type(do.str("type", true)), Unit: do.str("unit", false)}
 		if seen[dv.Code] {
 			fl.d.errorf(n, do.sub("code"), "%q is already a field or derived value of this form", dv.Code)
 		}
@@ -141,6 +141,17 @@ func (fl *formLoader) namesOf(f *Form, enrollment bool) func(string) bool {
 		}
 		return formHas(f, name)
 	}
+}
+
+// personNames are the names a window's "if" may read: the person and the
+// enrollment, not an event.
+func (fl *formLoader) personNames(name string) bool {
+	switch name {
+	case "person.age", "person.age_months", "person.age_days", "person.sex", "person.birth_date", "enrollment_date":
+		return true
+	}
+	attr, ok := strings.CutPrefix(name, "enrollment.")
+	return ok && formHas(&fl.p.Enrollment, attr)
 }
 
 func formHas(f *Form, name string) bool {

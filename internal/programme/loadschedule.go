@@ -85,6 +85,7 @@ func (fl *formLoader) windows(o *obj, names func(string) bool) []Window {
 			}
 		}
 		w.When = fl.expr(wo, "when", false, names)
+		w.If = fl.expr(wo, "if", false, fl.personNames)
 		wo.done()
 		out = append(out, w)
 	}
@@ -94,7 +95,10 @@ func (fl *formLoader) windows(o *obj, names func(string) bool) []Window {
 func (fl *formLoader) trigger(o *obj) *Trigger {
 	to := fl.d.obj(o.get("after"), o.sub("after"))
 	defer to.done()
-	t := &Trigger{Stage: to.str("stage", true)}
+	t := &Trigger{Stages: to.strs("stage")}
+	if len(t.Stages) == 0 {
+		fl.d.errorf(to.n, to.sub("stage"), "required key \"stage\" is missing")
+	}
 	if w := to.age("within"); w != nil {
 		t.Within = *w
 	} else {
@@ -104,11 +108,11 @@ func (fl *formLoader) trigger(o *obj) *Trigger {
 	if e != nil {
 		p := to.sub("when")
 		fl.later = append(fl.later, func() {
-			src, ok := fl.p.Stage(t.Stage)
-			if !ok {
-				return // reported by checkAnchor
+			for _, code := range t.Stages {
+				if src, ok := fl.p.Stage(code); ok { // unknown stages are reported by checkAnchor
+					fl.exprs = append(fl.exprs, pendingExpr{e, n, p, fl.namesOf(&src.Form, false)})
+				}
 			}
-			fl.exprs = append(fl.exprs, pendingExpr{e, n, p, fl.namesOf(&src.Form, false)})
 		})
 		t.When = e
 	}
@@ -118,8 +122,10 @@ func (fl *formLoader) trigger(o *obj) *Trigger {
 // checkAnchor runs once all stages are known.
 func (fl *formLoader) checkAnchor(o *obj, s *Stage, sc *Schedule) {
 	if sc.After != nil {
-		if _, ok := fl.p.Stage(sc.After.Stage); !ok || sc.After.Stage == s.Code {
-			fl.d.errorf(o.keys["after"], o.sub("after.stage"), "stage %q is not another stage of this programme", sc.After.Stage)
+		for _, code := range sc.After.Stages {
+			if _, ok := fl.p.Stage(code); !ok || code == s.Code {
+				fl.d.errorf(o.keys["after"], o.sub("after.stage"), "stage %q is not another stage of this programme", code)
+			}
 		}
 	}
 	a := sc.Anchor

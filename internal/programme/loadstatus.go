@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-var statusKinds = []string{"count", "any", "last", "last_date", "regular"}
+var statusKinds = []string{"count", "any", "last", "last_date", "regular", "attr"}
 
 // status reads the programme's status items; each names its kind as the
 // key holding its stage (count: followup, last: followup.sbp).
@@ -34,6 +34,16 @@ func (fl *formLoader) status(o *obj) []StatusItem {
 			continue
 		}
 		kindKey := so.keys[it.Kind]
+		if it.Kind == "attr" {
+			it.Field, it.Stage = it.Stage, ""
+			if !formHas(&fl.p.Enrollment, it.Field) {
+				fl.d.errorf(kindKey, so.sub("attr"), "the enrollment has no attribute or derived value %q", it.Field)
+			}
+			it.Default = fl.statusDefault(so)
+			so.done()
+			out = append(out, it)
+			continue
+		}
 		if it.Kind == "last" {
 			it.Stage, it.Field, _ = strings.Cut(it.Stage, ".")
 		}

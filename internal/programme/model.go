@@ -288,6 +288,7 @@ type Check struct {
 type Derived struct {
 	Code  string
 	Label weijian.Text
+	Help  weijian.Text
 	Type  Type
 	Unit  string
 	Expr  *Expr

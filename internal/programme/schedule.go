@@ -44,11 +44,13 @@ type Window struct {
 	Label    weijian.Text
 	From, To Age   // offsets from the anchor; the window ends on anchor+To
 	When     *Expr // only events meeting this fill the window; nil: any event
+	If       *Expr // the window applies only to people (and enrollments) meeting this
 }
 
-// Trigger starts an after schedule.
+// Trigger starts an after schedule: the latest event of any of Stages
+// whose values meet When.
 type Trigger struct {
-	Stage  string
+	Stages []string
 	When   *Expr
 	Within Age
 }
@@ -179,7 +181,10 @@ func (s *Stage) dueWindows(person PersonFacts, enr Enrollment, anchor period.Dat
 	var next *DueItem
 	for i, w := range sc.Windows {
 		start, end := w.From.From(anchor), w.To.From(anchor)
-		if end.Before(enr.Date) || w.filled(s, person, enr, mine, start, end) {
+		if w.If != nil && !holds(w.If, s, person, enr, EventRef{Date: enr.Date}) {
+			continue
+		}
+		if end.Before(enr.Date) && !sc.CatchUp || w.filled(s, person, enr, mine, start, end) {
 			continue
 		}
 		it := DueItem{Stage: s.Code, Window: w.Code, What: w.Label, Date: start, Deadline: end}
@@ -228,15 +233,17 @@ func holds(x *Expr, s *Stage, person PersonFacts, enr Enrollment, e EventRef) bo
 
 func (s *Stage) dueAfter(person PersonFacts, enr Enrollment, events, mine []EventRef, asOf period.Date) []DueItem {
 	tr := s.Schedule.After
-	src, ok := s.prog.Stage(tr.Stage)
-	if !ok {
-		return nil
-	}
 	var trigger *EventRef
-	for _, e := range eventsOf(events, tr.Stage) {
-		if tr.When == nil || holds(tr.When, src, person, enr, e) {
-			e := e
-			trigger = &e
+	for _, code := range tr.Stages {
+		src, ok := s.prog.Stage(code)
+		if !ok {
+			continue
+		}
+		for _, e := range eventsOf(events, code) {
+			if (tr.When == nil || holds(tr.When, src, person, enr, e)) && (trigger == nil || !e.Date.Before(trigger.Date)) {
+				e := e
+				trigger = &e
+			}
 		}
 	}
 	if trigger == nil {

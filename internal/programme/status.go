@@ -17,6 +17,8 @@ import (
 //     or Default when there is none (血压控制: a patient not seen counts as
 //     not controlled)
 //   - last_date: the date of the latest event of Stage in the year
+//   - attr: an enrollment attribute or derived value (Field), such as
+//     early_registration of a pregnancy (早孕建册)
 //   - regular: 规范管理 — at least Min events of Stage in the year, adjacent
 //     ones at most MaxGap apart; with Prorate, a person enrolled during the
 //     year needs Min × (days enrolled ÷ days in the year), rounded up
@@ -90,6 +92,11 @@ func (it *StatusItem) value(p *Programme, person PersonFacts, enr Enrollment, in
 		return it.Default
 	case "regular":
 		return it.regular(enr, mine, y)
+	case "attr":
+		if v, ok := enr.Attrs[it.Field]; ok {
+			return v
+		}
+		return it.Default
 	}
 	return nil
 }
