@@ -195,7 +195,7 @@ func loadProgramme(c *Catalogue, d *decoder, root *yaml.Node) *Programme {
 	p := &Programme{cat: c, File: d.file, OptionSets: map[string]*OptionSet{}}
 	p.Code = o.str("code", true)
 	if want := path.Base(d.file); !matchesFile(p.Code, want) {
-		d.errorf(o.keys["code"], "code", "programme code %q does not match the file name %s (want %s.yaml or %s@N.yaml)", p.Code, want, p.Code, p.Code)
+		d.errorf(o.at("code"), "code", "programme code %q does not match the file name %s (want %s.yaml or %s@N.yaml)", p.Code, want, p.Code, p.Code)
 	}
 	p.Version = o.integer("version", true)
 	if n, ok := o.scalar("valid_from", true); ok {
@@ -248,7 +248,7 @@ func loadEligibility(d *decoder, n *yaml.Node, p string) Eligibility {
 	e := Eligibility{MinAge: o.age("min_age"), MaxAge: o.age("max_age"), Residence: o.str("residence", false)}
 	for _, s := range o.strs("sex") {
 		if _, ok := sexCodes[s]; !ok {
-			d.errorf(o.keys["sex"], o.sub("sex"), "sex code %q is not a GB/T 2261.1 code (0, 1, 2, 9)", s)
+			d.errorf(o.at("sex"), o.sub("sex"), "sex code %q is not a GB/T 2261.1 code (0, 1, 2, 9)", s)
 		}
 		e.Sex = append(e.Sex, s)
 	}
@@ -257,10 +257,10 @@ func loadEligibility(d *decoder, n *yaml.Node, p string) Eligibility {
 		e.Residence = "any"
 	case "any", "village", "permanent":
 	default:
-		d.errorf(o.keys["residence"], o.sub("residence"), "residence %q is not any, village or permanent", e.Residence)
+		d.errorf(o.at("residence"), o.sub("residence"), "residence %q is not any, village or permanent", e.Residence)
 	}
 	if e.MinAge != nil && e.MaxAge != nil && e.MinAge.From(period.NewDate(2000, 1, 1)).After(e.MaxAge.From(period.NewDate(2000, 1, 1))) {
-		d.errorf(o.keys["max_age"], o.sub("max_age"), "max_age %s is below min_age %s", e.MaxAge, e.MinAge)
+		d.errorf(o.at("max_age"), o.sub("max_age"), "max_age %s is below min_age %s", e.MaxAge, e.MinAge)
 	}
 	o.done()
 	return e

@@ -52,7 +52,7 @@ func (fl *formLoader) stages(o *obj) []*Stage {
 			so.path = "stages[" + s.Code + "]"
 		}
 		if seen[s.Code] {
-			fl.d.errorf(so.keys["code"], so.sub("code"), "stage %q appears twice", s.Code)
+			fl.d.errorf(so.at("code"), so.sub("code"), "stage %q appears twice", s.Code)
 		}
 		seen[s.Code] = true
 		s.Name = so.text("name", true)
@@ -94,9 +94,9 @@ func (fl *formLoader) form(o *obj) Form {
 		}
 		seen[dv.Code] = true
 		switch dv.Type {
-		case Int, Number, Text, Date, Bool:
+		case Int, Number, Text, Date, Bool, "":
 		default:
-			fl.d.errorf(do.keys["type"], do.sub("type"), "derived type %q is not int, number, text, date or bool", dv.Type)
+			fl.d.errorf(do.at("type"), do.sub("type"), "derived type %q is not int, number, text, date or bool", dv.Type)
 		}
 		dv.Expr = fl.expr(do, "expr", true, names)
 		do.done()
@@ -107,7 +107,7 @@ func (fl *formLoader) form(o *obj) Form {
 		ck := &Check{Code: fl.code(co, "code"), Field: co.str("field", true), Message: co.text("message", true)}
 		ck.Expr = fl.expr(co, "expr", true, names)
 		if ck.Field != "" && !seen[ck.Field] {
-			fl.d.errorf(co.keys["field"], co.sub("field"), "field %q is not on this form", ck.Field)
+			fl.d.errorf(co.at("field"), co.sub("field"), "field %q is not on this form", ck.Field)
 		}
 		co.done()
 		f.Checks = append(f.Checks, ck)
@@ -116,7 +116,7 @@ func (fl *formLoader) form(o *obj) Form {
 }
 
 func (fl *formLoader) expr(o *obj, k string, required bool, names func(string) bool) *Expr {
-	if required && !o.has(k) {
+	if required && !o.has(k) && !o.bad {
 		fl.d.errorf(o.n, o.sub(k), "required key %q is missing", k)
 	}
 	e, n := o.expr(k)
@@ -198,10 +198,10 @@ func (fl *formLoader) field(o *obj, names func(string) bool) *Field {
 		fd.Min, fd.Max = o.number("min"), o.number("max")
 		fd.Decimals = o.integer("decimals", false)
 		if fd.Min != nil && fd.Max != nil && *fd.Min > *fd.Max {
-			fl.d.errorf(o.keys["max"], o.sub("max"), "max %v is below min %v", *fd.Max, *fd.Min)
+			fl.d.errorf(o.at("max"), o.sub("max"), "max %v is below min %v", *fd.Max, *fd.Min)
 		}
 		if fd.Decimals < 0 || fd.Decimals > 6 || fd.Type == Int && fd.Decimals != 0 {
-			fl.d.errorf(o.keys["decimals"], o.sub("decimals"), "decimals must be 0–6 (and 0 for int)")
+			fl.d.errorf(o.at("decimals"), o.sub("decimals"), "decimals must be 0–6 (and 0 for int)")
 		}
 	case Text:
 		fd.MaxLen = o.integer("max_length", false)
@@ -210,12 +210,12 @@ func (fl *formLoader) field(o *obj, names func(string) bool) *Field {
 		}
 	case Date:
 		fd.MinDate, fd.MaxDate = fl.dateBound(o, "min"), fl.dateBound(o, "max")
-	case Bool:
+	case Bool, "":
 	case Options:
 		fd.OptionSet = fl.optionSet(o)
 		fd.Multiple = o.boolean("multiple")
 	default:
-		fl.d.errorf(o.keys["type"], o.sub("type"), "type %q is not int, number, text, date, bool or option", fd.Type)
+		fl.d.errorf(o.at("type"), o.sub("type"), "type %q is not int, number, text, date, bool or option", fd.Type)
 	}
 	o.done()
 	return fd

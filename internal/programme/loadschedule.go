@@ -81,7 +81,7 @@ func (fl *formLoader) windows(o *obj, names func(string) bool) []Window {
 			w.From, w.To = *from, *to
 			base := period.NewDate(2000, 1, 1)
 			if w.To.From(base).Before(w.From.From(base)) {
-				fl.d.errorf(wo.keys["to"], wo.sub("to"), "the window ends (%s) before it starts (%s)", w.To, w.From)
+				fl.d.errorf(wo.at("to"), wo.sub("to"), "the window ends (%s) before it starts (%s)", w.To, w.From)
 			}
 		}
 		w.When = fl.expr(wo, "when", false, names)
@@ -124,7 +124,7 @@ func (fl *formLoader) checkAnchor(o *obj, s *Stage, sc *Schedule) {
 	if sc.After != nil {
 		for _, code := range sc.After.Stages {
 			if _, ok := fl.p.Stage(code); !ok || code == s.Code {
-				fl.d.errorf(o.keys["after"], o.sub("after.stage"), "stage %q is not another stage of this programme", code)
+				fl.d.errorf(o.at("after"), o.sub("after.stage"), "stage %q is not another stage of this programme", code)
 			}
 		}
 	}
@@ -133,13 +133,13 @@ func (fl *formLoader) checkAnchor(o *obj, s *Stage, sc *Schedule) {
 	case a == "" || a == "enrollment" || a == "birth":
 	case strings.HasPrefix(a, "attr:"):
 		if fd, ok := fl.p.Enrollment.Field(a[5:]); !ok || fd.Type != Date {
-			fl.d.errorf(o.keys["anchor"], o.sub("anchor"), "anchor %q: the enrollment has no date attribute %q", a, a[5:])
+			fl.d.errorf(o.at("anchor"), o.sub("anchor"), "anchor %q: the enrollment has no date attribute %q", a, a[5:])
 		}
 	case strings.HasPrefix(a, "stage:"):
 		if _, ok := fl.p.Stage(a[6:]); !ok {
-			fl.d.errorf(o.keys["anchor"], o.sub("anchor"), "anchor %q: no stage %q", a, a[6:])
+			fl.d.errorf(o.at("anchor"), o.sub("anchor"), "anchor %q: no stage %q", a, a[6:])
 		}
 	default:
-		fl.d.errorf(o.keys["anchor"], o.sub("anchor"), "anchor %q is not enrollment, birth, attr:<date attribute> or stage:<stage>", a)
+		fl.d.errorf(o.at("anchor"), o.sub("anchor"), "anchor %q is not enrollment, birth, attr:<date attribute> or stage:<stage>", a)
 	}
 }

@@ -33,7 +33,7 @@ func (fl *formLoader) status(o *obj) []StatusItem {
 			so.done()
 			continue
 		}
-		kindKey := so.keys[it.Kind]
+		kindKey := so.at(it.Kind)
 		if it.Kind == "attr" {
 			it.Field, it.Stage = it.Stage, ""
 			if !formHas(&fl.p.Enrollment, it.Field) {

@@ -19,9 +19,10 @@ import (
 //   - windows: events due in age or time windows from an anchor (child
 //     checks at 3, 6, 8, 12 … months; prenatal visits at 16–20, 21–24 …
 //     weeks; vaccine doses). A window with a condition is filled only by an
-//     event whose values meet it (vaccine == 'HepB' && dose == 2). A missed
-//     window stays due as overdue while CatchUp is set, otherwise until the
-//     next window opens.
+//     event whose values meet it (vaccine == 'HepB' && dose == 2), at any
+//     date; a window without one by any event from its start until the next
+//     window opens. A window past its end unfilled is overdue: it stays due
+//     while CatchUp is set, otherwise until the next window opens.
 //   - after: a follow-up of a positive finding: due on the date of the
 //     latest event of another stage whose values meet When, overdue Within
 //     after it, done when an event of this stage is dated on or after it.
@@ -184,7 +185,11 @@ func (s *Stage) dueWindows(person PersonFacts, enr Enrollment, anchor period.Dat
 		if w.If != nil && !holds(w.If, s, person, enr, EventRef{Date: enr.Date}) {
 			continue
 		}
-		if end.Before(enr.Date) && !sc.CatchUp || w.filled(s, person, enr, mine, start, end) {
+		until := farFuture
+		if i+1 < len(sc.Windows) {
+			until = back(sc.Lead, sc.Windows[i+1].From.From(anchor))
+		}
+		if end.Before(enr.Date) && !sc.CatchUp || w.filled(s, person, enr, mine, back(sc.Lead, start), until) {
 			continue
 		}
 		it := DueItem{Stage: s.Code, Window: w.Code, What: w.Label, Date: start, Deadline: end}
@@ -208,8 +213,14 @@ func (s *Stage) dueWindows(person PersonFacts, enr Enrollment, anchor period.Dat
 	return out
 }
 
-// filled reports whether an event in [start, end] meets the window's condition.
-func (w Window) filled(s *Stage, person PersonFacts, enr Enrollment, mine []EventRef, start, end period.Date) bool {
+// farFuture is after every real date.
+var farFuture = period.Date{Year: 9999, Month: 12, Day: 31}
+
+// filled reports whether the window is filled: by an event meeting its
+// condition at any date, or, without a condition, by an event from the
+// window's start (less the lead) until the next window opens — a check
+// done late still counts for its window, not for the next.
+func (w Window) filled(s *Stage, person PersonFacts, enr Enrollment, mine []EventRef, start, until period.Date) bool {
 	for _, e := range mine {
 		if w.When != nil {
 			if !holds(w.When, s, person, enr, e) {
@@ -217,7 +228,7 @@ func (w Window) filled(s *Stage, person PersonFacts, enr Enrollment, mine []Even
 			}
 			return true // a conditional window (a dose) is filled at any date
 		}
-		if !e.Date.Before(start) && !e.Date.After(end) {
+		if !e.Date.Before(start) && e.Date.Before(until) {
 			return true
 		}
 	}

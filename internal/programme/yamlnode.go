@@ -67,15 +67,35 @@ type obj struct {
 	keys map[string]*yaml.Node
 	key  map[string]*yaml.Node // key nodes, for positions of unknown keys
 	used map[string]bool
+	bad  bool // not a mapping: reported once, no errors for its keys
+}
+
+// deref follows a YAML alias (*name) to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 10; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// at returns the value node of key k for an error position, or the
+// mapping itself when k is absent.
+func (o *obj) at(k string) *yaml.Node {
+	if n := o.keys[k]; n != nil {
+		return n
+	}
+	return o.n
 }
 
 func (d *decoder) obj(n *yaml.Node, path string) *obj {
+	n = deref(n)
 	o := &obj{d: d, n: n, path: path, keys: map[string]*yaml.Node{}, key: map[string]*yaml.Node{}, used: map[string]bool{}}
 	if n == nil || n.Kind == 0 {
 		return o
 	}
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, path, "expected a mapping (key: value lines)")
+		o.bad = true
 		return o
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -83,7 +103,7 @@ func (d *decoder) obj(n *yaml.Node, path string) *obj {
 		if _, dup := o.keys[k]; dup {
 			d.errorf(n.Content[i], o.sub(k), "key %q appears twice", k)
 		}
-		o.keys[k], o.key[k] = n.Content[i+1], n.Content[i]
+		o.keys[k], o.key[k] = deref(n.Content[i+1]), n.Content[i]
 	}
 	return o
 }
@@ -124,7 +144,7 @@ func (o *obj) done() {
 func (o *obj) scalar(k string, required bool) (*yaml.Node, bool) {
 	n := o.get(k)
 	if n == nil {
-		if required {
+		if required && !o.bad {
 			o.d.errorf(o.n, o.sub(k), "required key %q is missing", k)
 		}
 		return nil, false
@@ -191,7 +211,7 @@ func (o *obj) number(k string) *float64 {
 func (o *obj) text(k string, required bool) weijian.Text {
 	n := o.get(k)
 	if n == nil {
-		if required {
+		if required && !o.bad {
 			o.d.errorf(o.n, o.sub(k), "required key %q is missing", k)
 		}
 		return weijian.Text{}
@@ -215,7 +235,11 @@ func (o *obj) list(k string) []*yaml.Node {
 		o.d.errorf(n, o.sub(k), "expected a list (lines starting with -)")
 		return nil
 	}
-	return n.Content
+	items := make([]*yaml.Node, len(n.Content))
+	for i, it := range n.Content {
+		items[i] = deref(it)
+	}
+	return items
 }
 
 // strs reads a list of scalars, or one scalar as a list of one.
