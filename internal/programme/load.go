@@ -173,7 +173,7 @@ func loadOptionSet(d *decoder, sets *obj, code string) *OptionSet {
 func loadOption(d *decoder, n *yaml.Node, p string) (Option, bool) {
 	if n.Kind == yaml.SequenceNode {
 		if len(n.Content) < 2 || len(n.Content) > 3 {
-			d.errorf(n, p, "an option is [code, 中文, English]")
+			d.errorf(n, p, "an option is [code, 中文, English] (%d items found; quote a label that holds a comma)", len(n.Content))
 			return Option{}, false
 		}
 		opt := Option{Code: n.Content[0].Value}

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-var statusKinds = []string{"count", "any", "last", "last_date", "regular", "attr"}
+var statusKinds = []string{"count", "any", "last", "last_date", "regular", "attr", "sum"}
 
 // status reads the programme's status items; each names its kind as the
 // key holding its stage (count: followup, last: followup.sbp).
@@ -44,14 +44,14 @@ func (fl *formLoader) status(o *obj) []StatusItem {
 			out = append(out, it)
 			continue
 		}
-		if it.Kind == "last" {
+		if it.Kind == "last" || it.Kind == "sum" {
 			it.Stage, it.Field, _ = strings.Cut(it.Stage, ".")
 		}
 		st, ok := fl.p.Stage(it.Stage)
 		switch {
 		case !ok:
 			fl.d.errorf(kindKey, so.sub(it.Kind), "no stage %q in this programme", it.Stage)
-		case it.Kind == "last" && !formHas(&st.Form, it.Field):
+		case (it.Kind == "last" || it.Kind == "sum") && !formHas(&st.Form, it.Field):
 			fl.d.errorf(kindKey, so.sub(it.Kind), "stage %q has no field or derived value %q (write last: stage.field)", it.Stage, it.Field)
 		}
 		if ok {
@@ -71,7 +71,8 @@ func (fl *formLoader) status(o *obj) []StatusItem {
 	return out
 }
 
-// statusDefault reads default: true, false, a number or a text.
+// statusDefault reads default: true, false, a whole number (int64, as int
+// fields hold), a number or a text.
 func (fl *formLoader) statusDefault(so *obj) any {
 	n, ok := so.scalar("default", false)
 	if !ok {
@@ -80,7 +81,10 @@ func (fl *formLoader) statusDefault(so *obj) any {
 	switch n.Tag {
 	case "!!bool":
 		return n.Value == "true"
-	case "!!int", "!!float":
+	case "!!int":
+		i, _ := strconv.ParseInt(n.Value, 10, 64)
+		return i
+	case "!!float":
 		f, _ := strconv.ParseFloat(n.Value, 64)
 		return f
 	}

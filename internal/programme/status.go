@@ -16,6 +16,7 @@ import (
 //   - last: the value of Field on the latest event of Stage in the year,
 //     or Default when there is none (血压控制: a patient not seen counts as
 //     not controlled)
+//   - sum: the sum of a numeric Field over those events (teeth sealed)
 //   - last_date: the date of the latest event of Stage in the year
 //   - attr: an enrollment attribute or derived value (Field), such as
 //     early_registration of a pregnancy (早孕建册)
@@ -77,6 +78,17 @@ func (it *StatusItem) value(p *Programme, person PersonFacts, enr Enrollment, in
 		return int64(len(mine))
 	case "any":
 		return len(mine) > 0
+	case "sum":
+		var total float64
+		for _, e := range mine {
+			if f, ok := canon(e.Values[it.Field]).(float64); ok {
+				total += f
+			}
+		}
+		if total == math.Trunc(total) {
+			return int64(total)
+		}
+		return total
 	case "last_date":
 		if len(mine) == 0 {
 			return nil
