@@ -265,7 +265,9 @@ func (f *Form) presence(env Env, normalized map[string]any, failed map[string]bo
 		v, has := normalized[fd.Code]
 		if fd.ShowWhen != nil {
 			if shown, _ := fd.ShowWhen.Eval(env); shown != true {
-				if has {
+				if has && v == false {
+					delete(normalized, fd.Code) // a blank or "no" yes/no box that does not apply
+				} else if has {
 					errs = append(errs, fieldErr(fd.Code, display(v), "not_applicable",
 						fd.Label.ZH+"不适用（条件："+fd.ShowWhen.String()+"），应留空",
 						fd.labelEN()+" does not apply (condition: "+fd.ShowWhen.String()+") and must be left blank"))

@@ -33,12 +33,15 @@
 //
 // A name is a field or derived value of the same form; a stage's rules may
 // also read the enrollment's attributes as enrollment.<code>. An unanswered
-// field is null, and null propagates: a comparison with null is null, so a
-// check over a blank field neither passes nor fails, while && and || follow
-// three-valued logic (false && null is false). A check fails only when it
-// is false; a field is required_when the condition is true, and allowed
-// only when show_when is true. A yes/no field left blank is false (no), as
-// on the paper forms. Every name is checked when the file is loaded.
+// field is null. == and != treat null as a value (a blank field equals null
+// and no code; null in a list is false), while ordering and arithmetic with
+// null give null, so a check such as sbp > dbp over a blank field neither
+// passes nor fails; && and || follow three-valued logic (false && null is
+// false, true || null is true). A check fails only when it is false; a
+// field is required_when the condition is true, and allowed only when
+// show_when is true. A yes/no field left blank is false (no), as on the
+// paper forms, and a "no" in a field that does not apply is dropped. Every
+// name is checked when the file is loaded.
 //
 // # Errors
 //

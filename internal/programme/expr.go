@@ -434,7 +434,9 @@ func evalUnary(n unaryNode, env Env) (any, error) {
 }
 
 // evalBinary applies Kleene logic to && and ||: false && unknown is false,
-// true || unknown is true; every other operator is unknown when an operand is.
+// true || unknown is true. == and != treat null as a value (a blank field
+// equals null and no code); null in a list is false; the ordering and
+// arithmetic operators are unknown when an operand is.
 func evalBinary(n binNode, env Env) (any, error) {
 	l, err := eval(n.l, env)
 	if err != nil {
@@ -444,8 +446,16 @@ func evalBinary(n binNode, env Env) (any, error) {
 		return evalLogic(n, l, env)
 	}
 	r, err := eval(n.r, env)
-	if err != nil || l == nil || r == nil {
+	if err != nil {
 		return nil, err
+	}
+	switch {
+	case (n.op == "==" || n.op == "!=") && (l == nil || r == nil):
+		return (l == nil && r == nil) == (n.op == "=="), nil
+	case n.op == "in" && l == nil && r != nil:
+		return false, nil
+	case l == nil || r == nil:
+		return nil, nil
 	}
 	switch n.op {
 	case "==", "!=":
