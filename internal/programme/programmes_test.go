@@ -1,10 +1,6 @@
 package programme
 
-import (
-	"testing"
-
-	"github.com/weijian-health/weijian/internal/period"
-)
+import "testing"
 
 // validCase is one correct enrollment and one correct event of a stage.
 type validCase struct {
@@ -49,7 +45,7 @@ var validCases = map[string]validCase{
 		map[string]any{"hours_after_birth": 76, "feeds": 8, "quality": "1"}},
 	"newborn_hearing": {newborn, "2024-06-03", nil, "initial", "2024-06-03", map[string]any{"method": "1", "left": "1", "right": "2"}},
 	"newborn_chd":     {newborn, "2024-06-02", nil, "screen", "2024-06-02", map[string]any{"spo2_hand": 98, "spo2_foot": 97, "murmur": "1"}},
-	"vaccination": {newborn, "2024-06-01", map[string]any{"certificate_no": "320621240601001"}, "dose", "2024-08-01",
+	"vaccination": {newborn, "2024-06-10", map[string]any{"certificate_no": "320621240601001"}, "dose", "2024-08-01",
 		map[string]any{"vaccine": "DTaP", "dose": 1, "site": "3", "route": "1", "batch": "202403A12"}},
 	"maternal": {woman28, "2024-02-20", map[string]any{"lmp": "2023-12-01", "gravidity": 2, "parity": 1}, "first_visit", "2024-02-20",
 		map[string]any{"weight": 58.2, "sbp": 112, "dbp": 70, "hemoglobin": 118, "risk_colour": "green"}},
@@ -130,7 +126,8 @@ func TestBadEvents(t *testing.T) {
 		{"unknown vaccine", "vaccination", func(v map[string]any) { v["vaccine"] = "XYZ" }, "", []string{"vaccine option"}},
 		{"oral polio injected", "vaccination", func(v map[string]any) { v["vaccine"] = "bOPV"; v["site"] = "1" }, "", []string{"site check:oral_route"}},
 		{"batch missing", "vaccination", func(v map[string]any) { delete(v, "batch") }, "", []string{"batch required"}},
-		{"dose before enrollment", "vaccination", nil, "2024-05-31", []string{"event_date before_birth"}},
+		{"dose before birth", "vaccination", nil, "2024-05-31", []string{"event_date before_birth"}},
+		{"dose before enrollment", "vaccination", nil, "2024-06-05", []string{"event_date before_enrollment"}},
 		{"expired vaccine", "vaccination", func(v map[string]any) { v["expiry"] = "2024-07-01" }, "", []string{"expiry date_min"}},
 		{"cytology missing in co-testing", "cervical_screening", func(v map[string]any) { delete(v, "cytology") }, "", []string{"cytology required"}},
 		{"HPV result with cytology only", "cervical_screening", func(v map[string]any) { v["method"] = "2"; v["cytology"] = "NILM" }, "", []string{"hpv not_applicable"}},
@@ -148,27 +145,7 @@ func TestBadEvents(t *testing.T) {
 		{"BP reversed at the elderly check", "elderly", func(v map[string]any) { v["sbp"] = 70; v["dbp"] = 90 }, "", []string{"sbp check:sbp_above_dbp"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			vc := validCases[tc.prog]
-			p, _ := c.Programme(tc.prog)
-			attrs, _, errs := p.Enroll(vc.person, vc.attrs, date(vc.enrolled))
-			wantRules(t, errs)
-			v := map[string]any{}
-			for k, x := range vc.values {
-				v[k] = x
-			}
-			if tc.edit != nil {
-				tc.edit(v)
-			}
-			on := vc.on
-			if tc.on != "" {
-				on = tc.on
-			}
-			s, _ := p.Stage(vc.stage)
-			enr := Enrollment{Date: date(vc.enrolled), Attrs: attrs}
-			if tc.name == "dose before enrollment" {
-				enr.Date = vc.person.BirthDate
-			}
-			_, _, errs = s.CheckEvent(vc.person, enr, v, date(on))
+			_, _, errs := runCase(t, c, tc.prog, tc.edit, tc.on)
 			wantRules(t, errs, tc.want...)
 		})
 	}
@@ -197,18 +174,7 @@ func TestDerivedValues(t *testing.T) {
 		{"child anaemia", "child_health", func(v map[string]any) { v["hemoglobin"] = 105 }, "anaemia", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			vc := validCases[tc.prog]
-			p, _ := c.Programme(tc.prog)
-			attrs, _, _ := p.Enroll(vc.person, vc.attrs, date(vc.enrolled))
-			v := map[string]any{}
-			for k, x := range vc.values {
-				v[k] = x
-			}
-			if tc.edit != nil {
-				tc.edit(v)
-			}
-			s, _ := p.Stage(vc.stage)
-			_, der, errs := s.CheckEvent(vc.person, Enrollment{Date: date(vc.enrolled), Attrs: attrs}, v, date(vc.on))
+			_, der, errs := runCase(t, c, tc.prog, tc.edit, "")
 			wantRules(t, errs)
 			if der[tc.key] != tc.want {
 				t.Errorf("%s = %#v, want %#v", tc.key, der[tc.key], tc.want)
@@ -254,4 +220,33 @@ func TestVaccinationVersions(t *testing.T) {
 	}
 }
 
-var _ = period.Date{}
+// runCase checks the valid case of prog with its event values edited and,
+// if on is set, dated on.
+func runCase(t *testing.T, c *Catalogue, prog string, edit func(map[string]any), on string) (norm, der map[string]any, errs []FieldError) {
+	t.Helper()
+	vc := validCases[prog]
+	p, _ := c.Programme(prog)
+	attrs, _, errs := p.Enroll(vc.person, vc.attrs, date(vc.enrolled))
+	wantRules(t, errs)
+	v := map[string]any{}
+	for k, x := range vc.values {
+		v[k] = x
+	}
+	if edit != nil {
+		edit(v)
+	}
+	if on == "" {
+		on = vc.on
+	}
+	s, _ := p.Stage(vc.stage)
+	return s.CheckEvent(vc.person, Enrollment{Date: date(vc.enrolled), Attrs: attrs}, v, date(on))
+}
+
+func TestHeadCircumferenceOnlyToThreeYears(t *testing.T) {
+	c := builtin(t)
+	s := stage(t, c, "child_health", "check")
+	four := PersonFacts{Sex: "1", BirthDate: date("2020-06-01"), VillageCode: "1"}
+	v := map[string]any{"weight": 16.5, "length": 104, "head_circumference": 49.5}
+	_, _, errs := s.CheckEvent(four, Enrollment{Date: date("2020-06-10")}, v, date("2024-06-05"))
+	wantRules(t, errs, "head_circumference not_applicable")
+}
