@@ -1,6 +1,7 @@
 package programme
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	goccy "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/weijian-health/weijian/internal/period"
@@ -71,8 +74,10 @@ func readYAML(fsys fs.FS, name string, errs *MetadataErrors) (*yaml.Node, *decod
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
-		e := &MetadataError{File: name, Msg: err.Error()}
-		e.Line = yamlErrorLine(err)
+		e := &MetadataError{File: name, Msg: err.Error(), Line: yamlErrorLine(err)}
+		if line, col, msg, ok := syntaxPosition(b); ok {
+			e.Line, e.Column, e.Msg = line, col, "YAML syntax: "+msg
+		}
 		*errs = append(*errs, e)
 		return nil, d
 	}
@@ -81,6 +86,20 @@ func readYAML(fsys fs.FS, name string, errs *MetadataErrors) (*yaml.Node, *decod
 		return nil, d
 	}
 	return doc.Content[0], d
+}
+
+// syntaxPosition re-parses a file that yaml.v3 rejected with
+// goccy/go-yaml, whose syntax errors carry the exact position of the
+// offending token: yaml.v3 reports some parser errors at the line of the
+// enclosing block (its context mark, counted from 0), one line early.
+func syntaxPosition(b []byte) (line, col int, msg string, ok bool) {
+	_, err := goccyparser.ParseBytes(b, 0)
+	var ge goccy.Error
+	if errors.As(err, &ge) && ge.GetToken() != nil {
+		pos := ge.GetToken().Position
+		return pos.Line, pos.Column, ge.GetMessage(), true
+	}
+	return 0, 0, "", false
 }
 
 // yamlErrorLine extracts the line from a YAML syntax error ("yaml: line 7: …").

@@ -24,6 +24,9 @@ func (fl *formLoader) schedule(so *obj, s *Stage, names func(string) bool) *Sche
 		}
 	}
 	if len(kinds) != 1 {
+		for _, k := range []string{"period", "every", "first", "windows", "after"} {
+			o.get(k) // reported below as a whole, not as unknown keys
+		}
 		fl.d.errorf(n, o.path, "a schedule has exactly one of period, every, windows or after (found %d)", len(kinds))
 		return nil
 	}
