@@ -72,7 +72,10 @@ func callRound(args []any) (any, error) {
 		return nil, fmt.Errorf("round() needs a number and 0–6 decimals")
 	}
 	p := math.Pow(10, math.Trunc(d))
-	return math.Round(x*p) / p, nil
+	if r := math.Round(x*p) / p; !math.IsInf(r, 0) && !math.IsNaN(r) {
+		return r, nil
+	}
+	return x, nil // too large to have decimals left to round
 }
 
 func callNumeric(fn string, args []any) (any, error) {
