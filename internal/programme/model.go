@@ -143,6 +143,15 @@ func (a Age) Label(lang string) string {
 	return itoa(a.N) + zh[a.Unit]
 }
 
+// Span renders the age as a length of time: 90天, 3个月, 1年 / 90 days.
+func (a Age) Span(lang string) string {
+	zh := map[AgeUnit]string{Days: "天", Weeks: "周", Months: "个月", Years: "年"}
+	if lang == "en" {
+		return Age{a.N, a.Unit}.Label("en")
+	}
+	return itoa(a.N) + zh[a.Unit]
+}
+
 // From returns the date a after d (the day someone born on d reaches age a).
 func (a Age) From(d period.Date) period.Date {
 	switch a.Unit {
