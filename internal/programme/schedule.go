@@ -235,10 +235,11 @@ func (w Window) filled(s *Stage, person PersonFacts, enr Enrollment, mine []Even
 	return false
 }
 
-// holds evaluates a condition over a stored event's values.
+// holds evaluates a condition over a stored event's values (restored to
+// their types, as they may come back from JSON).
 func holds(x *Expr, s *Stage, person PersonFacts, enr Enrollment, e EventRef) bool {
-	ctx := &evalCtx{person: person, enrollment: enr.Date, event: e.Date, attrs: enr.Attrs, inStage: true}
-	v, err := x.Eval(ctx.env(e.Values, nil))
+	ctx := &evalCtx{person: person, enrollment: enr.Date, event: e.Date, attrs: s.prog.Enrollment.Restore(enr.Attrs), inStage: true}
+	v, err := x.Eval(ctx.env(s.Form.Restore(e.Values), nil))
 	return err == nil && v == true
 }
 
@@ -279,8 +280,7 @@ func (s *Stage) anchor(person PersonFacts, enr Enrollment, events []EventRef) (p
 	case a == "birth":
 		return person.BirthDate, true
 	case len(a) > 5 && a[:5] == "attr:":
-		d, ok := enr.Attrs[a[5:]].(period.Date)
-		return d, ok && d.IsValid()
+		return dateOf(enr.Attrs[a[5:]])
 	case len(a) > 6 && a[:6] == "stage:":
 		if evs := eventsOf(events, a[6:]); len(evs) > 0 {
 			return evs[0].Date, true

@@ -98,14 +98,14 @@ func (it *StatusItem) value(p *Programme, person PersonFacts, enr Enrollment, in
 		if len(mine) == 0 {
 			return it.Default
 		}
-		if v, ok := mine[len(mine)-1].Values[it.Field]; ok {
+		if v, ok := src.Restore(mine[len(mine)-1].Values)[it.Field]; ok && v != nil {
 			return v
 		}
 		return it.Default
 	case "regular":
 		return it.regular(enr, mine, y)
 	case "attr":
-		if v, ok := enr.Attrs[it.Field]; ok {
+		if v, ok := p.Enrollment.Restore(enr.Attrs)[it.Field]; ok && v != nil {
 			return v
 		}
 		return it.Default
