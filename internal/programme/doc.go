@@ -43,6 +43,25 @@
 // paper forms, and a "no" in a field that does not apply is dropped. Every
 // name is checked when the file is loaded.
 //
+// # Schedules and status
+//
+// A stage may have a schedule (see Schedule): one event per calendar
+// period, an interval after the last event, windows from an anchor (age,
+// pregnancy, delivery) or a follow-up after a positive finding.
+// Programme.Due turns the schedules and a person's events into work-list
+// items (due, overdue, deadline). Programme.YearStatus computes the small
+// per-person-per-year record (counts, last readings, 规范管理, controlled)
+// that the store keeps on every write, so that indicators need not scan
+// events; the status items are declared in the file (see StatusItem).
+//
+// # Forms
+//
+// Programme.Layout gives what a generated form or the API needs (labels
+// in both languages, sections, option lists, units, steps, help, the
+// show/required conditions); Stage.FieldStates evaluates the conditions
+// for the answers so far; Form.FieldFor maps an import column header
+// (code, Chinese or English label, with or without the unit) to a field.
+//
 // # Errors
 //
 // A metadata error (MetadataError) names the file, line, column and the
