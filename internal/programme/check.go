@@ -51,7 +51,8 @@ func (p *Programme) Enroll(person PersonFacts, attrs map[string]any, date period
 	return normalized, derived, append(errs, ferrs...)
 }
 
-// CheckEvent checks an event of stage s for person in enrollment enr,
+// CheckEvent checks an event of stage s for person in enrollment enr
+// (whose attributes may be typed or as read back from JSON),
 // dated eventDate: the date (not before enrollment or birth, not after the
 // enrollment ended or the person died, not in the future), the stage's
 // eligibility, every field (type, range, option code, required, shown) and
@@ -66,7 +67,7 @@ func (s *Stage) CheckEvent(person PersonFacts, enr Enrollment, values map[string
 	if len(errs) == 0 {
 		errs = append(errs, s.Eligibility.check(person, eventDate)...)
 	}
-	ctx := &evalCtx{person: person, today: today, enrollment: enr.Date, event: eventDate, attrs: enr.Attrs, inStage: true}
+	ctx := &evalCtx{person: person, today: today, enrollment: enr.Date, event: eventDate, attrs: s.prog.Enrollment.Restore(enr.Attrs), inStage: true}
 	normalized, derived, ferrs := s.validate(ctx, values)
 	return normalized, derived, append(errs, ferrs...)
 }

@@ -160,7 +160,7 @@ type FieldState struct {
 // stage for the answers given so far (values that do not parse count as
 // blank).
 func (s *Stage) FieldStates(person PersonFacts, enr Enrollment, values map[string]any, eventDate period.Date) map[string]FieldState {
-	ctx := &evalCtx{person: person, today: s.prog.cat.today(), enrollment: enr.Date, event: eventDate, attrs: enr.Attrs, inStage: true}
+	ctx := &evalCtx{person: person, today: s.prog.cat.today(), enrollment: enr.Date, event: eventDate, attrs: s.prog.Enrollment.Restore(enr.Attrs), inStage: true}
 	return s.Form.fieldStates(ctx, values)
 }
 

@@ -60,6 +60,13 @@ func TestStoredValuesRoundTrip(t *testing.T) {
 	if st := p.YearStatus(woman28, stored, evStored, 2024); st.Values["early_registration"] != true || st.Values["first_visit"] != true {
 		t.Errorf("maternal status = %v", st.Values)
 	}
+	// CheckEvent with the stored enrollment: the gestational weeks read
+	// enrollment.lmp, which JSON turned into text.
+	_, der2, errs := s.CheckEvent(woman28, stored, map[string]any{"weight": 58, "sbp": 110, "dbp": 70, "risk_colour": "yellow"}, date("2024-02-20"))
+	wantRules(t, errs)
+	if der2["gestational_weeks"] != int64(11) {
+		t.Errorf("gestational weeks with a stored enrollment = %v", der2["gestational_weeks"])
+	}
 	back := s.Restore(jsonTrip(t, norm))
 	if d := cmp.Diff(norm, back); d != "" {
 		t.Errorf("Restore (-want +got):\n%s", d)

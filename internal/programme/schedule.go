@@ -81,7 +81,7 @@ type DueItem struct {
 // when nothing is due, the next one (Due false). Nothing is due after the
 // enrollment ended or the person died. Items are ordered by date.
 func (p *Programme) Due(person PersonFacts, enr Enrollment, events []EventRef, asOf period.Date) []DueItem {
-	if !enr.EndDate.IsZero() && !enr.EndDate.After(asOf) || !person.DeathDate.IsZero() && !person.DeathDate.After(asOf) {
+	if !enr.Date.IsValid() || !enr.EndDate.IsZero() && !enr.EndDate.After(asOf) || !person.DeathDate.IsZero() && !person.DeathDate.After(asOf) {
 		return nil
 	}
 	var out []DueItem
