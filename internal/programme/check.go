@@ -3,6 +3,7 @@ package programme
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/weijian-health/weijian/internal/period"
@@ -208,10 +209,15 @@ func (c *evalCtx) env(values, derived map[string]any) Env {
 // validate checks values against the form and computes the derived values.
 func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derived map[string]any, errs []FieldError) {
 	normalized, derived = map[string]any{}, map[string]any{}
-	for _, k := range sortedMapKeys(values) {
+	var unknown []string
+	for k := range values {
 		if _, ok := f.Field(k); !ok {
-			errs = append(errs, fieldErr(k, values[k], "unknown_field", "表单中没有字段 "+k, "The form has no field "+k))
+			unknown = append(unknown, k)
 		}
+	}
+	slices.Sort(unknown)
+	for _, k := range unknown {
+		errs = append(errs, fieldErr(k, values[k], "unknown_field", "表单中没有字段 "+k, "The form has no field "+k))
 	}
 	failed := map[string]bool{}
 	for _, fd := range f.Fields() {

@@ -534,14 +534,36 @@ func arith(op string, a, b float64) any {
 }
 
 func equal(a, b any) (bool, error) {
+	ok := false
 	switch a := a.(type) {
-	case float64, string, bool, period.Date:
-		if fmt.Sprintf("%T", a) != fmt.Sprintf("%T", b) {
-			return false, fmt.Errorf("cannot compare %s with %s", typeName(a), typeName(b))
+	case float64:
+		var y float64
+		y, ok = b.(float64)
+		if ok {
+			return a == y, nil
 		}
-		return a == b, nil
+	case string:
+		var y string
+		y, ok = b.(string)
+		if ok {
+			return a == y, nil
+		}
+	case bool:
+		var y bool
+		y, ok = b.(bool)
+		if ok {
+			return a == y, nil
+		}
+	case period.Date:
+		var y period.Date
+		y, ok = b.(period.Date)
+		if ok {
+			return a == y, nil
+		}
+	default:
+		return false, fmt.Errorf("cannot compare %s", typeName(a))
 	}
-	return false, fmt.Errorf("cannot compare %s", typeName(a))
+	return false, fmt.Errorf("cannot compare %s with %s", typeName(a), typeName(b))
 }
 
 func compare(op string, l, r any) (any, error) {

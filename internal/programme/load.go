@@ -60,9 +60,10 @@ func Load(fsys fs.FS) (*Catalogue, error) {
 	return c, nil
 }
 
-func chinaToday() period.Date {
-	return period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
-}
+// chinaTime is UTC+8 all year (no daylight saving).
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func chinaToday() period.Date { return period.DateOf(time.Now().In(chinaTime)) }
 
 // readYAML parses one file into its root mapping node.
 func readYAML(fsys fs.FS, name string, errs *MetadataErrors) (*yaml.Node, *decoder) {

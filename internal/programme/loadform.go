@@ -112,6 +112,7 @@ func (fl *formLoader) form(o *obj) Form {
 		co.done()
 		f.Checks = append(f.Checks, ck)
 	}
+	f.index()
 	return f
 }
 

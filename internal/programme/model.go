@@ -179,27 +179,42 @@ type Form struct {
 	Sections []*Section
 	Checks   []*Check
 	Derived  []*Derived
+
+	fields []*Field
+	byCode map[string]*Field
 }
 
-// Fields lists every field of the form in order.
+// Fields lists every field of the form in order. The slice is shared:
+// do not modify it.
 func (f *Form) Fields() []*Field {
-	var out []*Field
-	for _, s := range f.Sections {
-		out = append(out, s.Fields...)
+	if f.fields == nil {
+		f.index()
 	}
-	return out
+	return f.fields
 }
 
 // Field returns the field with code.
 func (f *Form) Field(code string) (*Field, bool) {
+	if f.fields == nil {
+		f.index()
+	}
+	fd, ok := f.byCode[code]
+	return fd, ok
+}
+
+// index builds the field list and map; the loader calls it once, so that
+// a loaded catalogue is read-only and safe for concurrent use.
+func (f *Form) index() {
+	f.fields = []*Field{}
+	f.byCode = map[string]*Field{}
 	for _, s := range f.Sections {
 		for _, fd := range s.Fields {
-			if fd.Code == code {
-				return fd, true
+			f.fields = append(f.fields, fd)
+			if _, dup := f.byCode[fd.Code]; !dup {
+				f.byCode[fd.Code] = fd
 			}
 		}
 	}
-	return nil, false
 }
 
 // Section is a titled group of fields on a form.

@@ -15,20 +15,25 @@ import (
 func (f *Form) Restore(stored map[string]any) map[string]any {
 	out := make(map[string]any, len(stored))
 	for k, v := range stored {
-		out[k] = v
-		if fd, ok := f.Field(k); ok {
-			if x, err := fd.parse(v); err == nil && x != nil {
-				out[k] = x
-			}
-			continue
-		}
-		for _, dv := range f.Derived {
-			if dv.Code == k {
-				out[k] = dv.restore(v)
-			}
-		}
+		out[k] = f.restoreValue(k, v)
 	}
 	return out
+}
+
+// restoreValue restores one stored value of field or derived value k.
+func (f *Form) restoreValue(k string, v any) any {
+	if fd, ok := f.Field(k); ok {
+		if x, err := fd.parse(v); err == nil && x != nil {
+			return x
+		}
+		return v
+	}
+	for _, dv := range f.Derived {
+		if dv.Code == k {
+			return dv.restore(v)
+		}
+	}
+	return v
 }
 
 func (dv *Derived) restore(v any) any {

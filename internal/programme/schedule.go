@@ -1,6 +1,7 @@
 package programme
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/weijian-health/weijian"
@@ -84,6 +85,7 @@ func (p *Programme) Due(person PersonFacts, enr Enrollment, events []EventRef, a
 	if !enr.Date.IsValid() || !enr.EndDate.IsZero() && !enr.EndDate.After(asOf) || !person.DeathDate.IsZero() && !person.DeathDate.After(asOf) {
 		return nil
 	}
+	enr, events = p.restore(enr, events)
 	var out []DueItem
 	for _, s := range p.Stages {
 		if s.Schedule != nil {
@@ -102,7 +104,7 @@ func eventsOf(events []EventRef, stage string) []EventRef {
 			out = append(out, e)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	slices.SortStableFunc(out, func(a, b EventRef) int { return a.Date.Compare(b.Date) })
 	return out
 }
 
@@ -235,11 +237,25 @@ func (w Window) filled(s *Stage, person PersonFacts, enr Enrollment, mine []Even
 	return false
 }
 
-// holds evaluates a condition over a stored event's values (restored to
-// their types, as they may come back from JSON).
+// restore gives the enrollment attributes and the events' values their
+// types once (they may come back from JSON as text and float64), so that
+// conditions evaluated over them many times need not.
+func (p *Programme) restore(enr Enrollment, events []EventRef) (Enrollment, []EventRef) {
+	enr.Attrs = p.Enrollment.Restore(enr.Attrs)
+	out := make([]EventRef, len(events))
+	for i, e := range events {
+		out[i] = e
+		if s, ok := p.Stage(e.Stage); ok && len(e.Values) > 0 {
+			out[i].Values = s.Form.Restore(e.Values)
+		}
+	}
+	return enr, out
+}
+
+// holds evaluates a condition over an event's values (restored; see restore).
 func holds(x *Expr, s *Stage, person PersonFacts, enr Enrollment, e EventRef) bool {
-	ctx := &evalCtx{person: person, enrollment: enr.Date, event: e.Date, attrs: s.prog.Enrollment.Restore(enr.Attrs), inStage: true}
-	v, err := x.Eval(ctx.env(s.Form.Restore(e.Values), nil))
+	ctx := &evalCtx{person: person, enrollment: enr.Date, event: e.Date, attrs: enr.Attrs, inStage: true}
+	v, err := x.Eval(ctx.env(e.Values, nil))
 	return err == nil && v == true
 }
 

@@ -58,6 +58,7 @@ func (p *Programme) YearStatus(person PersonFacts, enr Enrollment, events []Even
 			inYear = append(inYear, e)
 		}
 	}
+	enr, inYear = p.restore(enr, inYear)
 	st.Events = len(inYear)
 	for _, it := range p.Status {
 		st.Values[it.Code] = it.value(p, person, enr, inYear, y)
@@ -98,14 +99,14 @@ func (it *StatusItem) value(p *Programme, person PersonFacts, enr Enrollment, in
 		if len(mine) == 0 {
 			return it.Default
 		}
-		if v, ok := src.Restore(mine[len(mine)-1].Values)[it.Field]; ok && v != nil {
+		if v, ok := mine[len(mine)-1].Values[it.Field]; ok && v != nil {
 			return v
 		}
 		return it.Default
 	case "regular":
 		return it.regular(enr, mine, y)
 	case "attr":
-		if v, ok := p.Enrollment.Restore(enr.Attrs)[it.Field]; ok && v != nil {
+		if v, ok := enr.Attrs[it.Field]; ok && v != nil {
 			return v
 		}
 		return it.Default

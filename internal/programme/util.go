@@ -1,8 +1,6 @@
 package programme
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -10,5 +8,3 @@ import (
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func timeMonth(n int) time.Month { return time.Month(n) }
-
-func sortedMapKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
