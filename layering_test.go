@@ -8,8 +8,12 @@ import (
 
 // The domain package stays free of storage and HTTP: those are adapters
 // above it (STYLE.md, "domain at the bottom").
-func TestDomainImportsNoAdapters(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
+func TestDomainImportsNoAdapters(t *testing.T) { noAdapters(t, ".") }
+
+// noAdapters fails if pkg depends on storage or HTTP.
+func noAdapters(t *testing.T, pkg string) {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", pkg).Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -17,7 +21,7 @@ func TestDomainImportsNoAdapters(t *testing.T) {
 		switch {
 		case dep == "database/sql", dep == "net/http",
 			strings.Contains(dep, "/internal/sqlstore"), strings.Contains(dep, "/internal/web"):
-			t.Errorf("package weijian depends on %s", dep)
+			t.Errorf("package %s depends on %s", pkg, dep)
 		}
 	}
 }
@@ -39,3 +43,6 @@ func TestAdaptersDoNotImportEachOther(t *testing.T) {
 		}
 	}
 }
+
+// The programme metadata layer is pure: no storage, no HTTP.
+func TestProgrammeIsPure(t *testing.T) { noAdapters(t, "./internal/programme") }
