@@ -42,9 +42,13 @@ func (s *Server) residentImport(w http.ResponseWriter, r *http.Request) error {
 		return errForbidden
 	}
 	lang := info(r).lang
-	p := &residentImportPage{basePage: s.base(r, "residents", s.msg(r, "import.title")), Kind: r.FormValue("kind")}
+	// Limit the body before anything reads it (FormValue would parse it all).
 	r.Body = http.MaxBytesReader(w, r.Body, maxResidentUpload)
+	p := &residentImportPage{basePage: s.base(r, "residents", s.msg(r, "import.title"))}
 	err := r.ParseMultipartForm(8 << 20)
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return weijian.Invalid(weijian.T("文件超过100MB，请拆分后分批导入", "the file is larger than 100 MB: split it and import the parts"))

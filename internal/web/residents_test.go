@@ -105,3 +105,7 @@ func TestResidentOutsideScope(t *testing.T) {
 		t.Errorf("outside scope: %d %q; missing: %d %q", sa, a.Error.Message, sb, b.Error.Message)
 	}
 }
+
+func all() weijian.Scope { return weijian.ScopeAll() }
+
+func personFilter(q string) weijian.PersonFilter { return weijian.PersonFilter{Query: q} }
