@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weijian-health/weijian/internal/programme"
+	"github.com/weijian-health/weijian/internal/rules"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 )
 
@@ -135,5 +137,9 @@ func (c Config) open(ctx context.Context, env *cmdEnv) (*sqlstore.Store, *slog.L
 func (c Config) openStore(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	return sqlstore.Open(ctx, c.DB, sqlstore.Options{Logger: log})
+	cat, err := programme.LoadBuiltin()
+	if err != nil {
+		return nil, err
+	}
+	return sqlstore.Open(ctx, c.DB, sqlstore.Options{Logger: log, Rules: rules.New(cat)})
 }

@@ -47,9 +47,14 @@ func samplePages(lang string) map[string]any {
 		"audit":         &auditPage{basePage: base, Entries: audit, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Truncated: true},
 		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe},
 		"residents":     &residentsPage{basePage: base, Q: "zs", Searched: true, Results: []residentOut{sampleResident}, Pager: pager, Export: links, CanRecord: true},
-		"resident":      &residentPage{basePage: base, R: sampleResident, CanShow: true, CanRecord: true, Years: []weijian.PersonYear{{Programme: "hypertension", Year: 2024, Events: 2, Standard: true}}, Timeline: []timelineRow{{Date: "2024-01-01", Programme: "高血压", Stage: "随访", Summary: "sbp 140", EventID: 3}, {Date: "2023-01-01", Enrolled: true, Voided: true, Reason: "错"}}, Actions: []serviceLink{{"随访", "/x"}}},
+		"resident":      &residentPage{basePage: base, R: sampleResident, CanShow: true, CanRecord: true, Years: []weijian.PersonYear{{Programme: "hypertension", Year: 2024, Events: 2, Standard: true}}, Timeline: []timelineRow{{Date: "2024-01-01", Programme: "高血压", Stage: "随访", Summary: "sbp 140", EventID: 3}, {Date: "2023-01-01", Enrolled: true, Voided: true, Reason: "错"}}, Actions: []serviceLink{{"随访", "/x", "record-x"}}},
 		"resident_import": &residentImportPage{basePage: base, Kind: "events", Done: true, Report: weijian.ResidentImportReport{Rows: 3, Inserted: 1, Rejected: 2},
 			Issues: []weijian.Issue{{Row: 2, Field: "sbp", Value: "400", Rule: "max", Msg: weijian.T("太高", "too high")}}, IssueJSON: "[]", Error: fe},
+		"service_form": &serviceForm{basePage: base, R: sampleResident, Programme: "hypertension", ProgName: "高血压", Stage: "followup", StageName: "随访",
+			Action: "/x", Date: "2024-01-01", DateError: "太早", Error: fe, EventID: 3, Version: 2, CanVoid: true, VoidAction: "/v",
+			Sections: []formSection{{Label: "体征", Fields: []formField{{Code: "sbp", Label: "收缩压", Type: "int", Unit: "mmHg", Required: true, Value: "400", Error: "太高", Min: "50", Max: "300"},
+				{Code: "method", Label: "方式", Type: "option", Options: []option{{"1", "门诊", true}}}, {Code: "sym", Label: "症状", Type: "option", Multiple: true, Options: []option{{"1", "无", true}}},
+				{Code: "ref", Label: "转诊", Type: "bool", Value: "true", Checked: true}, {Code: "d", Label: "日期", Type: "date"}, {Code: "t", Label: "备注", Type: "text", Help: "说明"}}}}},
 		"worklist": &workListPage{basePage: base, Lists: []workListTab{{Key: "a", Name: "A", URL: "/w", Active: true}}, Total: 1, Items: []workRow{{R: sampleResident, Due: "2024-01-01", DaysOverdue: 3}}, Pager: pager, Export: links, AsOf: "2024-06-01"},
 	}
 }
@@ -85,7 +90,7 @@ func TestTemplatesRender(t *testing.T) {
 	empty := map[string]any{"home": &homePage{NoUnits: true}, "orgunits": &orgUnitsPage{}, "users": &usersPage{},
 		"audit": &auditPage{}, "population": &populationPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Empty: true}},
 		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}},
-		"residents": &residentsPage{}, "resident": &residentPage{}, "worklist": &workListPage{}, "resident_import": &residentImportPage{}}
+		"residents": &residentsPage{}, "resident": &residentPage{}, "worklist": &workListPage{}, "resident_import": &residentImportPage{}, "service_form": &serviceForm{}}
 	for name, data := range empty {
 		if err := res.execPage(&bytes.Buffer{}, "zh", name, data); err != nil {
 			t.Errorf("empty %s: %v", name, err)

@@ -108,8 +108,9 @@ type timelineRow struct {
 
 // serviceLink opens the form of a programme stage (or its enrollment).
 type serviceLink struct {
-	Label string
-	URL   string
+	Label  string
+	URL    string
+	TestID string
 }
 
 func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
@@ -128,6 +129,7 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := info(r).lang
+	enrolled := map[string]bool{}
 	for _, it := range items {
 		if e := it.Event; e != nil {
 			p.Timeline = append(p.Timeline, timelineRow{Date: formatDate(e.Date), Programme: s.programmeName(e.Programme, lang),
@@ -136,11 +138,12 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		e := it.Enrollment
+		enrolled[e.Programme] = e.EndedOn.IsZero()
 		p.Timeline = append(p.Timeline, timelineRow{Date: formatDate(e.EnrolledOn), Programme: s.programmeName(e.Programme, lang),
 			Stage: s.msg(r, "resident.enrolled"), Enrolled: true})
 	}
 	if p.CanRecord {
-		p.Actions = s.serviceLinks(x, lang)
+		p.Actions = s.serviceLinks(x, enrolled, lang)
 	}
 	return s.render(w, r, http.StatusOK, "resident", p)
 }

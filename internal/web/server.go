@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/programme"
 )
 
 // Config is the web layer's part of the configuration, read once in main.
@@ -57,6 +58,9 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry // may be nil: then create one
 	Now      func() time.Time     // may be nil
+	// Programmes is the programme metadata (forms, names); nil: no
+	// service forms.
+	Programmes *programme.Catalogue
 }
 
 // Server is the HTTP handler of the whole application.
@@ -70,6 +74,8 @@ type Server struct {
 	res      *resources      // nil in Dev mode: loaded on each request
 	patterns map[string]bool // the route patterns, the only route labels of the metrics
 	handler  http.Handler
+	// programmes generates the service forms and names the programmes.
+	programmes *programme.Catalogue
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -82,7 +88,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, programmes: deps.Programmes}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
