@@ -101,6 +101,16 @@ func (r *Rules) CheckEvent(p *weijian.Person, enr *weijian.Enrollment, e *weijia
 		return []weijian.Issue{{Field: "stage", Value: e.Stage, Rule: "unknown", Msg: weijian.T("未知的服务阶段", "unknown stage")}}
 	}
 	norm, derived, errs := st.CheckEvent(Facts(p), enrollmentOf(enr), e.Values, period.DateOf(e.Date))
+	if enr == nil {
+		// No enrollment: the programme's own eligibility (a man in
+		// cervical screening, a 40-year-old in newborn screening) applies
+		// at the event date.
+		for _, fe := range prog.CheckEnrollment(Facts(p), nil, period.DateOf(e.Date)) {
+			if strings.HasPrefix(fe.Rule, "eligibility") {
+				errs = append([]programme.FieldError{fe}, errs...)
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return programme.Issues(0, errs)
 	}
