@@ -265,6 +265,16 @@ func (x *hist) followupValues(prog string, d time.Time, controlled bool) map[str
 		v["followup_class"] = "2"
 	}
 	v["referral"] = false
+	// The derived values the metadata computes on entry (stored with the
+	// answers): 血压控制 (65+: below 150/90) and 血糖控制.
+	limit := 140
+	if x.age(d) >= 65 {
+		limit = 150
+	}
+	v["bp_controlled"] = v["sbp"].(int) < limit && v["dbp"].(int) < 90
+	if prog == "diabetes" {
+		v["glucose_controlled"] = v["fasting_glucose"].(float64) < 7
+	}
 	return v
 }
 
@@ -291,8 +301,9 @@ func (x *hist) mental() {
 			}
 			d := time.Date(y, time.Month(3*q+1+x.rng.IntN(3)), 1+x.rng.IntN(28), 0, 0, 0, 0, time.UTC)
 			if !d.Before(on) {
+				drugs := pick(x.rng, []string{"1", "1", "1", "1", "1", "1", "2", "3"})
 				x.event("mental_disorder", "followup", d, org, map[string]any{"risk_level": pick(x.rng, []string{"0", "0", "0", "1", "1", "2"}),
-					"medication": pick(x.rng, []string{"1", "1", "1", "1", "2", "3"})})
+					"drug_compliance": drugs, "regular_drugs": drugs == "1", "followup_class": "3", "stable": true})
 			}
 		}
 	}
@@ -341,7 +352,7 @@ func (x *hist) children() {
 		if x.rng.Float64() < 0.7 {
 			abnormal := x.rng.Float64() < 0.011
 			d := b.AddDate(0, m, x.rng.IntN(20))
-			if x.event("autism_screening", "screen", d, town, map[string]any{"result": map[bool]string{true: "2", false: "1"}[abnormal]}) && abnormal {
+			if x.event("autism_screening", "screen", d, town, map[string]any{"abnormal": abnormal}) && abnormal {
 				x.positive("autism_screening", "diagnosis", d, 0.67, x.g.fac.hospital)
 			}
 		}
@@ -377,14 +388,16 @@ func (x *hist) newborn(b time.Time) {
 		d := b.AddDate(0, 0, 3)
 		susp := x.rng.Float64() < 0.019
 		x.event("newborn_disease_screening", "sample", d, x.g.fac.hospital, nil)
-		if x.event("newborn_disease_screening", "result", d.AddDate(0, 0, 7), mch, map[string]any{"tsh_suspicious": susp}) && susp {
+		if x.event("newborn_disease_screening", "result", d.AddDate(0, 0, 7), mch, map[string]any{"ch_result": map[bool]string{true: "2", false: "1"}[susp],
+			"pku_result": "1", "positive": susp}) && susp {
 			x.positive("newborn_disease_screening", "recall", d.AddDate(0, 0, 7), 0.95, mch)
 		}
 	}
 	if x.rng.Float64() < 0.9973 {
 		refer := x.rng.Float64() < 0.032
 		d := b.AddDate(0, 0, 2)
-		if x.event("newborn_hearing", "initial", d, x.g.fac.hospital, map[string]any{"result": map[bool]string{true: "2", false: "1"}[refer]}) && refer {
+		if x.event("newborn_hearing", "initial", d, x.g.fac.hospital, map[string]any{"left": "1", "right": map[bool]string{true: "2", false: "1"}[refer],
+			"passed": !refer}) && refer {
 			x.positive("newborn_hearing", "rescreen", d.AddDate(0, 0, 35), 1.0, mch)
 		}
 	}
@@ -453,14 +466,16 @@ func (x *hist) women() {
 		}
 		d := time.Date(y, time.Month(3+x.rng.IntN(8)), 1+x.rng.IntN(28), 0, 0, 0, 0, time.UTC)
 		hpv := x.rng.Float64() < 0.08
-		if x.event("cervical_screening", "screening", d, town, map[string]any{"hpv_result": map[bool]string{true: "2", false: "1"}[hpv]}) {
+		if x.event("cervical_screening", "screening", d, town, map[string]any{"method": "1", "gyn_exam": "1",
+			"hpv": map[bool]string{true: "2", false: "1"}[hpv], "positive": hpv}) {
 			last = y
 			if hpv {
 				x.positive("cervical_screening", "colposcopy", d, 0.9, x.g.fac.hospital)
 			}
 		}
 		birads := pick(x.rng, []string{"1", "1", "1", "1", "1", "1", "1", "1", "1", "1", "1", "1", "2", "2", "2", "2", "2", "2", "2", "3"})
-		if x.event("breast_screening", "screening", d, town, map[string]any{"ultrasound_birads": birads}) && birads == "3" {
+		if x.event("breast_screening", "screening", d, town, map[string]any{"clinical_exam": "1", "ultrasound": birads,
+			"positive": birads == "3"}) && birads == "3" {
 			x.positive("breast_screening", "mammography", d, 0.9, x.g.fac.hospital)
 		}
 	}
