@@ -89,9 +89,20 @@ type residentPage struct {
 	Shown     bool
 	CanShow   bool
 	CanRecord bool
-	Years     []weijian.PersonYear
+	Years     []yearRow
 	Timeline  []timelineRow
 	Actions   []serviceLink
+}
+
+// yearRow is one kept year status; Regular is set for programmes with a
+// 规范管理 rule.
+type yearRow struct {
+	Year       int
+	Programme  string
+	Events     int
+	LastDate   string
+	Regular    bool
+	HasRegular bool
 }
 
 type timelineRow struct {
@@ -121,8 +132,14 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	p := &residentPage{basePage: s.base(r, "residents", weijian.MaskName(x.Name)), R: residentView(x, shown, s.today()), Shown: shown,
 		CanShow: u.Can(weijian.PermUnmaskResidents), CanRecord: u.Can(weijian.PermRecordServices)}
-	if p.Years, err = s.store.PersonYears(r.Context(), residentScope(r), x.ID); err != nil {
+	years, err := s.store.PersonYears(r.Context(), residentScope(r), x.ID)
+	if err != nil {
 		return err
+	}
+	for _, y := range years {
+		_, has := y.Values["regular"]
+		p.Years = append(p.Years, yearRow{Year: y.Year, Programme: s.programmeName(y.Programme, info(r).lang), Events: y.Events,
+			LastDate: formatDate(y.LastDate), Regular: y.Standard, HasRegular: has})
 	}
 	items, err := s.store.Timeline(r.Context(), residentScope(r), x.ID)
 	if err != nil {

@@ -2,10 +2,14 @@ package web
 
 import (
 	"fmt"
+	"slices"
+	"time"
 	"sort"
 	"strings"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/period"
+	"github.com/weijian-health/weijian/internal/programme"
 )
 
 func (s *Server) programmeName(code, lang string) string {
@@ -87,6 +91,9 @@ func (s *Server) serviceLinks(p *weijian.Person, enrolled map[string]bool, lang 
 	}
 	var out []serviceLink
 	for _, pr := range s.programmes.Programmes() {
+		if !eligible(pr.Eligibility, p, s.today()) && !enrolled[pr.Code] {
+			continue
+		}
 		needs := len(pr.Enrollment.Fields()) > 0
 		if needs && !enrolled[pr.Code] {
 			out = append(out, serviceLink{Label: pr.Name.In(lang) + " · " + weijian.T("登记", "enrol").In(lang),
@@ -99,4 +106,23 @@ func (s *Server) serviceLinks(p *weijian.Person, enrolled map[string]bool, lang 
 		}
 	}
 	return out
+}
+
+// eligible reports whether the person meets a programme's age and sex
+// rules today, so that the page offers only the forms that apply.
+func eligible(e programme.Eligibility, p *weijian.Person, today time.Time) bool {
+	if len(e.Sex) > 0 && !slices.Contains(e.Sex, fmt.Sprint(p.Sex)) {
+		return false
+	}
+	birth, now := period.DateOf(p.BirthDate), period.DateOf(today)
+	if e.MinAge != nil && e.MinAge.From(birth).After(now) {
+		return false
+	}
+	if e.MaxAge != nil {
+		over := programme.Age{N: e.MaxAge.N + 1, Unit: e.MaxAge.Unit}
+		if !over.From(birth).After(now) {
+			return false
+		}
+	}
+	return true
 }
