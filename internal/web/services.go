@@ -3,9 +3,9 @@ package web
 import (
 	"fmt"
 	"slices"
-	"time"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/period"
