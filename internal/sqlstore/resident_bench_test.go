@@ -182,7 +182,10 @@ func TestResidentQuerySpeed(t *testing.T) {
 		return p
 	}
 	t.Logf("%d residents", len(ids))
-	measure("search by ID number", 200, func() error { _, _, err := s.SearchPersons(ctx, sc, weijian.PersonFilter{Query: pick().DocNumber}); return err })
+	measure("search by ID number", 200, func() error {
+		_, _, err := s.SearchPersons(ctx, sc, weijian.PersonFilter{Query: pick().DocNumber})
+		return err
+	})
 	measure("search by name", 200, func() error {
 		_, _, err := s.SearchPersons(ctx, sc, weijian.PersonFilter{Query: pick().Name, WithTotal: true})
 		return err
