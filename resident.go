@@ -345,4 +345,13 @@ type ResidentImportReport struct {
 type ResidentImporter interface {
 	ImportPersons(ctx context.Context, sc Scope, a Actor, rows []PersonRow, opt ResidentImportOptions) (ResidentImportReport, error)
 	ImportEvents(ctx context.Context, sc Scope, a Actor, rows []EventRow, opt ResidentImportOptions) (ResidentImportReport, error)
+	ImportEnrollments(ctx context.Context, sc Scope, a Actor, rows []EnrollmentRow, opt ResidentImportOptions) (ResidentImportReport, error)
+}
+
+// EnrollmentRow is one row of an enrollment import.
+type EnrollmentRow struct {
+	Line       int
+	DocType    DocType
+	DocNumber  string
+	Enrollment Enrollment
 }

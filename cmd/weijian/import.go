@@ -22,6 +22,7 @@ at all; importing the same file again changes nothing.
   weijian import population FILE   columns: unit_code,year,sex,age,count  (sex 1男 2女 0合计; age 0-4, 85+, 3 …)
                                    or wide: unit_code,year,age,male,female
   weijian import persons FILE      居民 residents (CSV/XLSX/JSON): 身份证号,姓名,性别,出生日期,现住址(村居代码),详细地址,联系电话,户号,来源编号
+  weijian import enrollments FILE  项目登记 enrollments: 身份证号,项目,日期,机构代码,来源编号, then one column per attribute
   weijian import events FILE       服务记录 services: 身份证号,项目,服务,日期,机构代码,来源编号, then one column per data element (its code)
                                    --valid-only imports the valid rows; --report FILE.xlsx writes the row report`
 
@@ -38,7 +39,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&rf.report, "report", "", "persons/events: write the row report (row, field, value, rule) to this XLSX file")
 	if len(args) == 0 {
 		fs.Usage()
-		return usageError("import needs a kind (orgunits, population, persons or events) and a FILE")
+		return usageError("import needs a kind (orgunits, population, persons, enrollments or events) and a FILE")
 	}
 	kind := args[0]
 	pos, err := parse(env, fs, args[1:])
@@ -48,7 +49,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	if len(pos) != 1 {
 		return usageError("import %s needs exactly one FILE", kind)
 	}
-	if kind == "persons" || kind == "events" {
+	if kind == "persons" || kind == "enrollments" || kind == "events" {
 		return importResidents(ctx, env, cfg, kind, pos[0], rf, dryRun)
 	}
 	opt := weijian.ImportOptions{DryRun: dryRun, Actor: "cli:" + os.Getenv("USER")}
@@ -64,7 +65,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 
 func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string, opt weijian.ImportOptions) error {
 	if kind != "orgunits" && kind != "population" {
-		return usageError("unknown import kind %q: use orgunits, population, persons or events", kind)
+		return usageError("unknown import kind %q: use orgunits, population, persons, enrollments or events", kind)
 	}
 	f, err := os.Open(path)
 	if err != nil {

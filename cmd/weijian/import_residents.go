@@ -53,6 +53,15 @@ func importResidents(ctx context.Context, env *cmdEnv, cfg Config, kind, path st
 		if err != nil {
 			return writeReport(env, f.report, weijian.ErrorIssues(err), err)
 		}
+	case "enrollments":
+		rows, err := ingest.Enrollments(tb)
+		if err != nil {
+			return writeReport(env, f.report, weijian.ErrorIssues(err), err)
+		}
+		rep, err = store.ImportEnrollments(ctx, weijian.ScopeAll(), actor, rows, opt)
+		if err != nil {
+			return writeReport(env, f.report, weijian.ErrorIssues(err), err)
+		}
 	default:
 		rows, err := ingest.Events(tb)
 		if err != nil {

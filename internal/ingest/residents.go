@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/tabular"
@@ -93,43 +94,88 @@ var eventColumns = []column{
 	{key: "source_id", names: []string{"来源编号", "记录编号", "record_id"}},
 }
 
+// enrollmentColumns are those of an enrollment file: the event columns
+// without the stage; the other columns are enrollment attributes.
+var enrollmentColumns = func() []column {
+	var out []column
+	for _, c := range eventColumns {
+		if c.key != "stage" {
+			out = append(out, c)
+		}
+	}
+	return out
+}()
+
 // Events reads an event file: the fixed columns, and one column per data
 // element, whose cells are kept as text (numbers as numbers) for the
 // programme's own checks.
 func Events(t *tabular.Table) ([]weijian.EventRow, error) {
+	cells, err := serviceCells(t, eventColumns, weijian.T("服务记录", "the services"))
+	out := make([]weijian.EventRow, len(cells))
+	for i, c := range cells {
+		out[i] = weijian.EventRow{Line: c.line, DocType: c.docType, DocNumber: c.doc, Event: weijian.Event{Programme: c.programme,
+			Stage: c.stage, Date: c.date, OrgCode: c.org, SourceID: c.source, Values: c.values}}
+	}
+	return out, err
+}
+
+// Enrollments reads an enrollment file like an event file (没有“服务”列).
+func Enrollments(t *tabular.Table) ([]weijian.EnrollmentRow, error) {
+	cells, err := serviceCells(t, enrollmentColumns, weijian.T("项目登记", "the enrollments"))
+	out := make([]weijian.EnrollmentRow, len(cells))
+	for i, c := range cells {
+		out[i] = weijian.EnrollmentRow{Line: c.line, DocType: c.docType, DocNumber: c.doc, Enrollment: weijian.Enrollment{
+			Programme: c.programme, EnrolledOn: c.date, OrgCode: c.org, SourceID: c.source, Values: c.values}}
+	}
+	return out, err
+}
+
+// serviceRow is one row of an event or enrollment file.
+type serviceRow struct {
+	line                               int
+	docType                            weijian.DocType
+	doc, programme, stage, org, source string
+	date                               time.Time
+	values                             map[string]any
+}
+
+func serviceCells(t *tabular.Table, cols []column, what weijian.Text) ([]serviceRow, error) {
 	fixed := &tabular.Table{Encoding: t.Encoding}
 	var valueCols []int
 	for i, h := range t.Header {
-		if match(h, eventColumns) != "" {
+		if match(h, cols) != "" {
 			fixed.Header = append(fixed.Header, h)
 		} else {
 			fixed.Header = append(fixed.Header, "")
 			valueCols = append(valueCols, i)
 		}
 	}
-	idx, err := columns(fixed, eventColumns)
+	idx, err := columns(fixed, cols)
 	if err != nil {
 		return nil, err
 	}
 	xlsx := t.Encoding == "XLSX"
 	var is issues
-	out := make([]weijian.EventRow, 0, len(t.Rows))
+	out := make([]serviceRow, 0, len(t.Rows))
 	for _, r := range t.Rows {
 		d := dateCell(r, idx["date"], "date", xlsx, &is)
 		if d.IsZero() && r.Get(idx["date"]) == "" {
 			is.add(r.Line, "date", "", "required", weijian.T("日期必填", "a date is required"))
 		}
-		e := weijian.Event{Programme: r.Get(idx["programme"]), Stage: r.Get(idx["stage"]), Date: d,
-			OrgCode: r.Get(idx["org_unit"]), SourceID: r.Get(idx["source_id"]), Values: map[string]any{}}
-		for _, c := range valueCols {
-			if v := r.Get(c); v != "" && strings.TrimSpace(t.Header[c]) != "" {
-				e.Values[strings.TrimSpace(t.Header[c])] = cellValue(v)
+		c := serviceRow{line: r.Line, docType: weijian.DocType(docTypeCode(r.Get(idx["doc_type"]))), doc: r.Get(idx["id_number"]),
+			programme: r.Get(idx["programme"]), date: d, org: r.Get(idx["org_unit"]), source: r.Get(idx["source_id"]),
+			values: map[string]any{}}
+		if i, ok := idx["stage"]; ok {
+			c.stage = r.Get(i)
+		}
+		for _, col := range valueCols {
+			if v := r.Get(col); v != "" && strings.TrimSpace(t.Header[col]) != "" {
+				c.values[strings.TrimSpace(t.Header[col])] = cellValue(v)
 			}
 		}
-		out = append(out, weijian.EventRow{Line: r.Line, DocType: weijian.DocType(docTypeCode(r.Get(idx["doc_type"]))),
-			DocNumber: r.Get(idx["id_number"]), Event: e})
+		out = append(out, c)
 	}
-	return out, is.err(weijian.T("服务记录", "the services"))
+	return out, is.err(what)
 }
 
 // cellValue keeps a number as a number (what a numeric data element

@@ -236,7 +236,12 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 		return rep, err
 	}
 	err = s.inTx(ctx, func(tx *Tx) error {
-		people, err := s.importPersonsByDoc(ctx, tx, sc, counties, rows)
+		docs := make([]string, len(rows))
+		for i := range rows {
+			rows[i].DocNumber = strings.ToUpper(strings.TrimSpace(rows[i].DocNumber))
+			docs[i] = rows[i].DocNumber
+		}
+		people, err := s.importPersonsByDoc(ctx, tx, sc, counties, docs)
 		if err != nil {
 			return err
 		}
@@ -344,12 +349,7 @@ func uniqueCounties(people map[string]*weijian.Person) []string {
 }
 
 // importPersonsByDoc finds the persons the rows name, inside the scope.
-func (s *Store) importPersonsByDoc(ctx context.Context, tx *Tx, sc weijian.Scope, counties []string, rows []weijian.EventRow) (map[string]*weijian.Person, error) {
-	var docs []string
-	for i := range rows {
-		rows[i].DocNumber = strings.ToUpper(strings.TrimSpace(rows[i].DocNumber))
-		docs = append(docs, rows[i].DocNumber)
-	}
+func (s *Store) importPersonsByDoc(ctx context.Context, tx *Tx, sc weijian.Scope, counties []string, docs []string) (map[string]*weijian.Person, error) {
 	cc, cargs := countyCond(counties)
 	scope, sargs := villageScope(sc)
 	if sc.All() {

@@ -75,3 +75,30 @@ func TestImportPersonsAndEvents(t *testing.T) {
 		}
 	})
 }
+
+// Enrollments import like events: checked, idempotent by source id, one
+// open enrollment per programme even within the file.
+func TestImportEnrollments(t *testing.T) {
+	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
+		p := register(t, s, "郑一", "1955-05-05", 91, village1)
+		row := func(line int, date, source string) weijian.EnrollmentRow {
+			return weijian.EnrollmentRow{Line: line, DocNumber: p.DocNumber, Enrollment: weijian.Enrollment{Programme: "hypertension",
+				EnrolledOn: day(date), OrgCode: town1, SourceID: source}}
+		}
+		_, err := s.ImportEnrollments(ctx, all, tester, []weijian.EnrollmentRow{row(2, "2023-01-01", "N1"), row(3, "2023-02-01", "N2")}, weijian.ResidentImportOptions{})
+		if is := weijian.ErrorIssues(err); len(is) != 1 || is[0].Row != 3 || is[0].Rule != "enrolled" {
+			t.Fatalf("twice in one file: %v", err)
+		}
+		rep, err := s.ImportEnrollments(ctx, all, tester, []weijian.EnrollmentRow{row(2, "2023-01-01", "N1")}, weijian.ResidentImportOptions{})
+		if err != nil || rep.Inserted != 1 {
+			t.Fatalf("import: %+v %v", rep, err)
+		}
+		rep, err = s.ImportEnrollments(ctx, all, tester, []weijian.EnrollmentRow{row(2, "2023-01-01", "N1")}, weijian.ResidentImportOptions{})
+		if err != nil || rep.Existing != 1 || rep.Inserted != 0 {
+			t.Fatalf("again: %+v %v", rep, err)
+		}
+		if _, total, _ := s.WorkList(ctx, all, weijian.WorkFilter{List: "hypertension_quarter"}); total != 1 {
+			t.Errorf("the imported patient is not on the work list (%d)", total)
+		}
+	})
+}

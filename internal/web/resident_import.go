@@ -95,6 +95,12 @@ func (s *Server) importTable(r *http.Request, kind, name string, f interface{ Re
 			return rep, err
 		}
 		return s.store.ImportPersons(r.Context(), recordScope(r), s.actor(r), rows, opt)
+	case "enrollments":
+		rows, err := ingest.Enrollments(tb)
+		if err != nil {
+			return rep, err
+		}
+		return s.store.ImportEnrollments(r.Context(), recordScope(r), s.actor(r), rows, opt)
 	case "events":
 		rows, err := ingest.Events(tb)
 		if err != nil {
