@@ -73,32 +73,39 @@ func writeResidents(ctx context.Context, st Store, b *built, opt Options, sum *S
 	total := g.expected()
 	step := weijian.T("居民与服务记录", "residents and services")
 	opt.Progress(Progress{Step: step, Done: 0, Total: total})
-	var batch []weijian.History
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	// Generation (Go) and storing (SQLite or PostgreSQL) overlap: one
+	// goroutine builds the next batch while the store writes this one.
+	batches := make(chan []weijian.History, 2)
+	done := make(chan struct{})
+	go func() {
+		defer close(batches)
+		var batch []weijian.History
+		for i, u := range b.units {
+			rng := rand.New(rand.NewPCG(opt.Seed, uint64(7000+i)))
+			batch = append(batch, g.unitResidents(u, i, rng)...)
+			if len(batch) >= historyBatch {
+				select {
+				case batches <- batch:
+				case <-done:
+					return
+				}
+				batch = nil
+			}
 		}
+		if len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-done:
+			}
+		}
+	}()
+	defer close(done)
+	for batch := range batches {
 		if err := st.LoadResidents(ctx, batch); err != nil {
 			return fmt.Errorf("demo residents: %w", err)
 		}
 		g.sum.Persons += len(batch)
 		opt.Progress(Progress{Step: step, Done: g.sum.Persons, Total: total})
-		batch = batch[:0]
-		return nil
-	}
-	for i, u := range b.units {
-		rng := rand.New(rand.NewPCG(opt.Seed, uint64(7000+i)))
-		for _, h := range g.unitResidents(u, i, rng) {
-			batch = append(batch, h)
-			if len(batch) >= historyBatch {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return err
 	}
 	if err := g.assignDoctors(ctx, st, sum.Users); err != nil {
 		return err
