@@ -183,10 +183,12 @@ func personQuery(q string) (string, []any) {
 	case digits && len(q) == 11 && up[0] == '1' && !strings.Contains(up, "X"):
 		return "p.phone = ?", []any{q}
 	case digits && len(q) >= 6:
+		// ID-card numbers: doc_type is named so that the unique index
+		// (county_code, doc_type, doc_number) serves the lookup.
 		if len(up) >= 18 {
-			return "p.doc_number = ?", []any{up}
+			return "p.doc_type = '01' AND p.doc_number = ?", []any{up}
 		}
-		return "(p.doc_number >= ? AND p.doc_number < ? OR p.phone = ?)", []any{up, up + "\x7f", q}
+		return "(p.doc_type = '01' AND p.doc_number >= ? AND p.doc_number < ? OR p.phone = ?)", []any{up, up + "\x7f", q}
 	case strings.Trim(strings.ToLower(q), "abcdefghijklmnopqrstuvwxyz") == "":
 		lo := strings.ToLower(q)
 		return "p.pinyin >= ? AND p.pinyin < ?", []any{lo, lo + "\x7f"}
