@@ -49,3 +49,6 @@ func TestAdaptersDoNotImportEachOther(t *testing.T) {
 func TestReportCheckerIsPure(t *testing.T) {
 	noAdapters(t, "./internal/report/check", "internal/report/check")
 }
+
+// The programme metadata layer is pure: no storage, no HTTP.
+func TestProgrammeIsPure(t *testing.T) { noAdapters(t, "./internal/programme", "internal/programme") }

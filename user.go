@@ -47,15 +47,18 @@ type RoleInfo struct {
 var Roles = []RoleInfo{
 	{RoleCountyAdmin, T("县卫健委管理员", "County administrator"), []Permission{
 		PermViewOrgUnits, PermEditOrgUnits, PermViewPopulation, PermEditPopulation,
-		PermManageUsers, PermViewAnalytics, PermSurveillance, PermRecordServices, PermReportCases}},
+		PermManageUsers, PermViewAnalytics, PermSurveillance, PermRecordServices, PermReportCases,
+		PermViewResidents, PermUnmaskResidents}},
 	{RoleCountyAnalyst, T("县卫健委统计分析", "County analyst"), []Permission{
-		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics}},
+		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics, PermViewResidents}},
 	{RoleCDCStaff, T("疾控中心人员", "CDC staff"), []Permission{
 		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics, PermSurveillance}},
 	{RoleTownshipStaff, T("乡镇卫生院人员", "Township health centre staff"), []Permission{
-		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics, PermRecordServices}},
+		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics, PermRecordServices,
+		PermViewResidents, PermUnmaskResidents}},
 	{RoleVillageDoctor, T("村医", "Village doctor"), []Permission{
-		PermViewOrgUnits, PermViewPopulation, PermRecordServices}},
+		PermViewOrgUnits, PermViewPopulation, PermRecordServices,
+		PermViewResidents, PermUnmaskResidents}},
 	{RoleHospitalReporter, T("医院报告人员", "Hospital reporter"), []Permission{
 		PermViewOrgUnits, PermReportCases}},
 }

@@ -22,4 +22,8 @@ command -v node >/dev/null || { echo "node is required for the browser test (ins
 if [ ! -d e2e/node_modules/playwright-core ]; then
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The residents of the demo are generated at 5% (about 45,000 people with
+# their services) unless E2E_DEMO_ARGS says otherwise: the whole county
+# takes minutes on a shared 2-core machine (see BENCHMARKS.md).
+export E2E_DEMO_ARGS="${E2E_DEMO_ARGS:---scale 0.05}"
 WEIJIAN_BIN="$bin" CHROMIUM="${CHROMIUM:-/usr/bin/chromium}" node e2e/run.mjs

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/programme"
+	"github.com/weijian-health/weijian/internal/rules"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 )
 
@@ -151,7 +153,11 @@ func (c Config) open(ctx context.Context, env *cmdEnv) (*sqlstore.Store, *slog.L
 func (c Config) openStore(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	store, err := sqlstore.Open(ctx, c.DB, sqlstore.Options{Logger: log, NoCreate: !c.Create})
+	cat, err := programme.LoadBuiltin()
+	if err != nil {
+		return nil, err
+	}
+	store, err := sqlstore.Open(ctx, c.DB, sqlstore.Options{Logger: log, NoCreate: !c.Create, Rules: rules.New(cat)})
 	if errors.Is(err, sqlstore.ErrNoDatabase) {
 		return nil, noDatabase(err, c.DB)
 	}

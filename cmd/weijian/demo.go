@@ -39,6 +39,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	var cfg Config
 	var county string
 	var noServe, reset bool
+	var scale float64
 	fs := flagSet(env, "demo", "demo [flags]", demoHelp)
 	dbFlags(fs, env, &cfg, demoDB)
 	serveFlags(fs, env, &cfg)
@@ -48,12 +49,16 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&county, "county", demo.DefaultCounty, "demo county: "+strings.Join(demo.Counties(), ", "))
 	fs.BoolVar(&noServe, "no-serve", false, "generate (or check) the demo database and exit")
 	fs.BoolVar(&reset, "reset", false, "delete the demo SQLite file first and generate afresh")
+	fs.Float64Var(&scale, "scale", demoScale(env), "share of the population generated as residents with services (0–1; WEIJIAN_DEMO_SCALE)")
 	pos, err := parse(env, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usageError("demo takes no arguments, got %q", pos[0])
+	}
+	if scale < 0 || scale > 1 {
+		return usageError("--scale %g: must be between 0 and 1", scale)
 	}
 	if demo.CountyName(county) == "" {
 		return usageError("unknown --county %q: use one of %s", county, strings.Join(demo.Counties(), ", "))
@@ -72,7 +77,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := prepareDemo(ctx, env, cfg.DB, store, county, log); err != nil {
+	if err := prepareDemo(ctx, env, cfg.DB, store, county, scale, log); err != nil {
 		return err
 	}
 	if noServe {
@@ -85,7 +90,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 // prepareDemo generates the county unless the database already holds it;
 // then WEIJIAN_DEMO_PASSWORD, when set, is given to the existing demo
 // users (it would otherwise be ignored without a word).
-func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.Store, county string, log *slog.Logger) error {
+func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.Store, county string, scale float64, log *slog.Logger) error {
 	password := env.getenv("WEIJIAN_DEMO_PASSWORD")
 	present, err := demo.Present(ctx, store, county)
 	if err != nil {
@@ -93,9 +98,10 @@ func prepareDemo(ctx context.Context, env *cmdEnv, db string, store *sqlstore.St
 	}
 	if !present {
 		fmt.Fprintf(env.stderr, "生成演示县 Generating the demo county %s (%s) in %s …\n", demo.CountyName(county), county, redact(db))
-		sum, err := demo.Generate(ctx, store, demo.Options{County: county, Password: password, Progress: demoProgress(env.stderr)})
+		sum, err := demo.Generate(ctx, store, demo.Options{County: county, Password: password, Progress: demoProgress(env.stderr), Scale: scale})
 		if err == nil {
 			printDemoSummary(env.stdout, sum)
+			printResidentSummary(env.stdout, sum.Residents)
 			printCredentials(env.stdout, sum.Users, password != "")
 			return nil
 		}

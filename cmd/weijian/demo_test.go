@@ -35,7 +35,7 @@ func runDemoCmd(tb testing.TB, env map[string]string, args ...string) (string, s
 }
 
 func demoEnv(dir string) map[string]string {
-	return map[string]string{"WEIJIAN_DEMO_PASSWORD": demoPassword, "WEIJIAN_LOG_LEVEL": "warn",
+	return map[string]string{"WEIJIAN_DEMO_PASSWORD": demoPassword, "WEIJIAN_LOG_LEVEL": "warn", "WEIJIAN_DEMO_SCALE": "0.005",
 		"WEIJIAN_DB": filepath.Join(dir, "real.db")} // the demo must not touch it
 }
 

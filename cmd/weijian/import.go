@@ -24,6 +24,10 @@ at all; importing the same file again changes nothing.
   weijian import population FILE   columns: unit_code,year,sex,age,count  (sex 1男 2女 0合计; age 0-4, 85+, 3 …)
                                    or wide: unit_code,year,age,male,female
                                    男、女、合计 rows may stand side by side: each 合计 must equal the sum of its parts
+  weijian import persons FILE      居民 residents (CSV/XLSX/JSON): 身份证号,姓名,性别,出生日期,现住址(村居代码),详细地址,联系电话,户号,来源编号
+  weijian import enrollments FILE  项目登记 enrollments: 身份证号,项目,日期,机构代码,来源编号, then one column per attribute
+  weijian import events FILE       服务记录 services: 身份证号,项目,服务,日期,机构代码,来源编号, then one column per data element (its code)
+                                   --valid-only imports the valid rows; --report FILE.xlsx writes the row report
 
 数据库 Database: 导入只写入已有的数据库；首次导入到新文件时加 --create（或先运行 weijian migrate）。
   An import writes into an existing database; add --create for the first import into a new file
@@ -37,25 +41,33 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	var cfg Config
 	var validFrom string
 	var dryRun bool
-	fs := flagSet(env, "import", "import orgunits|population [flags] FILE", importHelp)
+	var rf residentImportFlags
+	fs := flagSet(env, "import", "import orgunits|population|persons|enrollments|events [flags] FILE", importHelp)
 	dbFlags(fs, env, &cfg, "weijian.db")
 	fs.StringVar(&validFrom, "valid-from", "", "date new names and codes take effect, e.g. 2021-01-01 (default today)")
 	fs.BoolVar(&dryRun, "dry-run", false, "check the file and report what the import would do; write nothing")
 	fs.BoolVar(&cfg.Create, "create", false, "create the database if it does not exist yet (the first import into a new file); without it a missing --db is an error")
+	fs.BoolVar(&rf.validOnly, "valid-only", false, "persons/events: import the valid rows and report the others (default: all or nothing)")
+	fs.StringVar(&rf.report, "report", "", "persons/events: write the row report (row, field, value, rule) to this XLSX file")
 	pos, err := parse(env, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
 		fs.Usage()
-		return usageError("import needs a kind (orgunits or population) and a FILE")
+		return usageError("import needs a kind (orgunits, population, persons, enrollments or events) and a FILE")
 	}
 	kind := pos[0]
-	if kind != "orgunits" && kind != "population" {
-		return usageError("unknown import kind %q: use orgunits or population", kind)
+	switch kind {
+	case "orgunits", "population", "persons", "enrollments", "events":
+	default:
+		return usageError("unknown import kind %q: use orgunits, population, persons, enrollments or events", kind)
 	}
 	if len(pos) != 2 {
 		return usageError("import %s needs exactly one FILE", kind)
+	}
+	if kind == "persons" || kind == "enrollments" || kind == "events" {
+		return importResidents(ctx, env, cfg, kind, pos[1], rf, dryRun)
 	}
 	opt := weijian.ImportOptions{DryRun: dryRun, Actor: "cli:" + os.Getenv("USER")}
 	if validFrom != "" {

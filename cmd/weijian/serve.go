@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/web"
 )
@@ -41,8 +42,12 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 	log.Info("starting weijian", "version", version, "config", cfg.String())
 	authSvc := auth.New(store, auth.DefaultConfig(), nil, log)
 	reg := prometheus.NewRegistry()
+	cat, err := programme.LoadBuiltin()
+	if err != nil {
+		return err
+	}
 	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version,
-		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg})
+		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat})
 	if err != nil {
 		return err
 	}

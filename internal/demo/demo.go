@@ -28,6 +28,7 @@ type Store interface {
 	weijian.OrgUnitStore
 	weijian.PopulationStore
 	weijian.UserStore
+	weijian.ResidentLoader
 }
 
 // DefaultSeed seeds the generator: the census reference date.
@@ -46,6 +47,9 @@ type Options struct {
 	Password string
 	Progress func(Progress)
 	Now      func() time.Time // default time.Now
+	// Scale is the share of the population generated as residents with
+	// their services (1: one per person; 0: no residents).
+	Scale float64
 }
 
 // Progress reports one step of a generation.
@@ -71,6 +75,7 @@ type Summary struct {
 	Years              []YearStats  // population per year, census first
 	PopulationRows     int
 	Users              []Credential // with the passwords, shown once
+	Residents          ResidentSummary
 	Elapsed            time.Duration
 }
 

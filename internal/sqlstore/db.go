@@ -34,6 +34,7 @@ type Store struct {
 	now      func() time.Time
 	rebinds  sync.Map // query → rebound query (PostgreSQL)
 	colTypes sync.Map // table → column → SQL type (PostgreSQL bulk inserts)
+	rules    weijian.ProgrammeRules
 }
 
 // Options tune Open.
@@ -48,6 +49,10 @@ type Options struct {
 	// ErrNoDatabase (so that a mistyped path does not quietly become a
 	// new, empty database).
 	NoCreate bool
+	// Rules checks enrollments and events against the programme metadata
+	// and derives year statuses; nil: only the generic checks (dates,
+	// scope) and a plain year status (resident_year.go).
+	Rules weijian.ProgrammeRules
 }
 
 // ErrNoDatabase is wrapped by Open's error when Options.NoCreate is set and
@@ -65,7 +70,7 @@ func IsPostgres(dsn string) bool {
 // file path (optionally "sqlite:" or "file:" prefixed) — and brings its
 // schema up to date.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now}
+	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now, rules: opt.Rules}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -14,10 +14,12 @@ type basePage struct {
 	User     *weijian.User
 	County   string // shown in the top bar
 	CanAdmin bool
-	Path     string // the request URI, for the language switch to return to
-	Flash    string // a message about the last action, already translated
-	Version  string
-	Bare     bool // no navigation: the login page, errors before login
+	// CanResidents shows the residents and work-list entries.
+	CanResidents bool
+	Path         string // the request URI, for the language switch to return to
+	Flash        string // a message about the last action, already translated
+	Version      string
+	Bare         bool // no navigation: the login page, errors before login
 	// Can is what the user's roles allow, for the menu: each role sees only
 	// what it can use.
 	Can menuPerms
@@ -50,7 +52,8 @@ func (s *Server) bare(r *http.Request, titleKey string) basePage {
 func (s *Server) base(r *http.Request, nav, title string) basePage {
 	u := currentUser(r)
 	p := basePage{Lang: info(r).lang, Title: title, Nav: nav, User: u, Path: r.URL.RequestURI(),
-		Version: s.cfg.Version, CanAdmin: u != nil && u.Can(weijian.PermManageUsers), Can: menuPermsOf(u)}
+		Version: s.cfg.Version, CanAdmin: u != nil && u.Can(weijian.PermManageUsers), Can: menuPermsOf(u),
+		CanResidents: u != nil && u.Can(weijian.PermViewResidents)}
 	if ok := r.URL.Query().Get("ok"); ok != "" && isFlashKey(ok) {
 		p.Flash = s.msg(r, "flash."+ok)
 	}

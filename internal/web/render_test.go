@@ -51,8 +51,21 @@ func samplePages(lang string) map[string]any {
 			SevOptions: []option{{"", "全部", true}}, Segments: []checkSeg{{Text: "完成率"}, {Text: "102.6%", Sev: "note", Title: "1. 截断", ID: "m1", Href: "#f1"}},
 			Findings: []checkRow{{N: 1, Sev: "note", SevLabel: "提示", Line: 1, Column: 4, Rule: "rate.truncated", Quote: "102.6%", Message: "截断", Fix: "102.67%"}},
 			Shown:    1, Figures: 1, Notes: 1, MaxMB: 20},
+		"residents": &residentsPage{basePage: base, Q: "zs", Searched: true, Results: []residentOut{sampleResident}, Pager: pager, Export: links, CanRecord: true},
+		"resident":  &residentPage{basePage: base, R: sampleResident, CanShow: true, CanRecord: true, Years: []yearRow{{Year: 2024, Programme: "高血压", Events: 2, LastDate: "2024-05-01", Regular: true, HasRegular: true}, {Year: 2023, Programme: "老年人"}}, Timeline: []timelineRow{{Date: "2024-01-01", Programme: "高血压", Stage: "随访", Summary: "sbp 140", EventID: 3}, {Date: "2023-01-01", Enrolled: true, Voided: true, Reason: "错"}}, Actions: []serviceLink{{"随访", "/x", "record-x"}}},
+		"resident_import": &residentImportPage{basePage: base, Kind: "events", Done: true, Report: weijian.ResidentImportReport{Rows: 3, Inserted: 1, Rejected: 2},
+			Issues: []weijian.Issue{{Row: 2, Field: "sbp", Value: "400", Rule: "max", Msg: weijian.T("太高", "too high")}}, IssueJSON: "[]", Error: fe},
+		"service_form": &serviceForm{basePage: base, R: sampleResident, Programme: "hypertension", ProgName: "高血压", Stage: "followup", StageName: "随访",
+			Action: "/x", Date: "2024-01-01", DateError: "太早", Error: fe, EventID: 3, Version: 2, CanVoid: true, VoidAction: "/v",
+			Sections: []formSection{{Label: "体征", Fields: []formField{{Code: "sbp", Label: "收缩压", Type: "int", Unit: "mmHg", Required: true, Value: "400", Error: "太高", Min: "50", Max: "300"},
+				{Code: "method", Label: "方式", Type: "option", Options: []option{{"1", "门诊", true}}}, {Code: "sym", Label: "症状", Type: "option", Multiple: true, Options: []option{{"1", "无", true}}},
+				{Code: "ref", Label: "转诊", Type: "bool", Value: "true", Checked: true}, {Code: "d", Label: "日期", Type: "date"}, {Code: "t", Label: "备注", Type: "text", Help: "说明"}}}}},
+		"worklist": &workListPage{basePage: base, Lists: []workListTab{{Key: "a", Name: "A", URL: "/w", Active: true}}, Total: 1, Items: []workRow{{R: sampleResident, Due: "2024-01-01", DaysOverdue: 3}}, Pager: pager, Export: links, AsOf: "2024-06-01"},
 	}
 }
+
+var sampleResident = residentOut{ID: 7, County: "320685", DocType: "01", DocNumber: "320685********0011", Name: "张**", Sex: 1, BirthDate: "1950-01-01",
+	Age: 74, Village: "320685100001", VillageName: "中坝社区居委会", Address: "****", Phone: "138****1234", Masked: true}
 
 // Every page template renders, in both languages, with its typed page
 // struct filled in and with its empty states, and shows no missing message.
@@ -81,7 +94,8 @@ func TestTemplatesRender(t *testing.T) {
 	}
 	empty := map[string]any{"home": &homePage{NoUnits: true}, "orgunits": &orgUnitsPage{}, "users": &usersPage{},
 		"audit": &auditPage{}, "population": &populationPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Empty: true}},
-		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}}, "check": &checkerPage{}}
+		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}}, "check": &checkerPage{},
+		"residents": &residentsPage{}, "resident": &residentPage{}, "worklist": &workListPage{}, "resident_import": &residentImportPage{}, "service_form": &serviceForm{}}
 	for name, data := range empty {
 		if err := res.execPage(&bytes.Buffer{}, "zh", name, data); err != nil {
 			t.Errorf("empty %s: %v", name, err)

@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/report/check"
 )
 
@@ -50,6 +51,8 @@ type Store interface {
 	weijian.OrgUnitStore
 	weijian.PopulationStore
 	weijian.UserStore
+	weijian.ResidentStore
+	weijian.ResidentImporter
 	Ping(ctx context.Context) error
 }
 
@@ -64,6 +67,9 @@ type Deps struct {
 	// the indicator engine provides one (the checker then compares a
 	// report's figures only with each other, and says so).
 	Resolver check.Resolver
+	// Programmes is the programme metadata (forms, names); nil: no
+	// service forms.
+	Programmes *programme.Catalogue
 }
 
 // Server is the HTTP handler of the whole application.
@@ -80,6 +86,8 @@ type Server struct {
 	checker  checkerFor     // the report checker, built on first use
 	resolver check.Resolver // may be nil
 	uploads  *uploads       // files uploaded for import, waiting for their confirm
+	// programmes generates the service forms and names the programmes.
+	programmes *programme.Catalogue
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -92,7 +100,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -1,0 +1,499 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+)
+
+// unitInfo is a current org unit as an import resolves it.
+type unitInfo struct {
+	id          int64
+	path, level string
+}
+
+// unitsByCode resolves codes to current units; unknown codes are absent.
+func unitsByCode(ctx context.Context, tx *Tx, codes []string) (map[string]unitInfo, error) {
+	out := map[string]unitInfo{}
+	err := inChunks(codes, func(chunk []any, marks string) error {
+		rows, err := tx.Query(ctx, "SELECT code, id, path, level FROM org_unit WHERE valid_to IS NULL AND code IN ("+marks+")", chunk...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c string
+			var u unitInfo
+			if err := rows.Scan(&c, &u.id, &u.path, &u.level); err != nil {
+				return err
+			}
+			out[c] = u
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// inChunks calls fn with the values in chunks of 500, with their "?,?…".
+func inChunks(values []string, fn func(chunk []any, marks string) error) error {
+	for start := 0; start < len(values); start += 500 {
+		part := values[start:min(start+500, len(values))]
+		chunk := make([]any, len(part))
+		for i, v := range part {
+			chunk[i] = v
+		}
+		if err := fn(chunk, strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// existingKeys returns which of the values of column (source_id or
+// doc_number) a county's table already holds, with their ids.
+func existingKeys(ctx context.Context, tx *Tx, table, column, county string, values []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := inChunks(values, func(chunk []any, marks string) error {
+		rows, err := tx.Query(ctx, "SELECT "+column+", id FROM "+table+" WHERE county_code = ? AND "+column+" IN ("+marks+")",
+			append([]any{county}, chunk...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var id int64
+			if err := rows.Scan(&k, &id); err != nil {
+				return err
+			}
+			out[k] = id
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// importCheck collects the problems of an import, row by row.
+type importCheck struct {
+	issues []weijian.Issue
+	bad    map[int]bool // row index → refused
+}
+
+func (c *importCheck) add(i, line int, field, value, rule string, msg weijian.Text) {
+	if c.bad == nil {
+		c.bad = map[int]bool{}
+	}
+	c.bad[i] = true
+	if len(c.issues) < weijian.MaxIssues {
+		c.issues = append(c.issues, weijian.Issue{Row: line, Field: field, Value: weijian.Clip(value), Rule: rule, Msg: msg})
+	}
+}
+
+// verdict ends the checks: with problems and not ValidOnly, the whole
+// import is refused (nothing written).
+func (c *importCheck) verdict(rep *weijian.ResidentImportReport, opt weijian.ResidentImportOptions, what weijian.Text) error {
+	rep.Rejected, rep.Issues = len(c.bad), c.issues
+	if len(c.bad) > 0 && !opt.ValidOnly {
+		return weijian.Invalid(weijian.T(
+			fmt.Sprintf("%s未导入：%d行有错误（未写入任何数据；可修改后重新导入，或只导入正确的行）", what.ZH, len(c.bad)),
+			fmt.Sprintf("%s not imported: %d rows have errors (nothing was written; fix them, or import the valid rows only)", what.EN, len(c.bad))),
+			c.issues...)
+	}
+	return nil
+}
+
+// ImportPersons registers many residents in one transaction: each row
+// checked as RegisterPerson does (ID number, dates, a village in the
+// caller's scope), a row whose source id is already stored recognised and
+// skipped, a document number already registered in the county (or twice
+// in the file) refused.
+func (s *Store) ImportPersons(ctx context.Context, sc weijian.Scope, a weijian.Actor, rows []weijian.PersonRow,
+	opt weijian.ResidentImportOptions) (weijian.ResidentImportReport, error) {
+	rep := weijian.ResidentImportReport{Rows: len(rows)}
+	var chk importCheck
+	today := s.today()
+	var codes []string
+	for i := range rows {
+		for _, is := range weijian.CheckPerson(&rows[i].Person, today) {
+			chk.add(i, rows[i].Line, is.Field, is.Value, is.Rule, is.Msg)
+		}
+		codes = append(codes, rows[i].Person.VillageCode)
+	}
+	err := s.inTx(ctx, func(tx *Tx) error {
+		units, err := unitsByCode(ctx, tx, codes)
+		if err != nil {
+			return err
+		}
+		byCounty := map[string][]int{}
+		for i := range rows {
+			p := &rows[i].Person
+			u, ok := units[p.VillageCode]
+			if !ok || u.level != weijian.LevelVillage || !sc.Covers(u.path) {
+				chk.add(i, rows[i].Line, weijian.FieldVillage, p.VillageCode, "village",
+					weijian.T("现住址应为您管辖范围内的村（居）委会代码", "the village must be a village code inside your scope"))
+				continue
+			}
+			p.VillageID, p.VillagePath, p.County = u.id, u.path, p.VillageCode[:6]
+			byCounty[p.County] = append(byCounty[p.County], i)
+		}
+		var fresh []int
+		for county, idx := range byCounty {
+			f, err := s.newPersons(ctx, tx, county, rows, idx, &chk, &rep)
+			if err != nil {
+				return err
+			}
+			fresh = append(fresh, f...)
+		}
+		if err := chk.verdict(&rep, opt, weijian.T("居民数据", "the residents")); err != nil || opt.DryRun {
+			return err
+		}
+		ids, err := s.d.reserveIDs(ctx, tx, "person", len(fresh))
+		if err != nil {
+			return err
+		}
+		out := make([][]any, 0, len(fresh))
+		now := s.now()
+		for k, i := range fresh {
+			p := &rows[i].Person
+			p.ID, p.Version, p.CreatedAt, p.UpdatedAt = ids[k], 1, now, now
+			out = append(out, s.personRow(p))
+			if opt.Progress != nil && (k+1)%5000 == 0 {
+				opt.Progress(k+1, len(fresh))
+			}
+		}
+		if err := tx.insertMany(ctx, "person", personInsertCols, out); err != nil {
+			return err
+		}
+		rep.Inserted = len(fresh)
+		return s.audit(ctx, tx, auditEntry(a, "resident.import", "persons", fmt.Sprintf("rows=%d inserted=%d existing=%d rejected=%d",
+			rep.Rows, rep.Inserted, rep.Existing, rep.Rejected)))
+	})
+	return rep, err
+}
+
+// newPersons sorts the valid rows of one county into new ones, ones
+// already stored under their source id, and duplicates.
+func (s *Store) newPersons(ctx context.Context, tx *Tx, county string, rows []weijian.PersonRow, idx []int,
+	chk *importCheck, rep *weijian.ResidentImportReport) ([]int, error) {
+	var sources, docs []string
+	for _, i := range idx {
+		if p := rows[i].Person; p.SourceID != "" {
+			sources = append(sources, p.SourceID)
+		}
+		if p := rows[i].Person; p.DocNumber != "" {
+			docs = append(docs, p.DocNumber)
+		}
+	}
+	known, err := existingKeys(ctx, tx, "person", "source_id", county, sources)
+	if err != nil {
+		return nil, err
+	}
+	taken, err := existingKeys(ctx, tx, "person", "doc_number", county, docs)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]int{}
+	var fresh []int
+	for _, i := range idx {
+		p := rows[i].Person
+		if _, ok := known[p.SourceID]; ok && p.SourceID != "" {
+			rep.Existing++
+			continue
+		}
+		if chk.bad[i] {
+			continue
+		}
+		if id, ok := taken[p.DocNumber]; ok && p.DocNumber != "" {
+			chk.add(i, rows[i].Line, weijian.FieldIDNumber, weijian.MaskDocument(p.DocType, p.DocNumber), "duplicate",
+				weijian.T(fmt.Sprintf("本县已登记该证件号码（居民 #%d）", id), fmt.Sprintf("already registered in the county (resident #%d)", id)))
+			continue
+		}
+		if line, ok := seen[p.DocNumber]; ok && p.DocNumber != "" {
+			chk.add(i, rows[i].Line, weijian.FieldIDNumber, weijian.MaskDocument(p.DocType, p.DocNumber), "duplicate",
+				weijian.T(fmt.Sprintf("与第%d行证件号码相同", line), fmt.Sprintf("same document number as row %d", line)))
+			continue
+		}
+		seen[p.DocNumber] = rows[i].Line
+		fresh = append(fresh, i)
+	}
+	return fresh, nil
+}
+
+// ImportEvents records many events in one transaction: the person found
+// by document number in the caller's counties (refused, like a person who
+// does not exist, when outside the scope), each event checked as
+// RecordEvent does, an event whose source id is stored recognised and
+// skipped; the year statuses of every person-programme-year touched are
+// recomputed once.
+func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Actor, rows []weijian.EventRow,
+	opt weijian.ResidentImportOptions) (weijian.ResidentImportReport, error) {
+	rep := weijian.ResidentImportReport{Rows: len(rows)}
+	var chk importCheck
+	counties, err := s.scopeCounties(ctx, sc)
+	if err != nil {
+		return rep, err
+	}
+	err = s.inTx(ctx, func(tx *Tx) error {
+		docs := make([]string, len(rows))
+		for i := range rows {
+			rows[i].DocNumber = strings.ToUpper(strings.TrimSpace(rows[i].DocNumber))
+			docs[i] = rows[i].DocNumber
+		}
+		people, err := s.importPersonsByDoc(ctx, tx, sc, counties, docs)
+		if err != nil {
+			return err
+		}
+		var orgCodes, sources []string
+		for _, r := range rows {
+			orgCodes = append(orgCodes, r.Event.OrgCode)
+			if r.Event.SourceID != "" {
+				sources = append(sources, r.Event.SourceID)
+			}
+		}
+		units, err := unitsByCode(ctx, tx, orgCodes)
+		if err != nil {
+			return err
+		}
+		known := map[string]int64{}
+		for _, c := range uniqueCounties(people) {
+			k, err := existingKeys(ctx, tx, "service_event", "source_id", c, sources)
+			if err != nil {
+				return err
+			}
+			for key, id := range k {
+				known[c+"\x00"+key] = id
+			}
+		}
+		enrs, err := s.enrollmentsOfPersons(ctx, tx, people)
+		if err != nil {
+			return err
+		}
+		var fresh []*weijian.Event
+		inFile := map[string]int{}
+		for i := range rows {
+			r := &rows[i]
+			p := people[r.DocNumber]
+			if p == nil {
+				chk.add(i, r.Line, weijian.FieldIDNumber, weijian.MaskDocument(r.DocType, r.DocNumber), "person",
+					weijian.T("未找到该居民（或不在您的管辖范围内）", "resident not found (or outside your scope)"))
+				continue
+			}
+			e := &r.Event
+			if _, ok := known[p.County+"\x00"+e.SourceID]; ok && e.SourceID != "" {
+				rep.Existing++
+				continue
+			}
+			if line, ok := inFile[e.SourceID]; ok && e.SourceID != "" {
+				chk.add(i, r.Line, "source_id", e.SourceID, "duplicate", weijian.T(fmt.Sprintf("与第%d行来源编号相同", line),
+					fmt.Sprintf("same source id as row %d", line)))
+				continue
+			}
+			inFile[e.SourceID] = r.Line
+			u, ok := units[e.OrgCode]
+			if e.OrgCode == "" || !ok || !sc.Covers(u.path) {
+				chk.add(i, r.Line, "org_unit", e.OrgCode, "scope", weijian.T("服务机构代码无效或不在您的管辖范围内",
+					"the serving unit is unknown or outside your scope"))
+				continue
+			}
+			e.PersonID, e.County, e.OrgUnitID, e.OrgPath = p.ID, p.County, u.id, u.path
+			if is := s.eventIssues(p, enrs[p.ID][e.Programme], e); len(is) > 0 {
+				for _, x := range is {
+					chk.add(i, r.Line, x.Field, x.Value, x.Rule, x.Msg)
+				}
+				continue
+			}
+			fresh = append(fresh, e)
+		}
+		if err := chk.verdict(&rep, opt, weijian.T("服务记录", "the services")); err != nil || opt.DryRun {
+			return err
+		}
+		if err := s.insertEvents(ctx, tx, a, fresh, opt); err != nil {
+			return err
+		}
+		if err := s.refreshEventYears(ctx, tx, people, fresh); err != nil {
+			return err
+		}
+		rep.Inserted = len(fresh)
+		return s.audit(ctx, tx, auditEntry(a, "event.import", "events", fmt.Sprintf("rows=%d inserted=%d existing=%d rejected=%d",
+			rep.Rows, rep.Inserted, rep.Existing, rep.Rejected)))
+	})
+	return rep, err
+}
+
+// eventIssues runs the generic and the programme's checks of one event.
+func (s *Store) eventIssues(p *weijian.Person, enr []*weijian.Enrollment, e *weijian.Event) []weijian.Issue {
+	en := enrollmentAt(enr, e.Date)
+	is := s.checkDates(p, e.Date, en)
+	if s.rules != nil {
+		if !s.rules.Known(e.Programme, e.Stage) {
+			return append(is, weijian.Issue{Field: "stage", Value: e.Programme + "/" + e.Stage, Rule: "unknown",
+				Msg: weijian.T("未知的项目或服务阶段", "unknown programme or stage")})
+		}
+		is = append(is, s.rules.CheckEvent(p, en, e, s.today())...)
+	}
+	return is
+}
+
+func uniqueCounties(people map[string]*weijian.Person) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range people {
+		if !seen[p.County] {
+			seen[p.County] = true
+			out = append(out, p.County)
+		}
+	}
+	return out
+}
+
+// importPersonsByDoc finds the persons the rows name, inside the scope.
+func (s *Store) importPersonsByDoc(ctx context.Context, tx *Tx, sc weijian.Scope, counties []string, docs []string) (map[string]*weijian.Person, error) {
+	cc, cargs := countyCond(counties)
+	scope, sargs := villageScope(sc)
+	if sc.All() {
+		scope, sargs = "1=1", nil
+	}
+	out := map[string]*weijian.Person{}
+	err := inChunks(docs, func(chunk []any, marks string) error {
+		args := append(append(append([]any{}, cargs...), sargs...), chunk...)
+		rs, err := tx.Query(ctx, "SELECT "+personCols+personFrom+" WHERE "+cc+" AND "+scope+
+			" AND p.merged_into IS NULL AND p.doc_number IN ("+marks+")", args...)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			p, err := scanPerson(rs)
+			if err != nil {
+				return err
+			}
+			out[p.DocNumber] = p
+		}
+		return rs.Err()
+	})
+	return out, err
+}
+
+// enrollmentsOfPersons loads the enrollments of the persons, by person
+// and programme.
+func (s *Store) enrollmentsOfPersons(ctx context.Context, tx *Tx, people map[string]*weijian.Person) (map[int64]map[string][]*weijian.Enrollment, error) {
+	out := map[int64]map[string][]*weijian.Enrollment{}
+	byCounty := map[string][]string{}
+	for _, p := range people {
+		byCounty[p.County] = append(byCounty[p.County], fmt.Sprint(p.ID))
+	}
+	for county, ids := range byCounty {
+		err := inChunks(ids, func(chunk []any, marks string) error {
+			rows, err := tx.Query(ctx, "SELECT "+enrollmentCols+" FROM enrollment e WHERE e.county_code = ? AND e.person_id IN ("+marks+
+				") ORDER BY e.enrolled_on, e.id", append([]any{county}, chunk...)...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				e, err := scanEnrollment(rows)
+				if err != nil {
+					return err
+				}
+				if out[e.PersonID] == nil {
+					out[e.PersonID] = map[string][]*weijian.Enrollment{}
+				}
+				out[e.PersonID][e.Programme] = append(out[e.PersonID][e.Programme], e)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// insertEvents inserts checked events with their first version.
+func (s *Store) insertEvents(ctx context.Context, tx *Tx, a weijian.Actor, evs []*weijian.Event, opt weijian.ResidentImportOptions) error {
+	ids, err := s.d.reserveIDs(ctx, tx, "service_event", len(evs))
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	rows := make([][]any, 0, len(evs))
+	for i, e := range evs {
+		e.ID, e.Version, e.CreatedBy, e.CreatedAt, e.UpdatedAt = ids[i], 1, a.UserID, now, now
+		rows = append(rows, s.eventRow(e))
+	}
+	const part = 20000
+	for start := 0; start < len(rows); start += part {
+		if err := tx.insertMany(ctx, "service_event", eventInsertCols, rows[start:min(start+part, len(rows))]); err != nil {
+			return err
+		}
+		if opt.Progress != nil {
+			opt.Progress(min(start+part, len(rows)), len(rows))
+		}
+	}
+	return nil
+}
+
+// refreshEventYears recomputes, once each, the year statuses of the
+// person-programme-years the new events touch: the persons' events and
+// enrollments are read in bulk, the statuses replaced in bulk.
+func (s *Store) refreshEventYears(ctx context.Context, tx *Tx, people map[string]*weijian.Person, evs []*weijian.Event) error {
+	byID := map[int64]*weijian.Person{}
+	for _, p := range people {
+		byID[p.ID] = p
+	}
+	touched := map[int64]bool{}
+	byCounty := map[string][]string{}
+	for _, e := range evs {
+		if !touched[e.PersonID] {
+			touched[e.PersonID] = true
+			byCounty[e.County] = append(byCounty[e.County], fmt.Sprint(e.PersonID))
+		}
+	}
+	for county, ids := range byCounty {
+		err := inChunks(ids, func(chunk []any, marks string) error {
+			args := append([]any{county}, chunk...)
+			all, err := eventsOf(ctx, tx, "e.county_code = ? AND e.person_id IN ("+marks+")", args...)
+			if err != nil {
+				return err
+			}
+			hs := map[int64]*weijian.History{}
+			for _, c := range chunk {
+				var id int64
+				fmt.Sscan(c.(string), &id)
+				hs[id] = &weijian.History{Person: byID[id]}
+			}
+			for _, e := range all {
+				hs[e.PersonID].Events = append(hs[e.PersonID].Events, e)
+			}
+			rows, err := tx.Query(ctx, "SELECT "+enrollmentCols+" FROM enrollment e WHERE e.county_code = ? AND e.person_id IN ("+marks+")", args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				e, err := scanEnrollment(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				hs[e.PersonID].Enrollments = append(hs[e.PersonID].Enrollments, e)
+			}
+			rows.Close()
+			if _, err := tx.Exec(ctx, "DELETE FROM person_year WHERE county_code = ? AND person_id IN ("+marks+")", args...); err != nil {
+				return err
+			}
+			var out [][]any
+			for _, h := range hs {
+				for _, y := range s.historyYears(*h) {
+					out = append(out, personYearRow(h.Person, y))
+				}
+			}
+			return tx.insertMany(ctx, "person_year", personYearCols, out)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

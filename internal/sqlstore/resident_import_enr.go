@@ -1,0 +1,126 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+)
+
+// ImportEnrollments enrolls many persons in one transaction, each row
+// checked as Enroll does (the person in the scope, a serving unit in the
+// scope, one open enrollment per programme, the programme's eligibility
+// and attributes); a source id already stored is recognised and skipped.
+func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weijian.Actor, rows []weijian.EnrollmentRow,
+	opt weijian.ResidentImportOptions) (weijian.ResidentImportReport, error) {
+	rep := weijian.ResidentImportReport{Rows: len(rows)}
+	var chk importCheck
+	counties, err := s.scopeCounties(ctx, sc)
+	if err != nil {
+		return rep, err
+	}
+	err = s.inTx(ctx, func(tx *Tx) error {
+		docs := make([]string, len(rows))
+		var orgCodes, sources []string
+		for i := range rows {
+			rows[i].DocNumber = strings.ToUpper(strings.TrimSpace(rows[i].DocNumber))
+			docs[i] = rows[i].DocNumber
+			orgCodes = append(orgCodes, rows[i].Enrollment.OrgCode)
+			if src := rows[i].Enrollment.SourceID; src != "" {
+				sources = append(sources, src)
+			}
+		}
+		people, err := s.importPersonsByDoc(ctx, tx, sc, counties, docs)
+		if err != nil {
+			return err
+		}
+		units, err := unitsByCode(ctx, tx, orgCodes)
+		if err != nil {
+			return err
+		}
+		known := map[string]bool{}
+		for _, c := range uniqueCounties(people) {
+			k, err := existingKeys(ctx, tx, "enrollment", "source_id", c, sources)
+			if err != nil {
+				return err
+			}
+			for key := range k {
+				known[c+"\x00"+key] = true
+			}
+		}
+		enrs, err := s.enrollmentsOfPersons(ctx, tx, people)
+		if err != nil {
+			return err
+		}
+		var fresh []*weijian.Enrollment
+		open := map[string]int{} // person/programme enrolled earlier in the file
+		for i := range rows {
+			r := &rows[i]
+			p, e := people[r.DocNumber], &r.Enrollment
+			if p == nil {
+				chk.add(i, r.Line, weijian.FieldIDNumber, weijian.MaskDocument(r.DocType, r.DocNumber), "person",
+					weijian.T("未找到该居民（或不在您的管辖范围内）", "resident not found (or outside your scope)"))
+				continue
+			}
+			if known[p.County+"\x00"+e.SourceID] && e.SourceID != "" {
+				rep.Existing++
+				continue
+			}
+			u, ok := units[e.OrgCode]
+			if e.OrgCode == "" || !ok || !sc.Covers(u.path) {
+				chk.add(i, r.Line, "org_unit", e.OrgCode, "scope", weijian.T("登记机构代码无效或不在您的管辖范围内",
+					"the enrolling unit is unknown or outside your scope"))
+				continue
+			}
+			e.PersonID, e.County, e.OrgUnitID, e.OrgPath = p.ID, p.County, u.id, u.path
+			is := s.checkDates(p, e.EnrolledOn, nil)
+			key := fmt.Sprintf("%d/%s", p.ID, e.Programme)
+			for _, o := range enrs[p.ID][e.Programme] {
+				if o.EndedOn.IsZero() {
+					is = append(is, weijian.Issue{Field: "programme", Value: e.Programme, Rule: "enrolled",
+						Msg: weijian.T("该居民已在此项目中登记", "the resident is already enrolled in this programme")})
+				}
+			}
+			if line, ok := open[key]; ok {
+				is = append(is, weijian.Issue{Field: "programme", Value: e.Programme, Rule: "enrolled",
+					Msg: weijian.T(fmt.Sprintf("与第%d行重复登记", line), fmt.Sprintf("enrolled already in row %d", line))})
+			}
+			if s.rules != nil && len(is) == 0 {
+				is = append(is, s.rules.CheckEnrollment(p, e, s.today())...)
+			}
+			for _, x := range is {
+				chk.add(i, r.Line, x.Field, x.Value, x.Rule, x.Msg)
+			}
+			if len(is) == 0 {
+				open[key] = r.Line
+				fresh = append(fresh, e)
+			}
+		}
+		if err := chk.verdict(&rep, opt, weijian.T("项目登记", "the enrollments")); err != nil || opt.DryRun {
+			return err
+		}
+		ids, err := s.d.reserveIDs(ctx, tx, "enrollment", len(fresh))
+		if err != nil {
+			return err
+		}
+		out := make([][]any, len(fresh))
+		now := s.now()
+		var evs []*weijian.Event // to recompute the year statuses of the persons touched
+		for k, e := range fresh {
+			e.ID, e.CreatedAt = ids[k], now
+			out[k] = s.enrollmentRow(e, a.UserID)
+			evs = append(evs, &weijian.Event{County: e.County, PersonID: e.PersonID})
+		}
+		if err := tx.insertMany(ctx, "enrollment", enrollmentInsertCols, out); err != nil {
+			return err
+		}
+		if err := s.refreshEventYears(ctx, tx, people, evs); err != nil {
+			return err
+		}
+		rep.Inserted = len(fresh)
+		return s.audit(ctx, tx, auditEntry(a, "enrollment.import", "enrollments", fmt.Sprintf("rows=%d inserted=%d existing=%d rejected=%d",
+			rep.Rows, rep.Inserted, rep.Existing, rep.Rejected)))
+	})
+	return rep, err
+}

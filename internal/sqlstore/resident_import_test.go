@@ -1,0 +1,104 @@
+package sqlstore_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/sqlstore"
+)
+
+func personRow(t *testing.T, line int, name, birth string, seq int, source string) weijian.PersonRow {
+	return weijian.PersonRow{Line: line, Person: weijian.Person{DocNumber: idNumber(t, birth, seq), Name: name,
+		VillageCode: village1, SourceID: source}}
+}
+
+// A file with one bad row is refused whole; with ValidOnly the good rows
+// go in; a second run recognises them by source id; an event file is
+// idempotent too, refuses a person outside the scope like an unknown one,
+// and keeps the year statuses.
+func TestImportPersonsAndEvents(t *testing.T) {
+	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
+		good := personRow(t, 2, "周一", "1950-05-05", 51, "R1")
+		dup := personRow(t, 3, "周二", "1950-05-05", 51, "R2") // same ID number as row 2
+		bad := personRow(t, 4, "周三", "1950-05-06", 53, "R3")
+		bad.Person.DocNumber = bad.Person.DocNumber[:17] + "Y"
+		rows := []weijian.PersonRow{good, dup, bad}
+		rep, err := s.ImportPersons(ctx, all, tester, rows, weijian.ResidentImportOptions{})
+		if weijian.ErrorKind(err) != weijian.KindInvalid || rep.Inserted != 0 || len(weijian.ErrorIssues(err)) != 2 {
+			t.Fatalf("all or nothing: %+v %v", rep, err)
+		}
+		if found, _, _ := s.SearchPersons(ctx, all, weijian.PersonFilter{Query: "周"}); len(found) != 0 {
+			t.Fatalf("a refused file left %d persons", len(found))
+		}
+		rows = []weijian.PersonRow{personRow(t, 2, "周一", "1950-05-05", 51, "R1"), personRow(t, 3, "周二", "1950-05-05", 51, "R2"), bad}
+		rep, err = s.ImportPersons(ctx, all, tester, rows, weijian.ResidentImportOptions{ValidOnly: true})
+		if err != nil || rep.Inserted != 1 || rep.Rejected != 2 {
+			t.Fatalf("valid only: %+v %v", rep, err)
+		}
+		rep, err = s.ImportPersons(ctx, all, tester, []weijian.PersonRow{personRow(t, 2, "周一", "1950-05-05", 51, "R1")}, weijian.ResidentImportOptions{})
+		if err != nil || rep.Inserted != 0 || rep.Existing != 1 {
+			t.Fatalf("re-import: %+v %v", rep, err)
+		}
+		doc := idNumber(t, "1950-05-05", 51)
+		ev := func(line int, date, source string) weijian.EventRow {
+			return weijian.EventRow{Line: line, DocNumber: doc, Event: weijian.Event{Programme: "elderly", Stage: "annual_check",
+				Date: day(date), OrgCode: town1, SourceID: source, Values: map[string]any{"sbp": int64(130)}}}
+		}
+		evs := []weijian.EventRow{ev(2, "2023-05-01", "E1"), ev(3, "2024-05-01", "E2")}
+		rep, err = s.ImportEvents(ctx, all, tester, evs, weijian.ResidentImportOptions{})
+		if err != nil || rep.Inserted != 2 {
+			t.Fatalf("events: %+v %v", rep, err)
+		}
+		rep, err = s.ImportEvents(ctx, all, tester, []weijian.EventRow{ev(2, "2023-05-01", "E1"), ev(3, "2024-05-01", "E2")}, weijian.ResidentImportOptions{})
+		if err != nil || rep.Inserted != 0 || rep.Existing != 2 {
+			t.Fatalf("events again: %+v %v", rep, err)
+		}
+		found, _, _ := s.SearchPersons(ctx, all, weijian.PersonFilter{Query: doc})
+		years, _ := s.PersonYears(ctx, all, found[0].ID)
+		if len(years) != 2 || years[0].Events != 1 {
+			t.Errorf("years after import: %+v", years)
+		}
+		// Outside the scope: refused as "not found", whole file.
+		other := scopeOf(t, s, town2)
+		e3 := ev(2, "2024-06-01", "E3")
+		e3.Event.OrgCode = town2
+		_, err = s.ImportEvents(ctx, other, tester, []weijian.EventRow{e3}, weijian.ResidentImportOptions{})
+		if is := weijian.ErrorIssues(err); len(is) != 1 || is[0].Rule != "person" || strings.Contains(is[0].Msg.EN, "scope") && !strings.Contains(is[0].Msg.EN, "not found") {
+			t.Errorf("outside scope: %v", err)
+		}
+		// An event dated in the future is refused with its row.
+		e4 := ev(7, "2099-01-01", "E4")
+		_, err = s.ImportEvents(ctx, all, tester, []weijian.EventRow{e4}, weijian.ResidentImportOptions{})
+		if is := weijian.ErrorIssues(err); len(is) != 1 || is[0].Row != 7 || is[0].Rule != "future" {
+			t.Errorf("future event: %v", err)
+		}
+	})
+}
+
+// Enrollments import like events: checked, idempotent by source id, one
+// open enrollment per programme even within the file.
+func TestImportEnrollments(t *testing.T) {
+	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
+		p := register(t, s, "郑一", "1955-05-05", 91, village1)
+		row := func(line int, date, source string) weijian.EnrollmentRow {
+			return weijian.EnrollmentRow{Line: line, DocNumber: p.DocNumber, Enrollment: weijian.Enrollment{Programme: "hypertension",
+				EnrolledOn: day(date), OrgCode: town1, SourceID: source}}
+		}
+		_, err := s.ImportEnrollments(ctx, all, tester, []weijian.EnrollmentRow{row(2, "2023-01-01", "N1"), row(3, "2023-02-01", "N2")}, weijian.ResidentImportOptions{})
+		if is := weijian.ErrorIssues(err); len(is) != 1 || is[0].Row != 3 || is[0].Rule != "enrolled" {
+			t.Fatalf("twice in one file: %v", err)
+		}
+		rep, err := s.ImportEnrollments(ctx, all, tester, []weijian.EnrollmentRow{row(2, "2023-01-01", "N1")}, weijian.ResidentImportOptions{})
+		if err != nil || rep.Inserted != 1 {
+			t.Fatalf("import: %+v %v", rep, err)
+		}
+		rep, err = s.ImportEnrollments(ctx, all, tester, []weijian.EnrollmentRow{row(2, "2023-01-01", "N1")}, weijian.ResidentImportOptions{})
+		if err != nil || rep.Existing != 1 || rep.Inserted != 0 {
+			t.Fatalf("again: %+v %v", rep, err)
+		}
+		if _, total, _ := s.WorkList(ctx, all, weijian.WorkFilter{List: "hypertension_quarter"}); total != 1 {
+			t.Errorf("the imported patient is not on the work list (%d)", total)
+		}
+	})
+}

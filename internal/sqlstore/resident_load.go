@@ -1,0 +1,195 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+)
+
+// ClearResidents deletes every per-resident row of a county (the demo
+// starts its residents afresh, so that an interrupted generation can be
+// run again).
+func (s *Store) ClearResidents(ctx context.Context, county string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		for _, t := range []string{"person_year", "event_version", "service_event", "enrollment", "person"} {
+			if _, err := tx.Exec(ctx, "DELETE FROM "+t+" WHERE county_code = ?", county); err != nil {
+				return fmt.Errorf("clear %s: %w", t, err)
+			}
+		}
+		return nil
+	})
+}
+
+type unitRef struct {
+	id   int64
+	path string
+}
+
+// unitRefs resolves current unit codes to ids and paths.
+func (s *Store) unitRefs(ctx context.Context, tx *Tx, codes map[string]unitRef) error {
+	list := make([]any, 0, len(codes))
+	for c := range codes {
+		list = append(list, c)
+	}
+	for start := 0; start < len(list); start += 500 {
+		chunk := list[start:min(start+500, len(list))]
+		rows, err := tx.Query(ctx, "SELECT code, id, path FROM org_unit WHERE valid_to IS NULL AND code IN ("+
+			strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")+")", chunk...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c string
+			var r unitRef
+			if err := rows.Scan(&c, &r.id, &r.path); err != nil {
+				rows.Close()
+				return err
+			}
+			codes[c] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for c, r := range codes {
+		if r.id == 0 {
+			return weijian.Invalid(weijian.T("未知的区划或机构代码："+c, "unknown org-unit code: "+c))
+		}
+	}
+	return nil
+}
+
+// LoadResidents stores many trusted histories in one transaction (see
+// weijian.ResidentLoader), with their year statuses.
+func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
+	codes := map[string]unitRef{}
+	var nEnr, nEv int
+	for _, h := range hs {
+		codes[h.Person.VillageCode] = unitRef{}
+		for _, e := range h.Enrollments {
+			codes[e.OrgCode] = unitRef{}
+		}
+		for _, e := range h.Events {
+			codes[e.OrgCode] = unitRef{}
+		}
+		nEnr += len(h.Enrollments)
+		nEv += len(h.Events)
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		if err := s.unitRefs(ctx, tx, codes); err != nil {
+			return err
+		}
+		pids, err := s.d.reserveIDs(ctx, tx, "person", len(hs))
+		if err != nil {
+			return err
+		}
+		eids, err := s.d.reserveIDs(ctx, tx, "enrollment", nEnr)
+		if err != nil {
+			return err
+		}
+		vids, err := s.d.reserveIDs(ctx, tx, "service_event", nEv)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		persons := make([][]any, 0, len(hs))
+		enrs := make([][]any, 0, nEnr)
+		evs := make([][]any, 0, nEv)
+		var years [][]any
+		for i, h := range hs {
+			p := h.Person
+			v := codes[p.VillageCode]
+			p.ID, p.VillageID, p.VillagePath, p.Version, p.CreatedAt, p.UpdatedAt = pids[i], v.id, v.path, 1, now, now
+			if p.County == "" {
+				p.County = p.VillageCode[:6]
+			}
+			persons = append(persons, s.personRow(p))
+			for _, e := range h.Enrollments {
+				u := codes[e.OrgCode]
+				e.ID, e.County, e.PersonID, e.OrgUnitID, e.OrgPath, e.CreatedAt = eids[0], p.County, p.ID, u.id, u.path, now
+				eids = eids[1:]
+				enrs = append(enrs, s.enrollmentRow(e, 0))
+			}
+			for _, e := range h.Events {
+				u := codes[e.OrgCode]
+				e.ID, e.County, e.PersonID, e.OrgUnitID, e.OrgPath, e.Version, e.CreatedAt, e.UpdatedAt = vids[0], p.County, p.ID, u.id, u.path, 1, now, now
+				vids = vids[1:]
+				evs = append(evs, s.eventRow(e))
+			}
+			for _, y := range s.historyYears(h) {
+				years = append(years, personYearRow(p, y))
+			}
+		}
+		for _, ins := range []struct {
+			table string
+			cols  []string
+			rows  [][]any
+		}{{"person", personInsertCols, persons}, {"enrollment", enrollmentInsertCols, enrs},
+			{"service_event", eventInsertCols, evs}, {"person_year", personYearCols, years}} {
+			if err := tx.insertMany(ctx, ins.table, ins.cols, ins.rows); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// historyYears computes the year statuses of one history: every
+// programme-year with an event or an enrollment in force.
+func (s *Store) historyYears(h weijian.History) []weijian.PersonYear {
+	type key struct {
+		prog string
+		year int
+	}
+	byKey := map[key][]*weijian.Event{}
+	var keys []key
+	add := func(k key) {
+		if _, ok := byKey[k]; !ok {
+			byKey[k] = nil
+			keys = append(keys, k)
+		}
+	}
+	for _, e := range h.Events {
+		k := key{e.Programme, e.Date.Year()}
+		add(k)
+		if !e.Voided {
+			byKey[k] = append(byKey[k], e)
+		}
+	}
+	enrByProg := map[string][]*weijian.Enrollment{}
+	for _, e := range h.Enrollments {
+		enrByProg[e.Programme] = append(enrByProg[e.Programme], e)
+		add(key{e.Programme, e.EnrolledOn.Year()})
+	}
+	out := make([]weijian.PersonYear, 0, len(keys))
+	for _, k := range keys {
+		y := s.yearStatus(h.Person, k.prog, k.year, enrByProg[k.prog], byKey[k])
+		if y.Managed || y.Events > 0 {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// AssignDoctor makes userID the responsible doctor of the residents of
+// the unit's subtree.
+func (s *Store) AssignDoctor(ctx context.Context, unitCode string, userID int64) (int, error) {
+	var path string
+	if err := s.queryRow(ctx, "SELECT path FROM org_unit WHERE code = ? AND valid_to IS NULL", unitCode).Scan(&path); err != nil {
+		return 0, fmt.Errorf("assign doctor: unit %s: %w", unitCode, err)
+	}
+	lo, hi := weijian.PathRange(path)
+	var n int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE person SET doctor_id = ? WHERE county_code = ? AND village_path >= ? AND village_path < ?",
+			userID, unitCode[:6], lo, hi)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	return int(n), err
+}

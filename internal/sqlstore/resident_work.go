@@ -1,0 +1,195 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/weijian-health/weijian"
+)
+
+// workQuery is the part of a work-list query that differs per list: the
+// joins, the condition, the expression of the last service date, and how
+// long after it the next service falls due.
+type workQuery struct {
+	programme string
+	join      string
+	where     string
+	args      []any
+	last      string // SQL expression of the last service date (may be NULL)
+	interval  func(p *weijian.Person, asOf time.Time) int
+}
+
+func yearJoin(alias string) string {
+	return fmt.Sprintf(` LEFT JOIN person_year %[1]s ON %[1]s.county_code = p.county_code AND %[1]s.person_id = p.id
+		AND %[1]s.programme = ? AND %[1]s.year = ?`, alias)
+}
+
+// openEnrollment keeps persons with an enrollment in the programme that
+// has not ended.
+const openEnrollment = ` AND EXISTS (SELECT 1 FROM enrollment en WHERE en.county_code = p.county_code AND en.person_id = p.id
+	AND en.programme = ? AND en.ended_on IS NULL)`
+
+func fixedDays(n int) func(*weijian.Person, time.Time) int {
+	return func(*weijian.Person, time.Time) int { return n }
+}
+
+// childInterval is the check interval by age: every 3 months in the first
+// year, every 6 months to 3, yearly to 6 (the "4-2-1" pattern).
+func childInterval(p *weijian.Person, asOf time.Time) int {
+	switch age := p.AgeAt(asOf); {
+	case age < 1:
+		return 90
+	case age < 3:
+		return 180
+	}
+	return 365
+}
+
+// workQueryOf builds the query of a list as of a day.
+func workQueryOf(list weijian.WorkList, asOf time.Time) workQuery {
+	year := asOf.Year()
+	qStart := time.Date(year, time.Month((int(asOf.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+	switch list.Key {
+	case "hypertension_quarter", "diabetes_quarter":
+		return workQuery{programme: list.Programme, join: yearJoin("y"), args: []any{list.Programme, year, list.Programme, dateVal(qStart)},
+			where: openEnrollment + " AND (y.last_date IS NULL OR y.last_date < ?)", last: "y.last_date", interval: fixedDays(90)}
+	case "elderly_year":
+		return workQuery{programme: "elderly", join: yearJoin("y"), args: []any{"elderly", year, dateVal(asOf.AddDate(-65, 0, 0))},
+			where: " AND p.birth_date <= ? AND y.person_id IS NULL", last: "y.last_date", interval: fixedDays(365)}
+	case "positive_followup":
+		return workQuery{join: ` JOIN person_year y ON y.county_code = p.county_code AND y.person_id = p.id AND y.year >= ?`,
+			args: []any{year - 1}, where: " AND y.status = 'positive'", last: "y.last_date", interval: fixedDays(14)}
+	case "child_check":
+		last := "coalesce(y.last_date, y0.last_date)"
+		return workQuery{programme: "child_health", join: yearJoin("y") + yearJoin("y0"),
+			args: []any{"child_health", year, "child_health", year - 1,
+				dateVal(asOf.AddDate(-1, 0, 0)), dateVal(asOf.AddDate(0, 0, -90)),
+				dateVal(asOf.AddDate(-3, 0, 0)), dateVal(asOf.AddDate(-1, 0, 0)), dateVal(asOf.AddDate(0, 0, -180)),
+				dateVal(asOf.AddDate(-7, 0, 0)), dateVal(asOf.AddDate(-3, 0, 0)), dateVal(asOf.AddDate(0, 0, -365))},
+			where: fmt.Sprintf(` AND (p.birth_date > ? AND (%[1]s IS NULL OR %[1]s < ?)
+				OR p.birth_date > ? AND p.birth_date <= ? AND (%[1]s IS NULL OR %[1]s < ?)
+				OR p.birth_date > ? AND p.birth_date <= ? AND (%[1]s IS NULL OR %[1]s < ?))`, last),
+			last: last, interval: childInterval}
+	case "contract_renewal":
+		last := "coalesce(y.last_date, y0.last_date)"
+		return workQuery{programme: "family_doctor", join: yearJoin("y") + yearJoin("y0"),
+			args:  []any{"family_doctor", year, "family_doctor", year - 1, "family_doctor", dateVal(asOf.AddDate(0, 0, -335))},
+			where: openEnrollment + fmt.Sprintf(" AND (%[1]s IS NULL OR %[1]s < ?)", last), last: last, interval: fixedDays(365)}
+	}
+	return workQuery{}
+}
+
+// WorkList returns the persons due or overdue on a list, inside the
+// caller's scope (by where they live: a work list is the village's or
+// township's own residents), most overdue first, and their count.
+func (s *Store) WorkList(ctx context.Context, sc weijian.Scope, f weijian.WorkFilter) ([]weijian.WorkItem, int, error) {
+	list, ok := weijian.LookupWorkList(f.List)
+	if !ok {
+		return nil, 0, weijian.Invalid(weijian.T("未知的随访提醒类别："+f.List, "unknown work list: "+f.List))
+	}
+	if f.AsOf.IsZero() {
+		f.AsOf = s.today()
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 10000 {
+		limit = 50
+	}
+	wq := workQueryOf(list, f.AsOf)
+	counties, err := s.scopeCounties(ctx, sc)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args := countyCond(counties)
+	where += " AND p.merged_into IS NULL AND p.death_date IS NULL"
+	if !sc.All() {
+		c, a := villageScope(sc)
+		where += " AND " + c
+		args = append(args, a...)
+	}
+	if f.Unit != "" {
+		var path string
+		if err := s.queryRow(ctx, "SELECT path FROM org_unit WHERE code = ? AND valid_to IS NULL", f.Unit).Scan(&path); err != nil {
+			return nil, 0, weijian.NotFound(weijian.T("区划 "+f.Unit, "org unit "+f.Unit))
+		}
+		lo, hi := weijian.PathRange(path)
+		where += " AND p.village_path >= ? AND p.village_path < ?"
+		args = append(args, lo, hi)
+	}
+	if f.DoctorID != 0 {
+		where += " AND p.doctor_id = ?"
+		args = append(args, f.DoctorID)
+	}
+	// The list's own arguments: those of its joins come before WHERE.
+	nJoin := countPlaceholders(wq.join)
+	all := append(append(append([]any{}, wq.args[:nJoin]...), args...), wq.args[nJoin:]...)
+	body := " FROM person p" + wq.join + " WHERE " + where + wq.where
+	var total int
+	if err := s.queryRow(ctx, "SELECT count(*)"+body, all...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("work list %s: count: %w", list.Key, err)
+	}
+	q := "SELECT " + personCols + ", " + wq.last + " FROM person p JOIN org_unit v ON v.id = p.village_id LEFT JOIN app_user d ON d.id = p.doctor_id" +
+		wq.join + " WHERE " + where + wq.where +
+		" ORDER BY " + wq.last + " IS NOT NULL, " + wq.last + ", p.birth_date, p.id LIMIT ? OFFSET ?"
+	rows, err := s.query(ctx, q, append(all, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("work list %s: %w", list.Key, err)
+	}
+	defer rows.Close()
+	var out []weijian.WorkItem
+	for rows.Next() {
+		var last time.Time
+		p := &weijian.Person{}
+		var doc string
+		if err := rows.Scan(&p.County, &p.ID, &doc, strCol{&p.DocNumber}, &p.DocChecked, &p.Name, &p.Sex, timeCol{&p.BirthDate},
+			&p.VillageID, &p.VillageCode, &p.VillageName, &p.VillagePath, &p.Address, &p.Phone, &p.Household, idCol{&p.DoctorID},
+			&p.DoctorName, timeCol{&p.DeathDate}, idCol{&p.MergedInto}, strCol{&p.SourceID}, &p.Version,
+			timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt}, timeCol{&last}); err != nil {
+			return nil, 0, err
+		}
+		p.DocType = weijian.DocType(doc)
+		out = append(out, workItem(p, list, wq, last, f.AsOf))
+	}
+	return out, total, rows.Err()
+}
+
+func workItem(p *weijian.Person, list weijian.WorkList, wq workQuery, last, asOf time.Time) weijian.WorkItem {
+	it := weijian.WorkItem{Person: p, Programme: list.Programme, LastDate: last}
+	switch {
+	case !last.IsZero():
+		it.Due = last.AddDate(0, 0, wq.interval(p, asOf))
+	case list.Key == "elderly_year":
+		it.Due = time.Date(asOf.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	default:
+		it.Due = time.Date(asOf.Year(), time.Month((int(asOf.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+	}
+	it.DaysOverdue = int(asOf.Sub(it.Due).Hours() / 24)
+	return it
+}
+
+// villageScope keeps the persons living in the scope.
+func villageScope(sc weijian.Scope) (string, []any) {
+	if sc.Empty() {
+		return "1=0", nil
+	}
+	c, args := "(", []any{}
+	for i, path := range sc.Paths() {
+		if i > 0 {
+			c += " OR "
+		}
+		lo, hi := weijian.PathRange(path)
+		c += "(p.village_path >= ? AND p.village_path < ?)"
+		args = append(args, lo, hi)
+	}
+	return c + ")", args
+}
+
+func countPlaceholders(q string) int {
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+		}
+	}
+	return n
+}
