@@ -75,11 +75,11 @@ func (sv *Service) ItemName(code string) weijian.Text {
 
 // resolver looks up the units of cards, caching by code.
 type resolver struct {
-	sv    *Service
-	sc    weijian.Scope // the caller's scope, for the facility
-	addr  map[string]*place
-	fac   map[string]*weijian.OrgUnit
-	kids  map[int64][]*weijian.OrgUnit
+	sv   *Service
+	sc   weijian.Scope // the caller's scope, for the facility
+	addr map[string]*place
+	fac  map[string]*weijian.OrgUnit
+	kids map[int64][]*weijian.OrgUnit
 }
 
 type place struct {

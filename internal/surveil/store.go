@@ -164,4 +164,3 @@ type CountRow struct {
 type NotifyOptions struct {
 	Webhook bool // queue a webhook delivery
 }
-
