@@ -28,6 +28,8 @@ type Config struct {
 	// terminates TLS (then cookies are marked Secure).
 	TrustProxy bool
 	Lang       string // default UI language: "zh" or "en"
+	DetectAt   string // daily detection time, HH:MM China time
+	Webhook    string // URL that new signals are POSTed to (optional)
 }
 
 // flagSet returns a FlagSet for a command with its usage text.
@@ -95,12 +97,14 @@ func serveFlags(fs *flag.FlagSet, env *cmdEnv, cfg *Config) {
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envOr(env, "WEIJIAN_TRUST_PROXY", "") == "1",
 		"trust X-Forwarded-Proto/For from a TLS-terminating proxy (env WEIJIAN_TRUST_PROXY=1)")
 	fs.StringVar(&cfg.Lang, "lang", envOr(env, "WEIJIAN_LANG", "zh"), "default UI language: zh or en (env WEIJIAN_LANG)")
+	fs.StringVar(&cfg.DetectAt, "detect-at", envOr(env, "WEIJIAN_DETECT_AT", "06:00"), "daily early-warning detection time, HH:MM China time (env WEIJIAN_DETECT_AT)")
+	fs.StringVar(&cfg.Webhook, "webhook", envOr(env, "WEIJIAN_WEBHOOK", ""), "URL new signals are POSTed to as JSON, e.g. an SMS gateway (env WEIJIAN_WEBHOOK)")
 }
 
 // String prints the config with secrets redacted, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("db=%s addr=%s log=%s/%s dev=%v tls=%v trust-proxy=%v lang=%s",
-		redact(c.DB), c.Addr, c.LogLevel, c.LogFormat, c.Dev, c.TLSCert != "", c.TrustProxy, c.Lang)
+	return fmt.Sprintf("db=%s addr=%s log=%s/%s dev=%v tls=%v trust-proxy=%v lang=%s detect-at=%s webhook=%v",
+		redact(c.DB), c.Addr, c.LogLevel, c.LogFormat, c.Dev, c.TLSCert != "", c.TrustProxy, c.Lang, c.DetectAt, c.Webhook != "")
 }
 
 func redact(dsn string) string { return sqlstore.RedactDSN(dsn) }

@@ -20,7 +20,11 @@ at all; importing the same file again changes nothing.
   weijian import orgunits FILE     columns: code,name,level,parent_code[,type,uscc,valid_from,valid_to,successor_code]
                                    level: province/city/county/town/village/facility (或 省/市/县/乡镇/村/机构)
   weijian import population FILE   columns: unit_code,year,sex,age,count  (sex 1男 2女 0合计; age 0-4, 85+, 3 …)
-                                   or wide: unit_code,year,age,male,female`
+                                   or wide: unit_code,year,age,male,female
+  weijian import cases FILE        传染病报告卡：国家传染病报告信息系统下载的文件原样导入（2016/2019/2025版，GBK）
+                                   case reports: the national system's download as it comes; idempotent by 卡片ID
+  weijian import series FILE       症状监测序列 syndromic series: source,area_code,date,count
+                                   (source: fever_clinic, antipyretic_sales, antidiarrhoeal_sales, school_absence)`
 
 func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	var cfg Config
@@ -54,8 +58,11 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string, opt weijian.ImportOptions) error {
+	if kind == "cases" || kind == "series" {
+		return importSurveil(ctx, env, cfg, kind, path, opt)
+	}
 	if kind != "orgunits" && kind != "population" {
-		return usageError("unknown import kind %q: use orgunits or population", kind)
+		return usageError("unknown import kind %q: use orgunits, population, cases or series", kind)
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -40,8 +40,13 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 	log.Info("starting weijian", "version", version, "config", cfg.String())
 	authSvc := auth.New(store, auth.DefaultConfig(), nil, log)
 	reg := prometheus.NewRegistry()
+	sv, err := newSurveil(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	go sv.Start(ctx)
 	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version},
-		web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg})
+		web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Surveil: sv})
 	if err != nil {
 		return err
 	}

@@ -596,3 +596,23 @@ func (s *Store) VerifyReport(ctx context.Context, sc weijian.Scope, id int64, ac
 		return s.history(ctx, tx, old, "verify", actor, "")
 	})
 }
+
+// TaggedCards returns a county's active cards whose remark starts with
+// prefix (the cases of known outbreaks, for the specificity evaluation).
+func (s *Store) TaggedCards(ctx context.Context, county, prefix string) ([]*surveil.CaseReport, error) {
+	rows, err := s.query(ctx, "SELECT "+cardCols+" FROM case_report WHERE county_code = ? AND status = 'active' AND substr(remark, 1, ?) = ?",
+		county, len([]rune(prefix)), prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*surveil.CaseReport
+	for rows.Next() {
+		r, err := scanCard(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

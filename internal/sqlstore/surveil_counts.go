@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/period"
@@ -82,7 +81,7 @@ func (a countKey) less(b countKey) bool {
 // Counts returns the daily counts of a county over [from, to], per series.
 func (s *Store) Counts(ctx context.Context, county, basis string, from, to period.Date) (map[surveil.SeriesKey]map[period.Date]int, error) {
 	rows, err := s.query(ctx, `SELECT item, area_id, day, n FROM surveil_count
-		WHERE county_code = ? AND basis = ? AND day >= ? AND day <= ? AND n <> 0`, county, basis, from.String(), to.String())
+		WHERE county_code = ? AND basis = ? AND day >= ? AND day <= ? AND (n <> 0 OR basis = 'day')`, county, basis, from.String(), to.String())
 	if err != nil {
 		return nil, err
 	}
@@ -231,5 +230,3 @@ func (s *Store) cardStats(ctx context.Context, stats map[int64]*surveil.Facility
 	}
 	return zrows.Err()
 }
-
-var _ = strings.Join

@@ -159,6 +159,12 @@ func Series(counts map[SeriesKey]map[period.Date]int, item string, area int64, f
 
 func (j *Job) judge(it Item, a Area, from period.Date) (*Candidate, *Skip) {
 	obs := Series(j.Counts, it.Code, a.ID, from, j.Day)
+	if it.Basis == BasisDay {
+		obs = withGaps(j.Counts, it.Code, a.ID, from, obs)
+		if detect.IsNA(obs[len(obs)-1]) {
+			return nil, &Skip{it.Code, a, weijian.T("当天没有数据", "no count for the day")}
+		}
+	}
 	params := map[string]string{"range": "last:1"}
 	for k, v := range it.Detection.Params {
 		params[k] = v
@@ -256,4 +262,16 @@ func WebhookPayload(g *Signal) map[string]any {
 		"text": fmt.Sprintf("【卫健预警】%s 至 %s %s 出现预警信号（%s，观察值 %g，阈值 %g），请在%d小时内响应。",
 			g.WindowFrom, g.WindowTo, g.Item, g.Method, g.Observed, g.Threshold, int(g.ResponseLimit().Hours())),
 	}
+}
+
+// withGaps marks the days a syndromic series has no row as missing (NA):
+// a gap is unknown, not zero.
+func withGaps(counts map[SeriesKey]map[period.Date]int, item string, area int64, from period.Date, obs []float64) []float64 {
+	days := counts[SeriesKey{item, area}]
+	for i := range obs {
+		if _, ok := days[from.AddDays(i)]; !ok {
+			obs[i] = detect.NA
+		}
+	}
+	return obs
 }

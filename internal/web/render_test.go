@@ -33,7 +33,7 @@ func samplePages(lang string) map[string]any {
 	form := userForm{Username: "li", DisplayName: "李", Phone: "1", Typed: true, Grants: grantRows([]grantInput{{Role: "cdc_staff", OrgUnit: codeHaian, name: "海安市"}}, lang)}
 	fe := formError{Message: "出错", Issues: []string{"第一", "第二"}}
 	audit := []weijian.AuditEntry{{At: time.Now(), Actor: "admin", Action: "login.failed", Target: "li", Detail: "d", IP: "127.0.0.1"}}
-	return map[string]any{
+	pages := map[string]any{
 		"login":         &loginPage{basePage: bare, Username: "li", Next: "/", Error: "用户名或密码错误", LoggedOut: true},
 		"error":         &errorPage{basePage: base, Status: 404, Message: "未找到", Issues: []string{"a"}, Login: true},
 		"home":          &homePage{basePage: base, Unit: unit, Kind: "县", Counts: []countRow{{"乡镇", 11, "/o"}}, Facilities: []countRow{{"疾控", 1, "/f"}}, FacTotal: 1, Pop: pop, Chart: "{}", ChartHeight: 300},
@@ -47,6 +47,10 @@ func samplePages(lang string) map[string]any {
 		"audit":         &auditPage{basePage: base, Entries: audit, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Truncated: true},
 		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe},
 	}
+	for k, v := range surveilSamples(base) {
+		pages[k] = v
+	}
+	return pages
 }
 
 // Every page template renders, in both languages, with its typed page

@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/surveil"
 )
 
 // Config is the web layer's part of the configuration, read once in main.
@@ -55,6 +56,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry // may be nil: then create one
 	Now      func() time.Time     // may be nil
+	Surveil  *surveil.Service     // may be nil: surveillance pages answer 404
 }
 
 // Server is the HTTP handler of the whole application.
@@ -68,6 +70,7 @@ type Server struct {
 	res      *resources      // nil in Dev mode: loaded on each request
 	patterns map[string]bool // the route patterns, the only route labels of the metrics
 	handler  http.Handler
+	sv       *surveil.Service
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -80,7 +83,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, sv: deps.Surveil}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

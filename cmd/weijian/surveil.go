@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/weijian-health/weijian"
+	pdate "github.com/weijian-health/weijian/internal/period"
+	"github.com/weijian-health/weijian/internal/sqlstore"
+	"github.com/weijian-health/weijian/internal/surveil"
+	"github.com/weijian-health/weijian/internal/tabular"
+)
+
+// newSurveil builds the surveillance service over store: the embedded
+// catalogue is loaded and checked first, so a broken one stops start-up
+// with its file and line.
+func newSurveil(cfg Config, store *sqlstore.Store, log *slog.Logger) (*surveil.Service, error) {
+	cat, err := surveil.LoadCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := time.Parse("15:04", cfg.DetectAt); cfg.DetectAt != "" && err != nil {
+		return nil, usageError("bad --detect-at %q: write HH:MM, e.g. 06:00", cfg.DetectAt)
+	}
+	return surveil.New(store, cat, surveil.Config{RunAt: cfg.DetectAt, WebhookURL: cfg.Webhook}, log, nil,
+		surveil.HTTPPoster{}), nil
+}
+
+// importSurveil imports case reports or syndromic series.
+func importSurveil(ctx context.Context, env *cmdEnv, cfg Config, kind, path string, opt weijian.ImportOptions) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	tb, err := tabular.Read(filepath.Base(path), f)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stderr, "读取 %s：%d 行数据（%s）\n", path, len(tb.Rows), tb.Encoding)
+	store, log, err := cfg.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sv, err := newSurveil(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if kind == "series" {
+		n, err := sv.ImportSeries(ctx, weijian.ScopeAll(), tb)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "症状监测数据导入完成：%d 行，变化 %d 行（用时 %.1f 秒）\nsyndromic series imported: %d rows, %d changed (%.1fs)\n",
+			len(tb.Rows), n, time.Since(start).Seconds(), len(tb.Rows), n, time.Since(start).Seconds())
+		return nil
+	}
+	res, err := sv.Import(ctx, weijian.ScopeAll(), tb, opt.Actor, opt.DryRun, progressPrinter(env, "写入 writing"))
+	if res != nil {
+		fmt.Fprintf(env.stderr, "识别的文件格式 Layout: %s / %s\n", res.Layout.Name.ZH, res.Layout.Name.EN)
+		if len(res.Ignored) > 0 {
+			fmt.Fprintf(env.stderr, "未使用的列 Columns not used: %v\n", res.Ignored)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	s := res.Summary
+	fmt.Fprintf(env.stdout, "%s：共 %d 行，新增 %d，订正 %d，删除 %d，未变 %d，疑似重卡 %d，新预警信号 %d（用时 %.1f 秒）\n",
+		map[bool]string{true: "检查通过（未写入，--dry-run）", false: "导入完成"}[opt.DryRun],
+		s.Rows, s.Inserted, s.Updated, s.Withdrawn, s.Unchanged, s.Duplicates, len(res.Signals), time.Since(start).Seconds())
+	fmt.Fprintf(env.stdout, "rows %d: inserted %d, corrected %d, withdrawn %d, unchanged %d, possible duplicates %d, new signals %d\n",
+		s.Rows, s.Inserted, s.Updated, s.Withdrawn, s.Unchanged, s.Duplicates, len(res.Signals))
+	return nil
+}
+
+const signalsHelp = `运行传染病预警计算（平时由 weijian serve 每天定时运行，并在每张单病例预警病种的报告卡提交时立即运行）。
+Run early-warning detection (weijian serve runs it daily and on every card of a single-case disease).
+
+  weijian signals run                    # 今天 today
+  weijian signals run --day 2026-12-01
+  weijian signals run --from 2026-01-01 --to 2026-12-31   # 回溯 backfill, day by day
+
+历史数据不足的序列不会告警，会列出原因。Series with too little history raise no alarm; they are listed.`
+
+func runSignals(ctx context.Context, env *cmdEnv, args []string) error {
+	var cfg Config
+	var day, from, to string
+	fs := flagSet(env, "signals", "signals run [flags]", signalsHelp)
+	dbFlags(fs, env, &cfg, "weijian.db")
+	fs.StringVar(&day, "day", "", "the day to judge (default today, China time)")
+	fs.StringVar(&from, "from", "", "backfill: first day")
+	fs.StringVar(&to, "to", "", "backfill: last day")
+	if len(args) == 0 || args[0] != "run" {
+		fs.Usage()
+		return usageError("signals needs the subcommand run")
+	}
+	if _, err := parse(env, fs, args[1:]); err != nil {
+		return err
+	}
+	first, last, err := signalDays(day, from, to)
+	if err != nil {
+		return err
+	}
+	store, log, err := cfg.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sv, err := newSurveil(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	total, skipped := 0, 0
+	for d := first; !d.After(last); d = d.AddDays(1) {
+		sum, err := sv.RunDay(ctx, d)
+		if err != nil {
+			return err
+		}
+		total += len(sum.Signals)
+		for _, g := range sum.Signals {
+			fmt.Fprintf(env.stdout, "%s  信号 signal #%d  %s  area %d  %s  observed %g  threshold %g\n", d, g.ID,
+				sv.ItemName(g.Item).ZH, g.AreaID, g.Method, g.Observed, g.Threshold)
+		}
+		if d == last {
+			skipped = len(sum.Skips)
+			printSkips(env, sv, sum.Skips)
+		}
+	}
+	fmt.Fprintf(env.stdout, "完成 done: %s – %s, %d new signals, %d series not judged on the last day (%.2fs)\n",
+		first, last, total, skipped, time.Since(start).Seconds())
+	return nil
+}
+
+func signalDays(day, from, to string) (pdate.Date, pdate.Date, error) {
+	parse := func(s string) (pdate.Date, error) {
+		if s == "" {
+			return pdate.DateOf(time.Now().In(surveil.China)), nil
+		}
+		d, err := pdate.ParseDate(s)
+		if err != nil {
+			return d, usageError("bad date %q: write yyyy-mm-dd", s)
+		}
+		return d, nil
+	}
+	if day != "" && (from != "" || to != "") {
+		return pdate.Date{}, pdate.Date{}, usageError("give --day or --from/--to, not both")
+	}
+	if from == "" && to == "" {
+		d, err := parse(day)
+		return d, d, err
+	}
+	f, err := parse(from)
+	if err != nil {
+		return f, f, err
+	}
+	t, err := parse(to)
+	if err == nil && t.Before(f) {
+		err = usageError("--to %s is before --from %s", t, f)
+	}
+	return f, t, err
+}
+
+func printSkips(env *cmdEnv, sv *surveil.Service, skips []surveil.Skip) {
+	seen := map[string]int{}
+	for _, s := range skips {
+		seen[sv.ItemName(s.Item).ZH+"："+s.Reason.ZH]++
+	}
+	for k, n := range seen {
+		fmt.Fprintf(env.stdout, "  未判断 not judged (%d areas) %s\n", n, k)
+	}
+}
