@@ -70,7 +70,8 @@ type Summary struct {
 	Facilities         []Count      // facilities by type
 	Years              []YearStats  // population per year, census first
 	PopulationRows     int
-	Users              []Credential // with the passwords, shown once
+	Users              []Credential    // with the passwords, shown once
+	Surveillance       *SurveilSummary // case reports, series and signals (surveil.go)
 	Elapsed            time.Duration
 }
 

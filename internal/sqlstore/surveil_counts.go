@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/period"
@@ -50,6 +52,12 @@ func (s *Store) applyCounts(ctx context.Context, tx *Tx, c countDelta) error {
 	// A fixed order: two transactions touching the same rows take their
 	// locks in the same order (PostgreSQL).
 	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+	if len(keys) > 500 {
+		var err error
+		if keys, err = s.insertNewCounts(ctx, tx, keys, c); err != nil {
+			return err
+		}
+	}
 	const q = `INSERT INTO surveil_count (county_code, item, area_id, basis, day, n) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (county_code, item, basis, area_id, day) DO UPDATE SET n = surveil_count.n + excluded.n`
 	stmt, err := tx.prepared(ctx, s.q(q))
@@ -62,6 +70,57 @@ func (s *Store) applyCounts(ctx context.Context, tx *Tx, c countDelta) error {
 		}
 	}
 	return nil
+}
+
+// insertNewCounts bulk-inserts the keys of a large batch that have no
+// stored row yet (an import of years of cards) and returns the others,
+// which are upserted one by one.
+func (s *Store) insertNewCounts(ctx context.Context, tx *Tx, keys []countKey, c countDelta) ([]countKey, error) {
+	type span struct{ lo, hi period.Date }
+	spans := map[string]*span{}
+	for _, k := range keys {
+		sp := spans[k.county]
+		if sp == nil {
+			spans[k.county] = &span{k.day, k.day}
+			continue
+		}
+		if k.day.Before(sp.lo) {
+			sp.lo = k.day
+		}
+		if k.day.After(sp.hi) {
+			sp.hi = k.day
+		}
+	}
+	stored := map[countKey]bool{}
+	for county, sp := range spans {
+		rows, err := tx.Query(ctx, `SELECT item, area_id, basis, day FROM surveil_count WHERE county_code = ? AND day >= ? AND day <= ?`,
+			county, sp.lo.String(), sp.hi.String())
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			k := countKey{county: county}
+			if err := rows.Scan(&k.item, &k.area, &k.basis, dateCol{&k.day}); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			stored[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var rest []countKey
+	var fresh [][]any
+	for _, k := range keys {
+		if stored[k] {
+			rest = append(rest, k)
+			continue
+		}
+		fresh = append(fresh, []any{k.county, k.item, k.area, k.basis, k.day.String(), c[k]})
+	}
+	return rest, tx.insertMany(ctx, "surveil_count", []string{"county_code", "item", "area_id", "basis", "day", "n"}, fresh)
 }
 
 func (a countKey) less(b countKey) bool {
@@ -78,10 +137,20 @@ func (a countKey) less(b countKey) bool {
 	return a.day.Before(b.day)
 }
 
-// Counts returns the daily counts of a county over [from, to], per series.
-func (s *Store) Counts(ctx context.Context, county, basis string, from, to period.Date) (map[surveil.SeriesKey]map[period.Date]int, error) {
+// Counts returns the daily counts of a county on the days of the ranges,
+// per series.
+func (s *Store) Counts(ctx context.Context, county, basis string, ranges [][2]period.Date) (map[surveil.SeriesKey]map[period.Date]int, error) {
+	if len(ranges) == 0 {
+		return map[surveil.SeriesKey]map[period.Date]int{}, nil
+	}
+	conds := make([]string, len(ranges))
+	args := []any{county, basis}
+	for i, r := range ranges {
+		conds[i] = "(day >= ? AND day <= ?)"
+		args = append(args, r[0].String(), r[1].String())
+	}
 	rows, err := s.query(ctx, `SELECT item, area_id, day, n FROM surveil_count
-		WHERE county_code = ? AND basis = ? AND day >= ? AND day <= ? AND (n <> 0 OR basis = 'day')`, county, basis, from.String(), to.String())
+		WHERE county_code = ? AND basis = ? AND (`+strings.Join(conds, " OR ")+`) AND (n <> 0 OR basis = 'day')`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -89,9 +158,13 @@ func (s *Store) Counts(ctx context.Context, county, basis string, from, to perio
 	out := map[surveil.SeriesKey]map[period.Date]int{}
 	for rows.Next() {
 		var k surveil.SeriesKey
-		var d period.Date
+		var ds any
 		var n int
-		if err := rows.Scan(&k.Item, &k.AreaID, dateCol{&d}, &n); err != nil {
+		if err := rows.Scan(&k.Item, &k.AreaID, &ds, &n); err != nil {
+			return nil, err
+		}
+		d, err := dayOf(ds)
+		if err != nil {
 			return nil, err
 		}
 		if out[k] == nil {
@@ -229,4 +302,38 @@ func (s *Store) cardStats(ctx context.Context, stats map[int64]*surveil.Facility
 		}
 	}
 	return zrows.Err()
+}
+
+// ZeroReports records many zero reports in one transaction (existing ones
+// are kept).
+func (s *Store) ZeroReports(ctx context.Context, rows []surveil.ZeroRow) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		stmt, err := tx.prepared(ctx, s.q(`INSERT INTO zero_report (county_code, facility_id, day, reported_at, actor) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (county_code, facility_id, day) DO NOTHING`))
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if _, err := stmt.ExecContext(ctx, r.County, r.FacilityID, r.Day.String(), s.d.stamp(r.At), r.Actor); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// dayOf reads a DATE column fast: SQLite's "2006-01-02" text without
+// trying the timestamp layouts, PostgreSQL's time.Time.
+func dayOf(v any) (period.Date, error) {
+	switch x := v.(type) {
+	case string:
+		if len(x) == 10 {
+			return period.ParseDate(x)
+		}
+	case time.Time:
+		return period.DateOf(x.UTC()), nil
+	}
+	var d period.Date
+	err := dateCol{&d}.Scan(v)
+	return d, err
 }

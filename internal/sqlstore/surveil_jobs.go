@@ -65,7 +65,16 @@ func (s *Store) SurveilCounties(ctx context.Context) ([]string, error) {
 // FirstDay returns the first day a county has a count (any item, basis);
 // the zero date when it has none.
 func (s *Store) FirstDay(ctx context.Context, county string) (period.Date, error) {
-	var d period.Date
-	err := s.queryRow(ctx, `SELECT min(day) FROM surveil_count WHERE county_code = ?`, county).Scan(dateCol{&d})
-	return d, err
+	var first period.Date
+	for _, basis := range []string{"report", "day"} {
+		var d period.Date
+		// One basis at a time: min() over an index prefix is one seek.
+		if err := s.queryRow(ctx, `SELECT min(day) FROM surveil_count WHERE county_code = ? AND basis = ?`, county, basis).Scan(dateCol{&d}); err != nil {
+			return d, err
+		}
+		if !d.IsZero() && (first.IsZero() || d.Before(first)) {
+			first = d
+		}
+	}
+	return first, nil
 }

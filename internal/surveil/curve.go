@@ -49,7 +49,7 @@ func (sv *Service) Curve(ctx context.Context, county, item string, area Area, ba
 	}
 	need := HistoryDays(det)
 	start := from.AddDays(-max(need, 365+7))
-	counts, err := sv.store.Counts(ctx, county, basis, start, to)
+	counts, err := sv.store.Counts(ctx, county, basis, [][2]period.Date{{start, to}})
 	if err != nil {
 		return nil, err
 	}

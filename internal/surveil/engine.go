@@ -97,6 +97,44 @@ func HistoryDays(d Detection) int {
 	return years*365 + 5*7 + 7
 }
 
+// HistoryRanges are the day ranges (inclusive) a method reads to judge
+// day: the moving percentile method only the current block and the same
+// weeks of past years; the others their whole history. Reading only these
+// keeps one day's detection fast.
+func HistoryRanges(d Detection, day period.Date) [][2]period.Date {
+	if d.Method != "cidarsMPM" {
+		return [][2]period.Date{{day.AddDays(-HistoryDays(d)), day}}
+	}
+	years, adj := atoiOr(d.Params["years"], 3), atoiOr(d.Params["adjacent"], 2)
+	block := atoiOr(d.Params["block"], 0)
+	if block == 0 {
+		block = 7
+	}
+	reach := (adj+1)*block + 1
+	out := [][2]period.Date{{day.AddDays(-block - 1), day}}
+	for y := 1; y <= years; y++ {
+		c := day.AddDays(-365 * y)
+		out = append(out, [2]period.Date{c.AddDays(-reach), c.AddDays(reach)})
+	}
+	return out
+}
+
+// mergeRanges sorts and joins overlapping ranges.
+func mergeRanges(rs [][2]period.Date) [][2]period.Date {
+	slices.SortFunc(rs, func(a, b [2]period.Date) int { return a[0].Compare(b[0]) })
+	var out [][2]period.Date
+	for _, r := range rs {
+		if n := len(out); n > 0 && !r[0].After(out[n-1][1].AddDays(1)) {
+			if r[1].After(out[n-1][1]) {
+				out[n-1][1] = r[1]
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // Run judges every item × area of the job on its day. Alarms become
 // candidates; series that cannot be judged are returned as skips.
 func (j *Job) Run() ([]Candidate, []Skip) {

@@ -105,7 +105,7 @@ func (sv *Service) Evaluate(ctx context.Context, county string, day period.Date)
 	}
 	ev := &Evaluation{From: day.AddDays(-730), To: day}
 	start := ev.From.AddDays(-(3*365 + 60))
-	counts, err := sv.store.Counts(ctx, county, BasisReport, start, day)
+	counts, err := sv.store.Counts(ctx, county, BasisReport, [][2]period.Date{{start, day}})
 	if err != nil {
 		return nil, err
 	}

@@ -378,3 +378,13 @@ func firstNonEmpty(a ...string) string {
 	}
 	return ""
 }
+
+// Load validates and stores cards built elsewhere (the demo, a migration
+// from another system) exactly as an import does: resolved, validated,
+// idempotent by county and 卡片ID, all or nothing. It runs no detection.
+func (sv *Service) Load(ctx context.Context, sc weijian.Scope, cards []*CaseReport, actor string) (SaveSummary, error) {
+	if err := sv.check(ctx, sc, cards, false); err != nil {
+		return SaveSummary{Rows: len(cards)}, err
+	}
+	return sv.store.SaveReports(ctx, cards, SaveOptions{Actor: actor})
+}

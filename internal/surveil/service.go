@@ -346,17 +346,13 @@ func (sv *Service) Job(ctx context.Context, county string, day period.Date, fixe
 		return nil, err
 	}
 	items := sv.cat.Items(fixedOnly)
-	need := 0
+	ranges := map[string][][2]period.Date{}
 	for _, it := range items {
-		need = max(need, HistoryDays(it.Detection))
+		ranges[it.Basis] = append(ranges[it.Basis], HistoryRanges(it.Detection, day)...)
 	}
-	from := day.AddDays(-need)
 	job := &Job{County: county, Day: day, Areas: areas, Items: items, Counts: map[SeriesKey]map[period.Date]int{}}
-	for _, basis := range []string{BasisReport, BasisDay} {
-		if fixedOnly && basis == BasisDay {
-			continue
-		}
-		c, err := sv.store.Counts(ctx, county, basis, from, day)
+	for basis, rs := range ranges {
+		c, err := sv.store.Counts(ctx, county, basis, mergeRanges(rs))
 		if err != nil {
 			return nil, err
 		}

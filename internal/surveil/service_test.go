@@ -115,7 +115,7 @@ func TestCholeraCardRaisesSignal(t *testing.T) {
 		if len(sigs) != 2 || sigs[0].Item != "cholera" || !sigs[0].Fixed || sigs[0].Observed != 1 || sigs[0].AreaID == sigs[1].AreaID {
 			t.Fatalf("signals = %+v, want fixed cholera signals for the county and the township", sigs)
 		}
-		counts, err := e.st.Counts(ctx, "320685", surveil.BasisReport, period.NewDate(2026, 12, 1), period.NewDate(2026, 12, 31))
+		counts, err := e.st.Counts(ctx, "320685", surveil.BasisReport, [][2]period.Date{{period.NewDate(2026, 12, 1), period.NewDate(2026, 12, 31)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +125,7 @@ func TestCholeraCardRaisesSignal(t *testing.T) {
 			counts[surveil.SeriesKey{"cholera", county.ID}][period.NewDate(2026, 12, 7)] != 1 {
 			t.Errorf("report-date counts = %v", counts)
 		}
-		onset, _ := e.st.Counts(ctx, "320685", surveil.BasisOnset, period.NewDate(2026, 12, 1), period.NewDate(2026, 12, 31))
+		onset, _ := e.st.Counts(ctx, "320685", surveil.BasisOnset, [][2]period.Date{{period.NewDate(2026, 12, 1), period.NewDate(2026, 12, 31)}})
 		if onset[surveil.SeriesKey{"cholera", county.ID}][period.NewDate(2026, 12, 6)] != 1 {
 			t.Errorf("onset counts = %v", onset)
 		}
@@ -266,7 +266,7 @@ func TestCorrectWithdrawVerifyDuplicate(t *testing.T) {
 			t.Errorf("stale correction: %v", err)
 		}
 		county := unit(t, e, "320685000000")
-		c, _ := e.st.Counts(ctx, "320685", surveil.BasisOnset, period.NewDate(2026, 12, 6), period.NewDate(2026, 12, 6))
+		c, _ := e.st.Counts(ctx, "320685", surveil.BasisOnset, [][2]period.Date{{period.NewDate(2026, 12, 6), period.NewDate(2026, 12, 6)}})
 		if c[surveil.SeriesKey{"dysentery", county.ID}][period.NewDate(2026, 12, 6)] != 1 || c[surveil.SeriesKey{"other_diarrhoea", county.ID}][period.NewDate(2026, 12, 6)] != 1 {
 			t.Errorf("counts after correction: %v", c)
 		}
@@ -288,7 +288,7 @@ func TestCorrectWithdrawVerifyDuplicate(t *testing.T) {
 		if _, err := e.sv.Correct(ctx, all, &again, "cdc", "x"); weijian.ErrorKind(err) != weijian.KindConflict {
 			t.Errorf("correcting a withdrawn card: %v", err)
 		}
-		c, _ = e.st.Counts(ctx, "320685", surveil.BasisOnset, period.NewDate(2026, 12, 6), period.NewDate(2026, 12, 6))
+		c, _ = e.st.Counts(ctx, "320685", surveil.BasisOnset, [][2]period.Date{{period.NewDate(2026, 12, 6), period.NewDate(2026, 12, 6)}})
 		if c[surveil.SeriesKey{"dysentery", county.ID}][period.NewDate(2026, 12, 6)] != 0 {
 			t.Errorf("withdrawn card still counted: %v", c)
 		}

@@ -126,10 +126,12 @@ type Store interface {
 	WithdrawReport(ctx context.Context, sc weijian.Scope, id int64, actor, reason string) error
 	VerifyReport(ctx context.Context, sc weijian.Scope, id int64, actor string) error
 	ZeroReport(ctx context.Context, facilityID int64, county string, day period.Date, actor string) error
+	ZeroReports(ctx context.Context, rows []ZeroRow) error
 	FacilityStats(ctx context.Context, sc weijian.Scope, from, to period.Date, c *Catalogue) ([]FacilityStat, error)
 
-	// Counts returns the daily counts of a county's series over [from, to].
-	Counts(ctx context.Context, county, basis string, from, to period.Date) (map[SeriesKey]map[period.Date]int, error)
+	// Counts returns the daily counts of a county's series on the days of
+	// the ranges (each [from, to], inclusive).
+	Counts(ctx context.Context, county, basis string, ranges [][2]period.Date) (map[SeriesKey]map[period.Date]int, error)
 	// SetCounts replaces syndromic counts (basis day) in one transaction.
 	SetCounts(ctx context.Context, county string, rows []CountRow) (int, error)
 
@@ -163,4 +165,13 @@ type CountRow struct {
 // NotifyOptions say who hears about a new signal.
 type NotifyOptions struct {
 	Webhook bool // queue a webhook delivery
+}
+
+// ZeroRow is one facility's zero report (零报告) for a day.
+type ZeroRow struct {
+	County     string
+	FacilityID int64
+	Day        period.Date
+	At         time.Time
+	Actor      string
 }
