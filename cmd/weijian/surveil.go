@@ -86,6 +86,8 @@ Run early-warning detection (weijian serve runs it daily and on every card of a 
   weijian signals run                    # 今天 today
   weijian signals run --day 2026-12-01
   weijian signals run --from 2026-01-01 --to 2026-12-31   # 回溯 backfill, day by day
+  weijian signals evaluate [--county 320685] [--day D]    # 各方法对已知暴发的灵敏度、误报、发现时间
+                                                          # each method's sensitivity, false alarms, delay
 
 历史数据不足的序列不会告警，会列出原因。Series with too little history raise no alarm; they are listed.`
 
@@ -97,9 +99,14 @@ func runSignals(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&day, "day", "", "the day to judge (default today, China time)")
 	fs.StringVar(&from, "from", "", "backfill: first day")
 	fs.StringVar(&to, "to", "", "backfill: last day")
-	if len(args) == 0 || args[0] != "run" {
+	var county string
+	fs.StringVar(&county, "county", "320685", "evaluate: the 6-digit county")
+	if len(args) == 0 || args[0] != "run" && args[0] != "evaluate" {
 		fs.Usage()
-		return usageError("signals needs the subcommand run")
+		return usageError("signals needs the subcommand run or evaluate")
+	}
+	if args[0] == "evaluate" {
+		return evaluateSignals(ctx, env, &cfg, fs, args[1:], &county, &day)
 	}
 	if _, err := parse(env, fs, args[1:]); err != nil {
 		return err
@@ -176,4 +183,45 @@ func printSkips(env *cmdEnv, sv *surveil.Service, skips []surveil.Skip) {
 	for k, n := range seen {
 		fmt.Fprintf(env.stdout, "  未判断 not judged (%d areas) %s\n", n, k)
 	}
+}
+
+// evaluateSignals prints the method evaluation (see surveil.Evaluate) as
+// a Markdown table.
+func evaluateSignals(ctx context.Context, env *cmdEnv, cfg *Config, fs interface{ Parse([]string) error }, args []string, county, day *string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, _, err := signalDays(*day, "", "")
+	if err != nil {
+		return err
+	}
+	store, log, err := cfg.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sv, err := newSurveil(*cfg, store, log)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	ev, err := sv.Evaluate(ctx, *county, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "Evaluation %s – %s, %d township series (%.1fs)\n\n", ev.From, ev.To, ev.Series, time.Since(start).Seconds())
+	for _, de := range ev.Diseases {
+		fmt.Fprintf(env.stdout, "%s (%s): %d known outbreaks; catalogue: %s\n\n", sv.ItemName(de.Disease).ZH, de.Disease, len(de.Outbreaks), de.Current)
+		fmt.Fprintln(env.stdout, "| method | detected | false signals | per 10 series-years | median delay (days) | |")
+		fmt.Fprintln(env.stdout, "|---|---|---|---|---|---|")
+		for _, s := range de.Scores {
+			rec := ""
+			if s.Recommended {
+				rec = "recommended"
+			}
+			fmt.Fprintf(env.stdout, "| %s | %d/%d | %d | %.1f | %.0f | %s |\n", s.Label, s.Detected, s.Outbreaks, s.FalseSignals, s.FalsePer10, s.MedianDelay, rec)
+		}
+		fmt.Fprintln(env.stdout)
+	}
+	return nil
 }

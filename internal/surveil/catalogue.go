@@ -66,6 +66,10 @@ type Subtype struct {
 type Detection struct {
 	Method string            `yaml:"method" json:"method"`
 	Params map[string]string `yaml:"params" json:"params,omitempty"`
+	// MinCount, when set, keeps an alarm only if the judged count (the
+	// 7-day count of the moving percentile method, else the day's) reaches
+	// it: one case above a zero percentile in a township is not an outbreak.
+	MinCount float64 `yaml:"min_count" json:"minCount,omitempty"`
 }
 
 // Fixed reports whether the method is the single-case fixed threshold,

@@ -218,8 +218,11 @@ func (j *Job) judge(it Item, a Area, from period.Date) (*Candidate, *Skip) {
 	if p.Alarm != detect.Alarmed {
 		return nil, nil
 	}
+	if it.Detection.MinCount > 0 && judged(res) < it.Detection.MinCount {
+		return nil, nil
+	}
 	c := &Candidate{CountyCode: j.County, Item: it.Code, AreaID: a.ID, AreaPath: a.Path, Method: it.Detection.Method,
-		Params: paramsJSON(it.Detection.Params), Fixed: it.Detection.Fixed(), WindowFrom: j.Day, WindowTo: j.Day,
+		Params: paramsJSON(withMin(it.Detection)), Fixed: it.Detection.Fixed(), WindowFrom: j.Day, WindowTo: j.Day,
 		Observed: p.Observed, Threshold: finite(p.UpperBound)}
 	if it.Detection.Method == "cidarsMPM" {
 		c.WindowFrom = j.Day.AddDays(-6)
@@ -229,6 +232,27 @@ func (j *Job) judge(it Item, a Area, from period.Date) (*Candidate, *Skip) {
 		c.Expected = expectedOf(res)
 	}
 	return c, nil
+}
+
+// judged is the count the method compared at the last point: the block
+// count of the moving percentile method, else the day's count.
+func judged(res *detect.Result) float64 {
+	if len(res.BlockCount) > 0 {
+		return res.BlockCount[len(res.BlockCount)-1]
+	}
+	return res.Points[len(res.Points)-1].Observed
+}
+
+// withMin is the parameters recorded on a signal, with min_count.
+func withMin(d Detection) map[string]string {
+	if d.MinCount == 0 {
+		return d.Params
+	}
+	p := map[string]string{"min_count": strconv.FormatFloat(d.MinCount, 'g', -1, 64)}
+	for k, v := range d.Params {
+		p[k] = v
+	}
+	return p
 }
 
 // baselineMean is the mean of the MPM's baseline blocks at the series' last day.

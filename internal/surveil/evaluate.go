@@ -31,19 +31,24 @@ type Outbreak struct {
 
 // Candidate methods the evaluation compares.
 type evalMethod struct {
-	Label  string
-	Method string
-	Params map[string]string
+	Label    string
+	Method   string
+	Params   map[string]string
+	MinCount float64
 }
 
 var evalMethods = []evalMethod{
-	{"cidarsMPM P50", "cidarsMPM", map[string]string{"percentile": "50"}},
-	{"cidarsMPM P75", "cidarsMPM", map[string]string{"percentile": "75"}},
-	{"cidarsMPM P90", "cidarsMPM", map[string]string{"percentile": "90"}},
-	{"earsC1", "earsC1", nil},
-	{"earsC2", "earsC2", nil},
-	{"earsC3", "earsC3", nil},
-	{"bayes", "bayes", nil},
+	{"cidarsMPM P50", "cidarsMPM", map[string]string{"percentile": "50"}, 0},
+	{"cidarsMPM P75", "cidarsMPM", map[string]string{"percentile": "75"}, 0},
+	{"cidarsMPM P90", "cidarsMPM", map[string]string{"percentile": "90"}, 0},
+	{"earsC1", "earsC1", nil, 0},
+	{"earsC2", "earsC2", nil, 0},
+	{"earsC3", "earsC3", nil, 0},
+	{"bayes", "bayes", nil, 0},
+	{"cidarsMPM P75 ≥3", "cidarsMPM", map[string]string{"percentile": "75"}, 3},
+	{"cidarsMPM P90 ≥3", "cidarsMPM", map[string]string{"percentile": "90"}, 3},
+	{"cidarsMPM P90 ≥5", "cidarsMPM", map[string]string{"percentile": "90"}, 5},
+	{"earsC3 ≥3", "earsC3", nil, 3},
 }
 
 // MethodScore is one method's result on the evaluated series.
@@ -190,10 +195,21 @@ func score(m evalMethod, disease string, areas []Area, counts map[SeriesKey]map[
 			}
 			return -1
 		}
+		alarmAt := func(i int) bool {
+			p := res.Points[i]
+			if p.Alarm != detect.Alarmed {
+				return false
+			}
+			v := p.Observed
+			if len(res.BlockCount) > 0 {
+				v = res.BlockCount[i]
+			}
+			return v >= m.MinCount
+		}
 		prevAlarm := false
-		for _, p := range res.Points {
+		for i, p := range res.Points {
 			d := start.AddDays(p.Index)
-			alarm := p.Alarm == detect.Alarmed
+			alarm := alarmAt(i)
 			if alarm && inWindow(d) < 0 && !prevAlarm {
 				sc.FalseSignals++
 			}
@@ -203,9 +219,9 @@ func score(m evalMethod, disease string, areas []Area, counts map[SeriesKey]map[
 			if o.AreaID != a.ID {
 				continue
 			}
-			for _, p := range res.Points {
+			for i, p := range res.Points {
 				d := start.AddDays(p.Index)
-				if p.Alarm == detect.Alarmed && !d.Before(o.Start) && !d.After(o.End.AddDays(7)) {
+				if alarmAt(i) && !d.Before(o.Start) && !d.After(o.End.AddDays(7)) {
 					sc.Detected++
 					delays = append(delays, float64(d.DaysSince(o.Start)))
 					break
