@@ -75,7 +75,7 @@ func (s *Store) SaveCandidates(ctx context.Context, cands []surveil.Candidate, o
 
 func (s *Store) saveCandidate(ctx context.Context, tx *Tx, c surveil.Candidate, users []grantPath, opt surveil.NotifyOptions) (*surveil.Signal, error) {
 	old, err := scanSignal(tx.QueryRow(ctx, "SELECT "+signalCols+signalFrom+`WHERE s.county_code = ? AND s.item = ? AND s.area_id = ?
-		AND s.window_to >= ? AND s.window_from <= ? ORDER BY s.id DESC LIMIT 1`,
+		AND s.window_to >= ? AND s.window_from <= ? ORDER BY s.window_to DESC, s.id DESC LIMIT 1`,
 		c.CountyCode, c.Item, c.AreaID, c.WindowFrom.String(), c.WindowTo.String()))
 	now := s.now()
 	switch {
@@ -108,7 +108,10 @@ func (s *Store) saveCandidate(ctx context.Context, tx *Tx, c surveil.Candidate, 
 }
 
 // mergeCandidate widens a stored signal to cover a new alarm; an alarm it
-// already covers changes nothing.
+// already covers changes nothing. The signal merged into is the
+// overlapping one reaching furthest (saveCandidate's ORDER BY), so moving
+// its end never meets another signal's end, even when days are run out
+// of order (a backfill after the daily runs).
 func (s *Store) mergeCandidate(ctx context.Context, tx *Tx, g *surveil.Signal, c surveil.Candidate, now time.Time) error {
 	if !c.WindowTo.After(g.WindowTo) && !c.WindowFrom.Before(g.WindowFrom) && c.Observed <= g.Observed {
 		return nil

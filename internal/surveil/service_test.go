@@ -447,3 +447,35 @@ func TestRunDayHistoryLockWebhook(t *testing.T) {
 		}
 	})
 }
+
+// Detection run out of order (a backfill of earlier days after later days
+// ran) merges into the overlapping signal that reaches furthest and never
+// stores two signals ending on the same day. Before the fix the merge
+// picked the newest signal and collided on the unique window end.
+func TestOutOfOrderMerge(t *testing.T) {
+	setup(t, func(t *testing.T, e *env) {
+		area := unit(t, e, "320685000000")
+		cand := func(from, to int) surveil.Candidate {
+			return surveil.Candidate{CountyCode: "320685", Item: "hfmd", AreaID: area.ID, AreaPath: area.Path, Method: "cidarsMPM",
+				Params: "{}", WindowFrom: period.NewDate(2026, 11, from), WindowTo: period.NewDate(2026, 11, to), Observed: 5, Threshold: 2}
+		}
+		// The daily run made a signal ending on the 20th; a backfill then
+		// judges the 10th (new signal, higher id) and the 14th–20th.
+		for _, c := range []surveil.Candidate{cand(14, 20), cand(4, 10), cand(8, 14), cand(14, 20)} {
+			if _, err := e.st.SaveCandidates(ctx, []surveil.Candidate{c}, surveil.NotifyOptions{}); err != nil {
+				t.Fatalf("%v–%v: %v", c.WindowFrom, c.WindowTo, err)
+			}
+		}
+		list, n, err := e.st.Signals(ctx, weijian.ScopeAll(), surveil.SignalFilter{})
+		if err != nil || n != 2 {
+			t.Fatalf("signals = %d (%v), want 2", n, err)
+		}
+		ends := map[string]bool{}
+		for _, g := range list {
+			if ends[g.WindowTo.String()] {
+				t.Errorf("two signals end on %s", g.WindowTo)
+			}
+			ends[g.WindowTo.String()] = true
+		}
+	})
+}
