@@ -125,21 +125,35 @@ func runSignals(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	start := time.Now()
-	total, skipped := 0, 0
-	for d := first; !d.After(last); d = d.AddDays(1) {
-		sum, err := sv.RunDay(ctx, d)
+	var sums []surveil.RunSummary
+	if first == last {
+		sum, err := sv.RunDay(ctx, first)
 		if err != nil {
 			return err
 		}
+		sums = append(sums, sum)
+	} else {
+		counties, err := store.SurveilCounties(ctx)
+		if err != nil {
+			return err
+		}
+		for _, c := range counties {
+			sum, err := sv.Backfill(ctx, c, first, last, progressPrinter(env, "回溯 backfill "+c))
+			if err != nil {
+				return err
+			}
+			sums = append(sums, sum)
+		}
+	}
+	total, skipped := 0, 0
+	for _, sum := range sums {
 		total += len(sum.Signals)
+		skipped += len(sum.Skips)
 		for _, g := range sum.Signals {
-			fmt.Fprintf(env.stdout, "%s  信号 signal #%d  %s  area %d  %s  observed %g  threshold %g\n", d, g.ID,
+			fmt.Fprintf(env.stdout, "%s  信号 signal #%d  %s  area %d  %s  observed %g  threshold %g\n", g.WindowTo, g.ID,
 				sv.ItemName(g.Item).ZH, g.AreaID, g.Method, g.Observed, g.Threshold)
 		}
-		if d == last {
-			skipped = len(sum.Skips)
-			printSkips(env, sv, sum.Skips)
-		}
+		printSkips(env, sv, sum.Skips)
 	}
 	fmt.Fprintf(env.stdout, "完成 done: %s – %s, %d new signals, %d series not judged on the last day (%.2fs)\n",
 		first, last, total, skipped, time.Since(start).Seconds())

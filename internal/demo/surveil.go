@@ -113,13 +113,11 @@ func (b *built) surveillance(ctx context.Context, st Store, opt Options, sum *Su
 		return err
 	}
 	// The signals of the last three weeks, as the daily runs would have made them.
-	for d := g.today.AddDays(-21); !d.After(g.today); d = d.AddDays(1) {
-		sigs, _, err := sv.Detect(ctx, b.c.Code, d, false)
-		if err != nil {
-			return fmt.Errorf("demo detection %s: %w", d, err)
-		}
-		ss2.Signals += len(sigs)
+	run, err := sv.Backfill(ctx, b.c.Code, g.today.AddDays(-21), g.today, nil)
+	if err != nil {
+		return fmt.Errorf("demo detection: %w", err)
 	}
+	ss2.Signals = len(run.Signals)
 	opt.Progress(Progress{Step: weijian.T("预警信号", "signals"), Done: ss2.Signals, Total: ss2.Signals})
 	ss2.Elapsed = time.Since(start)
 	sum.Surveillance = ss2

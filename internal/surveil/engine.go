@@ -37,6 +37,11 @@ type Job struct {
 	Items     []Item
 	Counts    map[SeriesKey]map[period.Date]int // from Store.Counts
 	DataStart period.Date                       // the first day the county has data; zero = from the counts
+	// Dense, when set (a backfill), holds every series as an array from
+	// DenseStart, NA on the missing days of a syndromic series; Counts is
+	// then unused.
+	Dense      map[SeriesKey][]float64
+	DenseStart period.Date
 }
 
 // Item is a disease or a syndromic source with its method.
@@ -196,9 +201,17 @@ func Series(counts map[SeriesKey]map[period.Date]int, item string, area int64, f
 }
 
 func (j *Job) judge(it Item, a Area, from period.Date) (*Candidate, *Skip) {
-	obs := Series(j.Counts, it.Code, a.ID, from, j.Day)
+	var obs []float64
+	switch {
+	case j.Dense != nil:
+		obs = j.denseSeries(it, a.ID, from)
+	default:
+		obs = Series(j.Counts, it.Code, a.ID, from, j.Day)
+		if it.Basis == BasisDay {
+			obs = withGaps(j.Counts, it.Code, a.ID, from, obs)
+		}
+	}
 	if it.Basis == BasisDay {
-		obs = withGaps(j.Counts, it.Code, a.ID, from, obs)
 		if detect.IsNA(obs[len(obs)-1]) {
 			return nil, &Skip{it.Code, a, weijian.T("当天没有数据", "no count for the day")}
 		}
@@ -324,6 +337,53 @@ func WebhookPayload(g *Signal) map[string]any {
 		"text": fmt.Sprintf("【卫健预警】%s 至 %s %s 出现预警信号（%s，观察值 %g，阈值 %g），请在%d小时内响应。",
 			g.WindowFrom, g.WindowTo, g.Item, g.Method, g.Observed, g.Threshold, int(g.ResponseLimit().Hours())),
 	}
+}
+
+// denseSeries slices the job's dense series of item in area over
+// [from, Day] (zeros, or NA for a syndromic source, where none is stored).
+func (j *Job) denseSeries(it Item, area int64, from period.Date) []float64 {
+	n := j.Day.DaysSince(from) + 1
+	src := j.Dense[SeriesKey{it.Code, area}]
+	off := from.DaysSince(j.DenseStart)
+	if src == nil || off < 0 || off+n > len(src) {
+		out := make([]float64, n)
+		if it.Basis == BasisDay {
+			for i := range out {
+				out[i] = detect.NA
+			}
+		}
+		if src != nil {
+			for i := range out {
+				if k := off + i; k >= 0 && k < len(src) {
+					out[i] = src[k]
+				}
+			}
+		}
+		return out
+	}
+	return src[off : off+n]
+}
+
+// Densify turns counts over [start, end] into arrays; syndromic series
+// (basis day) get NA on the days without a row.
+func Densify(counts map[SeriesKey]map[period.Date]int, day map[SeriesKey]bool, start, end period.Date) map[SeriesKey][]float64 {
+	n := end.DaysSince(start) + 1
+	out := make(map[SeriesKey][]float64, len(counts))
+	for k, days := range counts {
+		a := make([]float64, n)
+		if day[k] {
+			for i := range a {
+				a[i] = detect.NA
+			}
+		}
+		for d, v := range days {
+			if i := d.DaysSince(start); i >= 0 && i < n {
+				a[i] = float64(v)
+			}
+		}
+		out[k] = a
+	}
+	return out
 }
 
 // withGaps marks the days a syndromic series has no row as missing (NA):

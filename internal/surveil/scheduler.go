@@ -193,3 +193,70 @@ func (p HTTPPoster) Post(ctx context.Context, url string, body []byte, key strin
 	}
 	return nil
 }
+
+// Backfill runs detection for one county on every day of [from, to] in
+// order, reading the counts once (a year is one read, not 365) and storing
+// each day's alarms as the daily run would. It holds the run lock.
+func (sv *Service) Backfill(ctx context.Context, county string, from, to period.Date, progress func(done, total int)) (RunSummary, error) {
+	sum := RunSummary{Day: to}
+	start := time.Now()
+	if !sv.run.TryLock() {
+		return sum, ErrBusy
+	}
+	defer sv.run.Unlock()
+	holder := randomHolder()
+	if ok, err := sv.store.AcquireLock(ctx, lockName, holder, 2*time.Hour); err != nil || !ok {
+		if err == nil {
+			err = ErrBusy
+		}
+		return sum, err
+	}
+	defer sv.store.ReleaseLock(context.WithoutCancel(ctx), lockName, holder)
+	areas, err := sv.Areas(ctx, county)
+	if err != nil {
+		return sum, err
+	}
+	items := sv.cat.Items(false)
+	need := 0
+	for _, it := range items {
+		need = max(need, HistoryDays(it.Detection))
+	}
+	first := from.AddDays(-need)
+	counts := map[SeriesKey]map[period.Date]int{}
+	isDay := map[SeriesKey]bool{}
+	for _, basis := range []string{BasisReport, BasisDay} {
+		c, err := sv.store.Counts(ctx, county, basis, [][2]period.Date{{first, to}})
+		if err != nil {
+			return sum, err
+		}
+		for k, v := range c {
+			counts[k] = v
+			isDay[k] = basis == BasisDay
+		}
+	}
+	dataStart, err := sv.store.FirstDay(ctx, county)
+	if err != nil {
+		return sum, err
+	}
+	dense := Densify(counts, isDay, first, to)
+	total := to.DaysSince(from) + 1
+	for d, i := from, 0; !d.After(to); d, i = d.AddDays(1), i+1 {
+		job := &Job{County: county, Day: d, Areas: areas, Items: items, Dense: dense, DenseStart: first, DataStart: dataStart}
+		cands, skips := job.Run()
+		if len(cands) > 0 {
+			sigs, err := sv.store.SaveCandidates(ctx, cands, NotifyOptions{Webhook: sv.cfg.WebhookURL != ""})
+			if err != nil {
+				return sum, err
+			}
+			sum.Signals = append(sum.Signals, sigs...)
+		}
+		if d == to {
+			sum.Skips = skips
+		}
+		if progress != nil && (i+1)%30 == 0 {
+			progress(i+1, total)
+		}
+	}
+	sum.Counties, sum.Elapsed = 1, time.Since(start)
+	return sum, nil
+}

@@ -479,3 +479,60 @@ func TestOutOfOrderMerge(t *testing.T) {
 		}
 	})
 }
+
+// A backfill (one read, dense arrays) judges every day exactly as the
+// daily run (its own read of the few ranges it needs) does.
+func TestBackfillEqualsDailyRuns(t *testing.T) {
+	setup(t, func(t *testing.T, e *env) {
+		county := unit(t, e, "320685000000")
+		town := unit(t, e, "320685102000")
+		var rows []surveil.CountRow
+		first := period.NewDate(2026, 8, 1)
+		for i := range 120 {
+			d := first.AddDays(i)
+			n := 5 + (i*7)%4
+			if i >= 100 && i < 104 {
+				n += 25 // an outbreak
+			}
+			if i == 60 {
+				continue // a gap
+			}
+			rows = append(rows, surveil.CountRow{Item: "fever_clinic", AreaID: town.ID, Day: d, N: n},
+				surveil.CountRow{Item: "fever_clinic", AreaID: county.ID, Day: d, N: 2 * n})
+		}
+		if _, err := e.st.SetCounts(ctx, "320685", rows); err != nil {
+			t.Fatal(err)
+		}
+		from, to := first.AddDays(60), first.AddDays(119)
+		all, err := e.st.Counts(ctx, "320685", surveil.BasisDay, [][2]period.Date{{first.AddDays(-100), to}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		isDay := map[surveil.SeriesKey]bool{}
+		for k := range all {
+			isDay[k] = true
+		}
+		dense := surveil.Densify(all, isDay, first.AddDays(-100), to)
+		alarms := 0
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			job, err := e.sv.Job(ctx, "320685", d, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantSkips := job.Run()
+			job.Dense, job.DenseStart = dense, first.AddDays(-100)
+			got, gotSkips := job.Run()
+			if fmt.Sprint(got) != fmt.Sprint(want) || len(gotSkips) != len(wantSkips) {
+				t.Fatalf("%s: dense %v (%d skips), sparse %v (%d skips)", d, got, len(gotSkips), want, len(wantSkips))
+			}
+			alarms += len(got)
+		}
+		if alarms == 0 {
+			t.Fatal("the injected rise raised no alarm")
+		}
+		sum, err := e.sv.Backfill(ctx, "320685", from, to, nil)
+		if err != nil || len(sum.Signals) == 0 {
+			t.Fatalf("backfill: %d signals, %v", len(sum.Signals), err)
+		}
+	})
+}
