@@ -128,7 +128,7 @@ func (sv *Service) Evaluate(ctx context.Context, county string, day period.Date)
 	for _, d := range diseases {
 		de := DiseaseEval{Disease: d, Outbreaks: byDisease[d]}
 		if dd := sv.cat.Disease(d); dd != nil {
-			de.Current = dd.Detection.Method + " " + paramsJSON(dd.Detection.Params)
+			de.Current = dd.Detection.Method + " " + paramsJSON(withMin(dd.Detection))
 		}
 		for _, m := range evalMethods {
 			de.Scores = append(de.Scores, score(m, d, areas[1:], counts, start, ev.From, day, byDisease[d]))
