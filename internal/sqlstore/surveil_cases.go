@@ -74,6 +74,11 @@ func (c dateCol) Scan(v any) error {
 // cardScope is the condition keeping the cards a caller may see: the
 // patient's address or the reporting facility in the scope.
 func cardScope(sc weijian.Scope, alias string) (string, []any) {
+	return pathsCond(sc, alias+".address_path", alias+".facility_path")
+}
+
+// pathsCond keeps the rows one of whose path columns lies in the scope.
+func pathsCond(sc weijian.Scope, cols ...string) (string, []any) {
 	if sc.All() {
 		return "1=1", nil
 	}
@@ -84,8 +89,10 @@ func cardScope(sc weijian.Scope, alias string) (string, []any) {
 	var args []any
 	for _, p := range sc.Paths() {
 		lo, hi := weijian.PathRange(p)
-		parts = append(parts, fmt.Sprintf("(%[1]s.address_path >= ? AND %[1]s.address_path < ?) OR (%[1]s.facility_path >= ? AND %[1]s.facility_path < ?)", alias))
-		args = append(args, lo, hi, lo, hi)
+		for _, c := range cols {
+			parts = append(parts, "("+c+" >= ? AND "+c+" < ?)")
+			args = append(args, lo, hi)
+		}
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }

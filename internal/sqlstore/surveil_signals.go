@@ -27,22 +27,7 @@ func scanSignal(row interface{ Scan(...any) error }) (*surveil.Signal, error) {
 }
 
 // signalScope keeps the signals whose area the scope covers.
-func signalScope(sc weijian.Scope) (string, []any) {
-	if sc.All() {
-		return "1=1", nil
-	}
-	if sc.Empty() {
-		return "1=0", nil
-	}
-	var parts []string
-	var args []any
-	for _, p := range sc.Paths() {
-		lo, hi := weijian.PathRange(p)
-		parts = append(parts, "(s.area_path >= ? AND s.area_path < ?)")
-		args = append(args, lo, hi)
-	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
-}
+func signalScope(sc weijian.Scope) (string, []any) { return pathsCond(sc, "s.area_path") }
 
 const signalFrom = " FROM surveil_signal s JOIN org_unit u ON u.id = s.area_id "
 

@@ -285,11 +285,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errCardID
 	}
-	c, err := s.sv.Store().Report(r.Context(), cardScope(r), id)
-	if err != nil {
-		return err
-	}
-	h, err := s.sv.Store().ReportHistory(r.Context(), cardScope(r), id)
+	c, h, err := s.cardWithHistory(r, id)
 	if err != nil {
 		return err
 	}
@@ -299,6 +295,22 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 		p.Limit = d.Limit(c.Subtype)
 	}
 	return s.render(w, r, http.StatusOK, "sv_case", p)
+}
+
+// cardWithHistory reads a card the user may see and its versions.
+func (s *Server) cardWithHistory(r *http.Request, id int64) (*surveil.CaseReport, []surveil.HistoryEntry, error) {
+	c, err := s.sv.Store().Report(r.Context(), cardScope(r), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := s.sv.Store().ReportHistory(r.Context(), cardScope(r), id)
+	return c, h, err
+}
+
+// apiPage reads ?limit= (1–1000, default 100) and ?offset=.
+func apiPage(r *http.Request) (int, int) {
+	q := r.URL.Query()
+	return min(max(atoiDefault(q.Get("limit"), 100), 1), 1000), max(atoiDefault(q.Get("offset"), 0), 0)
 }
 
 var errCardID = weijian.NotFound(weijian.T("传染病报告卡", "case report"))

@@ -128,7 +128,7 @@ func (s *Server) apiCases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.Limit, f.Offset = min(max(atoiDefault(r.URL.Query().Get("limit"), 100), 1), 1000), max(atoiDefault(r.URL.Query().Get("offset"), 0), 0)
+	f.Limit, f.Offset = apiPage(r)
 	cards, total, err := s.sv.Store().ListReports(r.Context(), cardScope(r), f)
 	if err != nil {
 		return err
@@ -173,11 +173,7 @@ func (s *Server) apiCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.sv.Store().Report(r.Context(), cardScope(r), id)
-	if err != nil {
-		return err
-	}
-	h, err := s.sv.Store().ReportHistory(r.Context(), cardScope(r), id)
+	c, h, err := s.cardWithHistory(r, id)
 	if err != nil {
 		return err
 	}
@@ -293,7 +289,7 @@ func (s *Server) apiSignals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.Limit, f.Offset = min(max(atoiDefault(r.URL.Query().Get("limit"), 100), 1), 1000), max(atoiDefault(r.URL.Query().Get("offset"), 0), 0)
+	f.Limit, f.Offset = apiPage(r)
 	list, total, err := s.sv.Store().Signals(r.Context(), signalScope(r), f)
 	if err != nil {
 		return err
