@@ -536,3 +536,42 @@ func TestBackfillEqualsDailyRuns(t *testing.T) {
 		}
 	})
 }
+
+// Syndromic series: bad rows are refused with row and field, nothing is
+// stored; a re-sent file changes nothing.
+func TestImportSeries(t *testing.T) {
+	setup(t, func(t *testing.T, e *env) {
+		all := weijian.ScopeAll()
+		read := func(s string) *tabular.Table {
+			tb, err := tabular.Read("s.csv", strings.NewReader(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tb
+		}
+		bad := "source,area_code,date,count\nfever_clinic,320685102000,2026-12-01,5\nflu_app,320685102000,2026-12-01,5\n" +
+			"fever_clinic,320685102201,2026-12-01,5\nfever_clinic,320685102000,2026-13-01,5\nfever_clinic,320685102000,2026-12-02,-1\n" +
+			"fever_clinic,320685102000,2026-12-01,7\nfever_clinic,320685102000,2027-01-01,1\n"
+		_, err := e.sv.ImportSeries(ctx, all, read(bad))
+		got := map[string]bool{}
+		for _, is := range weijian.ErrorIssues(err) {
+			got[fmt.Sprintf("%d:%s", is.Row, is.Field)] = true
+		}
+		for _, want := range []string{"3:source", "4:area_code", "5:date", "6:count", "7:date", "8:date"} {
+			if !got[want] {
+				t.Errorf("missing issue %s in %v", want, weijian.ErrorIssues(err))
+			}
+		}
+		town := unit(t, e, "320685102000")
+		good := "数据源,地区代码,日期,数量\nfever_clinic,320685102000,2026-12-01,5\nschool_absence,320685102000,2026-12-01,12\n"
+		for i := range 2 {
+			if _, err := e.sv.ImportSeries(ctx, all, read(good)); err != nil {
+				t.Fatalf("import %d: %v", i, err)
+			}
+		}
+		c, _ := e.st.Counts(ctx, "320685", surveil.BasisDay, [][2]period.Date{{period.NewDate(2026, 12, 1), period.NewDate(2026, 12, 1)}})
+		if c[surveil.SeriesKey{"fever_clinic", town.ID}][period.NewDate(2026, 12, 1)] != 5 || len(c) != 2 {
+			t.Errorf("counts = %v", c)
+		}
+	})
+}
