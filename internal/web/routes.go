@@ -79,6 +79,7 @@ func (s *Server) routes() []route {
 		{"GET /surveillance/cases", s.cardReader(s.casesPage)},
 		{"GET /surveillance/cases/export", s.cardReader(s.exportCases)},
 		{"GET /surveillance/cases/new", s.cardReader(s.newCaseForm)},
+		{"GET /surveillance/address-options", s.cardReader(s.addressOptions)},
 		{"POST /surveillance/cases", s.cardReader(s.submitCase)},
 		{"GET /surveillance/cases/{id}", s.cardReader(s.casePage)},
 		{"GET /surveillance/cases/{id}/edit", s.cardReader(s.editCaseForm)},

@@ -566,3 +566,19 @@ func queryWith(q url.Values, k, v string) url.Values {
 }
 
 var _ = fmt.Sprint
+
+// addressOptions lists villages whose name, pinyin initials or code match
+// the typed address, anywhere in the tree (a hospital reports patients
+// from every village; village names are not personal data).
+func (s *Server) addressOptions(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("addressCode"))
+	var units []*weijian.OrgUnit
+	if q != "" {
+		var err error
+		units, _, err = s.store.SearchOrgUnits(r.Context(), weijian.ScopeAll(), weijian.OrgUnitFilter{Query: q, Level: weijian.LevelVillage, Limit: 20})
+		if err != nil {
+			return err
+		}
+	}
+	return s.renderFragment(w, r, "unit_options", units)
+}

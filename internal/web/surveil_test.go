@@ -79,6 +79,9 @@ func TestSurveillanceAPIAndPages(t *testing.T) {
 	}
 	res, body = cdc.get("/surveillance/signals/export?format=csv")
 	wantStatus(t, res, body, 200)
+	res, body = rep.get("/surveillance/address-options?addressCode=" + codeZhongba[:9])
+	wantStatus(t, res, body, 200)
+	wantContains(t, body, codeZhongba)
 	town := e.login(t, "town")
 	res, body = town.get("/surveillance/cases")
 	wantStatus(t, res, body, http.StatusForbidden)
