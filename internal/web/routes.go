@@ -97,6 +97,7 @@ func (s *Server) routes() []route {
 		{"GET /surveillance/compliance", s.cardReader(s.compliancePage)},
 		{"GET /surveillance/compliance/export", s.cardReader(s.exportCompliance)},
 		{"GET /surveillance/specificity", s.cdcOnly(s.specificityPage)},
+		{"GET /surveillance/specificity/export", s.cdcOnly(s.exportSpecificity)},
 		{"GET /api/v1/diseases", s.cardReader(s.apiDiseases)},
 		{"GET /api/v1/cases", s.cardReader(s.apiCases)},
 		{"POST /api/v1/cases", s.cardReader(s.apiCreateCase)},

@@ -236,7 +236,7 @@ func (s *Server) exportCases(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, c := range s.caseRows(r, cards) {
 			t.Rows = append(t.Rows, []any{c.ID, c.CardID, c.DiseaseName, c.SubtypeName, c.CaseClass, c.PatientName, c.IDMasked,
-				sexName(c.Sex), c.BirthDate.String(), c.Occupation, c.AddressCode, c.AddressName, c.AddressDetail, c.FacilityName,
+				sexName(r, c.Sex), c.BirthDate.String(), c.Occupation, c.AddressCode, c.AddressName, c.AddressDetail, c.FacilityName,
 				c.OnsetDate.String(), fmtTime(c.DiagnosedAt), fmtTime(c.ReportedAt), fmtTime(c.VerifiedAt), yesNo(r, c.Timely),
 				s.msg(r, "sv.status."+c.Status), c.DuplicateOf})
 		}
@@ -254,22 +254,25 @@ func fmtTime(t time.Time) string {
 	return t.In(chinaTime).Format("2006-01-02 15:04")
 }
 
-func sexName(s int) string {
+func sexName(r *http.Request, s int) string {
 	switch s {
 	case 1:
-		return "男"
+		return msgIn(info(r).lang, "男", "male")
 	case 2:
-		return "女"
+		return msgIn(info(r).lang, "女", "female")
 	}
 	return ""
 }
 
 func yesNo(r *http.Request, b bool) string {
 	if b {
-		return "是"
+		return msgIn(info(r).lang, "是", "yes")
 	}
-	return "否"
+	return msgIn(info(r).lang, "否", "no")
 }
+
+// msgIn picks the Chinese or English form.
+func msgIn(lang, zh, en string) string { return weijian.T(zh, en).In(lang) }
 
 type casePage struct {
 	basePage

@@ -35,6 +35,6 @@ func surveilSamples(base basePage) map[string]any {
 		"sv_signal":      &signalPage{basePage: base, Sig: srow, Events: []surveil.SignalEvent{{At: now, Actor: "system", Action: "created"}}, Actions: opts, Chart: "{}", Note: "n", Error: fe},
 		"sv_curve":       &curvePage{basePage: base, Item: "hfmd", Items: opts, Areas: opts, Chart: "{}", Note: "n", Weeks: []weekRow{{"2026-W01", 3, 2, 1}}, Export: links},
 		"sv_compliance":  &compliancePage{basePage: base, From: "2026-01-01", To: "2026-01-31", Rows: []complianceRow{{FacilityStat: surveil.FacilityStat{Code: "F", Name: "医院", Cards: 3, ReportTimely: 2, Days: 31, ZeroDays: 20, DaysWithCard: 3}, Covered: 23}}, Export: links},
-		"sv_specificity": &specificityPage{basePage: base, Eval: eval, Names: map[string]string{"hfmd": "手足口病"}},
+		"sv_specificity": &specificityPage{basePage: base, Eval: eval, Names: map[string]string{"hfmd": "手足口病"}, Export: links},
 	}
 }

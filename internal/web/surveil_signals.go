@@ -34,7 +34,7 @@ func (s *Server) signalRows(r *http.Request, list []*surveil.Signal, unread map[
 			row.Kind = s.msg(r, "sv.fixed")
 		}
 		if !g.RespondedAt.IsZero() {
-			row.ResponseTime = hours(g.ResponseTime())
+			row.ResponseTime = hours(lang, g.ResponseTime())
 		} else {
 			row.Late = now.Sub(g.CreatedAt) > g.ResponseLimit()
 		}
@@ -43,12 +43,12 @@ func (s *Server) signalRows(r *http.Request, list []*surveil.Signal, unread map[
 	return out
 }
 
-// hours formats a duration as hours and minutes: "0.7 小时 (42 分)".
-func hours(d time.Duration) string {
+// hours formats a response time: minutes under an hour, else hours.
+func hours(lang string, d time.Duration) string {
 	if d < time.Hour {
-		return fmt.Sprintf("%d 分钟", int(d.Minutes()+0.5))
+		return fmt.Sprintf(msgIn(lang, "%d 分钟", "%d min"), int(d.Minutes()+0.5))
 	}
-	return fmt.Sprintf("%.1f 小时", d.Hours())
+	return fmt.Sprintf(msgIn(lang, "%.1f 小时", "%.1f h"), d.Hours())
 }
 
 // timeliness summarises the response of a list of signals (CIDARS's
@@ -58,7 +58,7 @@ type timeliness struct {
 	Median                                                                            string
 }
 
-func summarise(list []*surveil.Signal) timeliness {
+func summarise(lang string, list []*surveil.Signal) timeliness {
 	var t timeliness
 	var times []time.Duration
 	for _, g := range list {
@@ -87,7 +87,7 @@ func summarise(list []*surveil.Signal) timeliness {
 	}
 	if len(times) > 0 {
 		slices.Sort(times)
-		t.Median = hours(times[len(times)/2])
+		t.Median = hours(lang, times[len(times)/2])
 	}
 	return t
 }
@@ -146,7 +146,7 @@ func (s *Server) signalsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Summary = summarise(all)
+	p.Summary = summarise(info(r).lang, all)
 	p.Skips = s.todaySkips(r)
 	return s.render(w, r, http.StatusOK, "sv_signals", p)
 }

@@ -77,8 +77,11 @@ func TestSurveillanceAPIAndPages(t *testing.T) {
 	if !strings.Contains(body, "霍乱") || !strings.Contains(body, "测试") {
 		t.Errorf("export: %.300s", body)
 	}
-	res, body = cdc.get("/surveillance/signals/export?format=csv")
-	wantStatus(t, res, body, 200)
+	for _, path := range []string{"/surveillance/signals/export?format=csv", "/surveillance/curve/export?format=csv&item=cholera",
+		"/surveillance/compliance/export?format=csv", "/surveillance/specificity/export?format=csv"} {
+		res, body = cdc.get(path)
+		wantStatus(t, res, body, 200)
+	}
 	res, body = rep.get("/surveillance/address-options?addressCode=" + codeZhongba[:9])
 	wantStatus(t, res, body, 200)
 	wantContains(t, body, codeZhongba)
