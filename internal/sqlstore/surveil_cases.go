@@ -402,7 +402,7 @@ func (s *Store) insertCards(ctx context.Context, tx *Tx, fresh []*surveil.CaseRe
 	for i, r := range fresh {
 		r.ID = ids[i]
 	}
-	n, err := s.flagDuplicates(ctx, tx, fresh)
+	n, err := s.flagDuplicates(ctx, tx, fresh, opt.Catalogue)
 	if err != nil {
 		return err
 	}
@@ -442,10 +442,12 @@ func person(r *surveil.CaseReport) string {
 // flagDuplicates sets DuplicateOf on each new card that has an earlier
 // active card (stored or in the batch) of the same person and disease
 // within the disease's window; it returns how many it flagged.
-func (s *Store) flagDuplicates(ctx context.Context, tx *Tx, fresh []*surveil.CaseReport) (int, error) {
-	cat, err := surveil.LoadCatalogue()
-	if err != nil {
-		return 0, err
+func (s *Store) flagDuplicates(ctx context.Context, tx *Tx, fresh []*surveil.CaseReport, cat *surveil.Catalogue) (int, error) {
+	if cat == nil {
+		var err error
+		if cat, err = surveil.LoadCatalogue(); err != nil {
+			return 0, err
+		}
 	}
 	seen := map[string][]*surveil.CaseReport{}
 	byCounty := map[string]map[string]bool{}

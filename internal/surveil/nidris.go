@@ -325,7 +325,7 @@ func (sv *Service) Import(ctx context.Context, sc weijian.Scope, t *tabular.Tabl
 		res.Summary = SaveSummary{Rows: len(parsed.Cards)}
 		return res, nil
 	}
-	if res.Summary, err = sv.store.SaveReports(ctx, parsed.Cards, SaveOptions{Actor: actor, Reason: "导入 import", Progress: progress}); err != nil {
+	if res.Summary, err = sv.store.SaveReports(ctx, parsed.Cards, SaveOptions{Catalogue: sv.cat, Actor: actor, Reason: "导入 import", Progress: progress}); err != nil {
 		return res, err
 	}
 	res.Signals, err = sv.afterWrite(ctx, parsed.Cards)
@@ -386,5 +386,5 @@ func (sv *Service) Load(ctx context.Context, sc weijian.Scope, cards []*CaseRepo
 	if err := sv.check(ctx, sc, cards, false); err != nil {
 		return SaveSummary{Rows: len(cards)}, err
 	}
-	return sv.store.SaveReports(ctx, cards, SaveOptions{Actor: actor})
+	return sv.store.SaveReports(ctx, cards, SaveOptions{Catalogue: sv.cat, Actor: actor})
 }

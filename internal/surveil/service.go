@@ -226,7 +226,7 @@ func (sv *Service) Submit(ctx context.Context, sc weijian.Scope, r *CaseReport, 
 	if err := sv.check(ctx, sc, []*CaseReport{r}, true); err != nil {
 		return nil, nil, err
 	}
-	if _, err := sv.store.SaveReports(ctx, []*CaseReport{r}, SaveOptions{Actor: actor}); err != nil {
+	if _, err := sv.store.SaveReports(ctx, []*CaseReport{r}, SaveOptions{Catalogue: sv.cat, Actor: actor}); err != nil {
 		return nil, nil, err
 	}
 	sigs, err := sv.afterWrite(ctx, []*CaseReport{r})

@@ -48,9 +48,12 @@ type SaveSummary struct {
 
 // SaveOptions tune SaveReports.
 type SaveOptions struct {
-	Actor    string
-	Reason   string // correction reason, for the history
-	Progress func(done, total int)
+	// Catalogue gives each disease's duplicate window; nil loads the
+	// embedded one.
+	Catalogue *Catalogue
+	Actor     string
+	Reason    string // correction reason, for the history
+	Progress  func(done, total int)
 }
 
 // HistoryEntry is one version of a card.
