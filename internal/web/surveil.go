@@ -155,7 +155,7 @@ func (s *Server) readCaseFilter(r *http.Request) (caseFilter, surveil.ReportFilt
 type caseRow struct {
 	*surveil.CaseReport
 	DiseaseName, SubtypeName, AddressName, FacilityName, IDMasked string
-	Timely                                                        bool
+	Timely, VerifyTimely                                          bool
 }
 
 func (s *Server) caseRows(r *http.Request, cards []*surveil.CaseReport) []caseRow {
@@ -164,7 +164,7 @@ func (s *Server) caseRows(r *http.Request, cards []*surveil.CaseReport) []caseRo
 	for i, c := range cards {
 		out[i] = caseRow{CaseReport: c, DiseaseName: s.itemName(r, c.Disease), SubtypeName: s.subtypeName(r, c.Disease, c.Subtype),
 			AddressName: n.name(c.AddressCode), FacilityName: n.name(c.FacilityCode), IDMasked: maskID(c.IDNumber),
-			Timely: c.ReportTimely(s.sv.Catalogue())}
+			Timely: c.ReportTimely(s.sv.Catalogue()), VerifyTimely: c.VerifyTimely(s.sv.Catalogue())}
 	}
 	return out
 }
