@@ -31,6 +31,7 @@ func TestAdaptersDoNotImportEachOther(t *testing.T) {
 	for pkg, banned := range map[string]string{
 		"./internal/web":      "/internal/sqlstore",
 		"./internal/sqlstore": "/internal/web",
+		"./internal/surveil":  "/internal/sqlstore",
 	} {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()
 		if err != nil {

@@ -40,6 +40,8 @@ type Config struct {
 	// there and on the main listener (where it is not served without one).
 	MetricsAddr  string
 	MetricsToken string
+	DetectAt     string // daily detection time, HH:MM China time
+	Webhook      string // URL that new signals are POSTed to (optional)
 }
 
 // flagSet returns a FlagSet for a command with its usage text.
@@ -111,12 +113,14 @@ func serveFlags(fs *flag.FlagSet, env *cmdEnv, cfg *Config) {
 		"serve Prometheus /metrics on this address only, e.g. 127.0.0.1:9464 (default: off) (env WEIJIAN_METRICS_ADDR)")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", envOr(env, "WEIJIAN_METRICS_TOKEN", ""),
 		"bearer token that /metrics requires; with it /metrics is also served on --addr (env WEIJIAN_METRICS_TOKEN, or a file named by WEIJIAN_METRICS_TOKEN_FILE)")
+	fs.StringVar(&cfg.DetectAt, "detect-at", envOr(env, "WEIJIAN_DETECT_AT", "06:00"), "daily early-warning detection time, HH:MM China time (env WEIJIAN_DETECT_AT)")
+	fs.StringVar(&cfg.Webhook, "webhook", envOr(env, "WEIJIAN_WEBHOOK", ""), "URL new signals are POSTed to as JSON, e.g. an SMS gateway (env WEIJIAN_WEBHOOK)")
 }
 
 // String prints the config with secrets redacted, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("db=%s addr=%s log=%s/%s dev=%v tls=%v trust-proxy=%v lang=%s metrics-addr=%s metrics-token=%v",
-		redact(c.DB), c.Addr, c.LogLevel, c.LogFormat, c.Dev, c.TLSCert != "", c.TrustProxy, c.Lang, c.MetricsAddr, c.MetricsToken != "")
+	return fmt.Sprintf("db=%s addr=%s log=%s/%s dev=%v tls=%v trust-proxy=%v lang=%s metrics-addr=%s metrics-token=%v detect-at=%s webhook=%v",
+		redact(c.DB), c.Addr, c.LogLevel, c.LogFormat, c.Dev, c.TLSCert != "", c.TrustProxy, c.Lang, c.MetricsAddr, c.MetricsToken != "", c.DetectAt, c.Webhook != "")
 }
 
 func redact(dsn string) string { return sqlstore.RedactDSN(dsn) }

@@ -263,6 +263,10 @@ func printDemoSummary(w io.Writer, s demo.Summary) {
 	}
 	fmt.Fprintf(w, "  人口数据 %s 行（村/社区 × 性别 × 单岁年龄0–99、100+ × 年份）/ population rows (village × sex × age 0–99, 100+ × year)\n",
 		thousands(int64(s.PopulationRows)))
+	if sv := s.Surveillance; sv != nil {
+		fmt.Fprintf(w, "传染病监测 Surveillance: 报告卡 %s 张（含注入暴发 %d 起）· 症状监测 %s 行 · 零报告 %s · 预警信号 %d（%.1f 秒）\n",
+			thousands(int64(sv.Cards)), sv.Outbreaks, thousands(int64(sv.SeriesRows)), thousands(int64(sv.ZeroReports)), sv.Signals, sv.Elapsed.Seconds())
+	}
 }
 
 func printCredentials(w io.Writer, users []demo.Credential, fixed bool) {

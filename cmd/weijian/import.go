@@ -28,6 +28,10 @@ at all; importing the same file again changes nothing.
   weijian import enrollments FILE  项目登记 enrollments: 身份证号,项目,日期,机构代码,来源编号, then one column per attribute
   weijian import events FILE       服务记录 services: 身份证号,项目,服务,日期,机构代码,来源编号, then one column per data element (its code)
                                    --valid-only imports the valid rows; --report FILE.xlsx writes the row report
+  weijian import cases FILE        传染病报告卡：国家传染病报告信息系统下载的文件原样导入（2016/2019/2025版，GBK）
+                                   case reports: the national system's download as it comes; idempotent by 卡片ID
+  weijian import series FILE       症状监测序列 syndromic series: source,area_code,date,count
+                                   (source: fever_clinic, antipyretic_sales, antidiarrhoeal_sales, school_absence)
 
 数据库 Database: 导入只写入已有的数据库；首次导入到新文件时加 --create（或先运行 weijian migrate）。
   An import writes into an existing database; add --create for the first import into a new file
@@ -42,7 +46,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	var validFrom string
 	var dryRun bool
 	var rf residentImportFlags
-	fs := flagSet(env, "import", "import orgunits|population|persons|enrollments|events [flags] FILE", importHelp)
+	fs := flagSet(env, "import", "import orgunits|population|persons|enrollments|events|cases|series [flags] FILE", importHelp)
 	dbFlags(fs, env, &cfg, "weijian.db")
 	fs.StringVar(&validFrom, "valid-from", "", "date new names and codes take effect, e.g. 2021-01-01 (default today)")
 	fs.BoolVar(&dryRun, "dry-run", false, "check the file and report what the import would do; write nothing")
@@ -55,13 +59,13 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	if len(pos) == 0 {
 		fs.Usage()
-		return usageError("import needs a kind (orgunits, population, persons, enrollments or events) and a FILE")
+		return usageError("import needs a kind (orgunits, population, persons, enrollments, events, cases or series) and a FILE")
 	}
 	kind := pos[0]
 	switch kind {
-	case "orgunits", "population", "persons", "enrollments", "events":
+	case "orgunits", "population", "persons", "enrollments", "events", "cases", "series":
 	default:
-		return usageError("unknown import kind %q: use orgunits, population, persons, enrollments or events", kind)
+		return usageError("unknown import kind %q: use orgunits, population, persons, enrollments, events, cases or series", kind)
 	}
 	if len(pos) != 2 {
 		return usageError("import %s needs exactly one FILE", kind)
@@ -81,6 +85,9 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string, opt weijian.ImportOptions) error {
+	if kind == "cases" || kind == "series" {
+		return importSurveil(ctx, env, cfg, kind, path, opt)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err

@@ -46,8 +46,13 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 	if err != nil {
 		return err
 	}
+	sv, err := newSurveil(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	go sv.Start(ctx)
 	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version,
-		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat})
+		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv})
 	if err != nil {
 		return err
 	}

@@ -76,6 +76,7 @@ type Summary struct {
 	PopulationRows     int
 	Users              []Credential // with the passwords, shown once
 	Residents          ResidentSummary
+	Surveillance       *SurveilSummary // case reports, series and signals (surveil.go)
 	Elapsed            time.Duration
 }
 

@@ -53,6 +53,9 @@ func (b *built) write(ctx context.Context, st Store, opt Options) (Summary, erro
 	if err := writeResidents(ctx, st, b, opt, &sum); err != nil {
 		return sum, err
 	}
+	if err := b.surveillance(ctx, st, opt, &sum); err != nil {
+		return sum, err
+	}
 	if err := b.counts(ctx, st, &sum); err != nil {
 		return sum, err
 	}

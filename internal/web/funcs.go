@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/weijian-health/weijian"
@@ -13,19 +14,23 @@ import (
 // funcs are the template functions, bound to one language.
 func (res *resources) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":        func(key string, args ...any) string { return res.cat.T(lang, key, args...) },
-		"lang":     func() string { return lang },
-		"asset":    res.assets.URL,
-		"num":      formatInt,
-		"pct":      percent,
-		"date":     formatDate,
-		"datetime": formatDateTime,
-		"json":     toJSON,
-		"text":     func(t weijian.Text) string { return t.In(lang) },
-		"role":     func(r weijian.Role) string { return roleName(r, lang) },
-		"add":      func(a, b int) int { return a + b },
-		"sub":      func(a, b int) int { return a - b },
-		"action":   func(a string) string { return res.cat.action(lang, a) },
+		"t":         func(key string, args ...any) string { return res.cat.T(lang, key, args...) },
+		"lang":      func() string { return lang },
+		"asset":     res.assets.URL,
+		"num":       formatInt,
+		"pct":       percent,
+		"date":      formatDate,
+		"datetime":  formatDateTime,
+		"json":      toJSON,
+		"text":      func(t weijian.Text) string { return t.In(lang) },
+		"role":      func(r weijian.Role) string { return roleName(r, lang) },
+		"add":       func(a, b int) int { return a + b },
+		"sub":       func(a, b int) int { return a - b },
+		"action":    func(a string) string { return res.cat.action(lang, a) },
+		"can":       func(u *weijian.User, perm string) bool { return u != nil && u.Can(weijian.Permission(perm)) },
+		"int64":     func(n int) int64 { return int64(n) },
+		"list":      func(a ...string) []string { return a },
+		"hasPrefix": strings.HasPrefix,
 	}
 }
 

@@ -33,7 +33,7 @@ func samplePages(lang string) map[string]any {
 	form := userForm{Username: "li", DisplayName: "李", Phone: "1", Typed: true, Grants: grantRows([]grantInput{{Role: "cdc_staff", OrgUnit: codeHaian, name: "海安市"}}, lang)}
 	fe := formError{Message: "出错", Issues: []string{"第一", "第二"}}
 	audit := []weijian.AuditEntry{{At: time.Now(), Actor: "admin", Action: "login.failed", Target: "li", Detail: "d", IP: "127.0.0.1"}}
-	return map[string]any{
+	pages := map[string]any{
 		"login":         &loginPage{basePage: bare, Username: "li", Next: "/", Error: "用户名或密码错误", LoggedOut: true},
 		"error":         &errorPage{basePage: base, Status: 404, Message: "未找到", Issues: []string{"a"}, Login: true},
 		"home":          &homePage{basePage: base, Unit: unit, Kind: "县", Counts: []countRow{{"乡镇", 11, "/o"}}, Facilities: []countRow{{"疾控", 1, "/f"}}, FacTotal: 1, Pop: pop, Chart: "{}", ChartHeight: 300},
@@ -62,6 +62,10 @@ func samplePages(lang string) map[string]any {
 				{Code: "ref", Label: "转诊", Type: "bool", Value: "true", Checked: true}, {Code: "d", Label: "日期", Type: "date"}, {Code: "t", Label: "备注", Type: "text", Help: "说明"}}}}},
 		"worklist": &workListPage{basePage: base, Lists: []workListTab{{Key: "a", Name: "A", URL: "/w", Active: true}}, Total: 1, Items: []workRow{{R: sampleResident, Due: "2024-01-01", DaysOverdue: 3}}, Pager: pager, Export: links, AsOf: "2024-06-01"},
 	}
+	for k, v := range surveilSamples(base) {
+		pages[k] = v
+	}
+	return pages
 }
 
 var sampleResident = residentOut{ID: 7, County: "320685", DocType: "01", DocNumber: "320685********0011", Name: "张**", Sex: 1, BirthDate: "1950-01-01",

@@ -31,6 +31,7 @@ import (
 	"github.com/weijian-health/weijian/internal/auth"
 	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/report/check"
+	"github.com/weijian-health/weijian/internal/surveil"
 )
 
 // Config is the web layer's part of the configuration, read once in main.
@@ -70,6 +71,7 @@ type Deps struct {
 	// Programmes is the programme metadata (forms, names); nil: no
 	// service forms.
 	Programmes *programme.Catalogue
+	Surveil    *surveil.Service // may be nil: surveillance pages answer 404
 }
 
 // Server is the HTTP handler of the whole application.
@@ -88,6 +90,7 @@ type Server struct {
 	uploads  *uploads       // files uploaded for import, waiting for their confirm
 	// programmes generates the service forms and names the programmes.
 	programmes *programme.Catalogue
+	sv         *surveil.Service
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -100,7 +103,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

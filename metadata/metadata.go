@@ -1,0 +1,15 @@
+// Package metadata embeds Weijian's built-in metadata files (the disease
+// catalogue, later programmes, indicators and data sets): adding a disease
+// is an edit of a file here, not of code. The packages that use a file
+// parse and check it; this package only carries the bytes.
+package metadata
+
+import _ "embed"
+
+// DiseasesFile is the name of the notifiable-disease catalogue, for messages.
+const DiseasesFile = "metadata/diseases.yaml"
+
+// Diseases is the notifiable-disease catalogue (see internal/surveil).
+//
+//go:embed diseases.yaml
+var Diseases []byte
