@@ -34,18 +34,18 @@ func (t Text) In(lang string) string {
 
 // DataSet is one aggregate data set.
 type DataSet struct {
-	Code        string      `yaml:"code" json:"code"`
-	Name        Text        `yaml:"name" json:"name"`
-	PeriodType  string      `yaml:"period" json:"periodType"`
-	Reporters   Reporters   `yaml:"reporters" json:"reporters"`
-	DueDay      int         `yaml:"due_day" json:"dueDay"` // day of the month after the period ends
-	Categories  []*Category `yaml:"categories" json:"categories,omitempty"`
-	Elements    []*Element  `yaml:"elements" json:"elements"`
-	Source      string      `yaml:"source" json:"source,omitempty"` // where the figures come from
-	File        string      `yaml:"-" json:"-"`
-	periodType  period.Type
-	categories  map[string]*Category
-	elements    map[string]*Element
+	Code       string      `yaml:"code" json:"code"`
+	Name       Text        `yaml:"name" json:"name"`
+	PeriodType string      `yaml:"period" json:"periodType"`
+	Reporters  Reporters   `yaml:"reporters" json:"reporters"`
+	DueDay     int         `yaml:"due_day" json:"dueDay"` // day of the month after the period ends
+	Categories []*Category `yaml:"categories" json:"categories,omitempty"`
+	Elements   []*Element  `yaml:"elements" json:"elements"`
+	Source     string      `yaml:"source" json:"source,omitempty"` // where the figures come from
+	File       string      `yaml:"-" json:"-"`
+	periodType period.Type
+	categories map[string]*Category
+	elements   map[string]*Element
 }
 
 // Reporters says which org units report a data set: those at one of the
