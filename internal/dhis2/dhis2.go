@@ -205,9 +205,9 @@ func isDigits(s string) bool {
 }
 
 // Import translates a value set to our data values and checks them against
-// the catalog. Every problem is an issue naming the index in dataValues
-// (Row is the index + 1) and the DHIS2 field; with any issue, no value is
-// returned.
+// the catalog. Every problem is an issue whose Field names the index in
+// dataValues and the DHIS2 field ("dataValues[3].period"), with its rule;
+// with any issue, no value is returned.
 func (m *Mapping) Import(vs *ValueSet, cat *dataset.Catalog) ([]weijian.DataValue, error) {
 	var issues []weijian.Issue
 	out := make([]weijian.DataValue, 0, len(vs.DataValues))
@@ -249,6 +249,10 @@ func (m *Mapping) Import(vs *ValueSet, cat *dataset.Catalog) ([]weijian.DataValu
 	}
 	if len(issues) > 0 {
 		sort.SliceStable(issues, func(a, b int) bool { return issues[a].Row < issues[b].Row })
+		for i := range issues { // name the place as DHIS2 users know it
+			issues[i].Field = fmt.Sprintf("dataValues[%d].%s", issues[i].Row-1, issues[i].Field)
+			issues[i].Row = 0
+		}
 		return nil, weijian.Invalid(weijian.T("dataValues 有误，未导入任何数值", "dataValues has errors; nothing was imported"), issues...)
 	}
 	return out, nil

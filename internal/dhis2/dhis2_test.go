@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -92,24 +91,22 @@ func TestImportRowErrors(t *testing.T) {
 	}
 	var got []string
 	for _, is := range e.Issues {
-		got = append(got, strings.Join([]string{itoa(is.Row - 1), is.Field, is.Rule}, "/"))
+		got = append(got, is.Field + "/" + is.Rule)
 	}
 	// Mapping problems are found first; value checks run once all rows map.
-	if want := []string{"1/dataElement/mapping"}; !cmp.Equal(got, want) {
+	if want := []string{"dataValues[1].dataElement/mapping"}; !cmp.Equal(got, want) {
 		t.Errorf("issues %v, want %v", got, want)
 	}
 	vs.DataValues = append(vs.DataValues[:1], vs.DataValues[2:]...)
 	_, err = m.Import(vs, cat)
 	got = nil
 	for _, is := range err.(*weijian.Error).Issues {
-		got = append(got, strings.Join([]string{itoa(is.Row - 1), is.Field, is.Rule}, "/"))
+		got = append(got, is.Field + "/" + is.Rule)
 	}
-	if want := []string{"1/period/period", "2/value/int", "3/categoryOptionCombo/combo"}; !cmp.Equal(got, want) {
+	if want := []string{"dataValues[1].period/period", "dataValues[2].value/int", "dataValues[3].categoryOptionCombo/combo"}; !cmp.Equal(got, want) {
 		t.Errorf("issues %v, want %v", got, want)
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 func orgRows(t *testing.T, text string) []weijian.OrgUnitRow {
 	t.Helper()
