@@ -91,7 +91,7 @@ func TestImportRowErrors(t *testing.T) {
 	}
 	var got []string
 	for _, is := range e.Issues {
-		got = append(got, is.Field + "/" + is.Rule)
+		got = append(got, is.Field+"/"+is.Rule)
 	}
 	// Mapping problems are found first; value checks run once all rows map.
 	if want := []string{"dataValues[1].dataElement/mapping"}; !cmp.Equal(got, want) {
@@ -101,7 +101,7 @@ func TestImportRowErrors(t *testing.T) {
 	_, err = m.Import(vs, cat)
 	got = nil
 	for _, is := range err.(*weijian.Error).Issues {
-		got = append(got, is.Field + "/" + is.Rule)
+		got = append(got, is.Field+"/"+is.Rule)
 	}
 	if want := []string{"dataValues[1].period/period", "dataValues[2].value/int", "dataValues[3].categoryOptionCombo/combo"}; !cmp.Equal(got, want) {
 		t.Errorf("issues %v, want %v", got, want)
