@@ -1,6 +1,9 @@
 package weijian
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // DataValue is one reported figure of an aggregate data set (报表): the
 // value of an element for an org unit, a period and an option combo
@@ -45,4 +48,16 @@ type Completion struct {
 	ZeroReport  bool      `json:"zeroReport"`
 	CompletedBy string    `json:"completedBy,omitempty"`
 	CompletedAt time.Time `json:"completedAt,omitzero"`
+}
+
+// DataValueStore stores aggregate data values and completeness
+// registrations; every call is bounded by the caller's scope.
+type DataValueStore interface {
+	SaveDataValues(ctx context.Context, sc Scope, actor string, vals []DataValue) (ImportSummary, error)
+	DataValues(ctx context.Context, sc Scope, f DataValueFilter) ([]DataValue, error)
+	DataValueHistory(ctx context.Context, sc Scope, dataset, unitCode, period string) ([]DataValueChange, error)
+	SetCompletion(ctx context.Context, sc Scope, actor string, c Completion) error
+	DeleteCompletion(ctx context.Context, sc Scope, actor, dataset, unitCode, period string) error
+	Completions(ctx context.Context, sc Scope, dataset string, periods []string) ([]Completion, error)
+	ReportingUnits(ctx context.Context, sc Scope, levels, facilityTypes []string) ([]*OrgUnit, error)
 }

@@ -25,6 +25,7 @@ func (res *resources) funcs(lang string) template.FuncMap {
 		"role":     func(r weijian.Role) string { return roleName(r, lang) },
 		"add":      func(a, b int) int { return a + b },
 		"action":   func(a string) string { return res.cat.action(lang, a) },
+		"ratio":    ratioText,
 	}
 }
 

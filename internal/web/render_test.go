@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"github.com/weijian-health/weijian/internal/dataset"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,6 +47,11 @@ func samplePages(lang string) map[string]any {
 		"user_password": &passwordPage{basePage: base, Target: u, Password: "Abc123xyz", Created: true},
 		"audit":         &auditPage{basePage: base, Entries: audit, Q: "a", Action: "login", Actions: []string{"login", "user.x"}, Export: links, Truncated: true},
 		"account":       &accountPage{basePage: base, Perms: []permRow{{"查看", "海安市"}}, Error: fe},
+		"datasets":      &dataSetsPage{basePage: base, DataSets: sampleDataSets().All()},
+		"dataset_entry": sampleEntryPage(base, unit),
+		"dataset_completeness": &completenessPage{basePage: base, DataSet: sampleDataSets().Get("jiankang"), Year: 2024, Export: links,
+			Table: &dataset.Completeness{Periods: []string{"2024-01"}, Rows: []dataset.CompletenessRow{{UnitCode: "1", UnitName: "甲", Cells: []dataset.Cell{{Status: dataset.StatusLate}}}},
+				Reported: []dataset.Ratio{{Num: 1, Den: 1}}, OnTime: []dataset.Ratio{{}}}},
 	}
 }
 

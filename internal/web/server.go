@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/dataset"
 )
 
 // Config is the web layer's part of the configuration, read once in main.
@@ -45,6 +46,7 @@ type Store interface {
 	weijian.OrgUnitStore
 	weijian.PopulationStore
 	weijian.UserStore
+	weijian.DataValueStore
 	Ping(ctx context.Context) error
 }
 
@@ -65,8 +67,9 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	metrics  *metrics
-	res      *resources      // nil in Dev mode: loaded on each request
-	patterns map[string]bool // the route patterns, the only route labels of the metrics
+	res      *resources       // nil in Dev mode: loaded on each request
+	patterns map[string]bool  // the route patterns, the only route labels of the metrics
+	datasets *dataset.Catalog // the built-in aggregate data sets
 	handler  http.Handler
 }
 
@@ -87,7 +90,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	res, err := loadResources(s.resourceFS(), !cfg.Dev)
+	cat, err := dataset.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	s.datasets = cat
+	var res *resources
+	res, err = loadResources(s.resourceFS(), !cfg.Dev)
 	if err != nil && cfg.Dev {
 		return nil, fmt.Errorf("dev mode reads templates from %q (run from the repository root): %w", cfg.DevDir, err)
 	} else if err != nil {
