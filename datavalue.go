@@ -60,4 +60,5 @@ type DataValueStore interface {
 	DeleteCompletion(ctx context.Context, sc Scope, actor, dataset, unitCode, period string) error
 	Completions(ctx context.Context, sc Scope, dataset string, periods []string) ([]Completion, error)
 	ReportingUnits(ctx context.Context, sc Scope, levels, facilityTypes []string) ([]*OrgUnit, error)
+	ImportCompletions(ctx context.Context, sc Scope, cs []Completion) error
 }

@@ -28,6 +28,7 @@ type Store interface {
 	weijian.OrgUnitStore
 	weijian.PopulationStore
 	weijian.UserStore
+	weijian.DataValueStore
 }
 
 // DefaultSeed seeds the generator: the census reference date.
@@ -70,6 +71,7 @@ type Summary struct {
 	Facilities         []Count      // facilities by type
 	Years              []YearStats  // population per year, census first
 	PopulationRows     int
+	DataValues         int          // aggregate data values of the built-in data sets
 	Users              []Credential // with the passwords, shown once
 	Elapsed            time.Duration
 }

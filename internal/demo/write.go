@@ -50,6 +50,9 @@ func (b *built) write(ctx context.Context, st Store, opt Options) (Summary, erro
 	}
 	opt.Progress(Progress{Step: weijian.T("用户", "users"), Done: len(users), Total: len(demoUsers)})
 	sum.Users = users
+	if sum.DataValues, err = b.writeDataValues(ctx, st, opt); err != nil {
+		return sum, err
+	}
 	if err := b.counts(ctx, st, &sum); err != nil {
 		return sum, err
 	}

@@ -357,3 +357,43 @@ func dedupe(list []string) []string {
 	}
 	return out
 }
+
+// ImportCompletions registers many completions in one transaction, each
+// with its own completion time and user (a migration from another system,
+// the demo): all or nothing, units checked against sc; a registration
+// already stored for the same data set, unit and period is replaced.
+func (s *Store) ImportCompletions(ctx context.Context, sc weijian.Scope, cs []weijian.Completion) error {
+	var codes []string
+	for _, c := range cs {
+		codes = append(codes, c.UnitCode)
+	}
+	units, err := s.unitsByCodes(ctx, s.db, dedupe(codes))
+	if err != nil {
+		return err
+	}
+	var issues []weijian.Issue
+	rows := make([][]any, 0, len(cs))
+	groups := map[string][]int64{} // dataset|period → units
+	for i, c := range cs {
+		u := units[c.UnitCode]
+		if u == nil || !sc.Covers(u.Path) {
+			issues = append(issues, weijian.Issue{Row: i + 1, Field: "orgUnit", Value: c.UnitCode, Rule: "unit",
+				Msg: weijian.T("机构代码不存在或不在您的管辖范围内", "no such org unit in your scope")})
+			continue
+		}
+		rows = append(rows, []any{c.DataSet, u.ID, c.Period, c.ZeroReport, c.CompletedBy, s.d.stamp(c.CompletedAt)})
+		groups[c.DataSet+"|"+c.Period] = append(groups[c.DataSet+"|"+c.Period], u.ID)
+	}
+	if len(issues) > 0 {
+		return weijian.Invalid(weijian.T("完成登记有误，未保存", "the completions have errors; nothing was stored"), issues...)
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		for k, ids := range groups {
+			ds, pe, _ := strings.Cut(k, "|")
+			if _, err := tx.Exec(ctx, "DELETE FROM dataset_completion WHERE dataset = ? AND period = ? AND org_unit_id IN ("+idList(ids)+")", ds, pe); err != nil {
+				return err
+			}
+		}
+		return tx.insertMany(ctx, "dataset_completion", []string{"dataset", "org_unit_id", "period", "zero_report", "completed_by", "completed_at"}, rows)
+	})
+}

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/sqlstore"
@@ -162,6 +163,34 @@ func TestCompletionAndZeroReport(t *testing.T) {
 		us, err := s.ReportingUnits(ctx, all, []string{"village"}, nil)
 		if err != nil || len(us) != 2 || us[0].Code != villageA {
 			t.Errorf("reporting villages %v %v", us, err)
+		}
+	})
+}
+
+func TestImportCompletions(t *testing.T) {
+	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
+		if _, err := s.ImportOrgUnits(ctx, all, csvRows(t, villages), weijian.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2024, 2, 3, 1, 0, 0, 0, time.UTC)
+		cs := []weijian.Completion{
+			{DataSet: "aiguo", UnitCode: villageA, Period: "2024-01", CompletedBy: "demo", CompletedAt: at},
+			{DataSet: "aiguo", UnitCode: villageB, Period: "2024-01", ZeroReport: true, CompletedBy: "demo", CompletedAt: at},
+		}
+		if err := s.ImportCompletions(ctx, all, append(cs, weijian.Completion{DataSet: "aiguo", UnitCode: "9", Period: "2024-01"})); weijian.ErrorKind(err) != weijian.KindInvalid {
+			t.Fatalf("unknown unit: %v", err)
+		}
+		if got, _ := s.Completions(ctx, all, "aiguo", nil); len(got) != 0 {
+			t.Fatalf("stored after a rejected batch: %v", got)
+		}
+		for range 2 { // twice: replaced, not duplicated
+			if err := s.ImportCompletions(ctx, all, cs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Completions(ctx, all, "aiguo", nil)
+		if err != nil || len(got) != 2 || !got[0].CompletedAt.Equal(at) || !got[1].ZeroReport {
+			t.Errorf("completions %+v %v", got, err)
 		}
 	})
 }
