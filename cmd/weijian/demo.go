@@ -257,6 +257,8 @@ func printDemoSummary(w io.Writer, s demo.Summary) {
 	}
 	fmt.Fprintf(w, "  人口数据 %s 行（村/社区 × 性别 × 单岁年龄0–99、100+ × 年份）/ population rows (village × sex × age 0–99, 100+ × year)\n",
 		thousands(int64(s.PopulationRows)))
+	fmt.Fprintf(w, "  报表数据 %s 个数值（%d 年，8 套报表）/ aggregate data values (%d years, 8 data sets)\n",
+		thousands(int64(s.DataValues)), demo.DataValueYears, demo.DataValueYears)
 }
 
 func printCredentials(w io.Writer, users []demo.Credential, fixed bool) {

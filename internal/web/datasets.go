@@ -307,6 +307,7 @@ type entryPage struct {
 	Errors     int
 	Problem    string
 	History    []weijian.DataValueChange
+	Names      map[string]string // element code → name, for the history
 }
 
 func cellName(element, combo string) string { return "v|" + element + "|" + combo }
@@ -358,7 +359,9 @@ func (s *Server) entryPage(r *http.Request) (*entryPage, error) {
 		stored[cellName(v.Element, v.Combo)] = v.Value
 	}
 	var last string
+	p.Names = map[string]string{}
 	for _, e := range ds.Elements {
+		p.Names[e.Code] = e.Name.In(info(r).lang)
 		key := strings.Join(e.Categories, ",")
 		if len(p.Groups) == 0 || key != last {
 			p.Groups = append(p.Groups, entryGroup{Combos: e.Combos()})

@@ -90,13 +90,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	cat, err := dataset.Builtin()
-	if err != nil {
-		return nil, err
-	}
-	s.datasets = cat
-	var res *resources
-	res, err = loadResources(s.resourceFS(), !cfg.Dev)
+	res, err := loadResources(s.resourceFS(), !cfg.Dev)
 	if err != nil && cfg.Dev {
 		return nil, fmt.Errorf("dev mode reads templates from %q (run from the repository root): %w", cfg.DevDir, err)
 	} else if err != nil {
@@ -106,6 +100,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.res = res
 	}
 	if s.metrics, err = newMetrics(deps.Registry, deps.Store); err != nil {
+		return nil, err
+	}
+	if s.datasets, err = dataset.Builtin(); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
