@@ -338,9 +338,15 @@ func (s *Server) entryPage(r *http.Request) (*entryPage, error) {
 	}
 	r.ParseForm()
 	p.Unit = p.Units[0]
-	for _, u := range p.Units {
-		if u.Code == r.Form.Get("unit") {
-			p.Unit = u
+	if code := r.Form.Get("unit"); code != "" {
+		p.Unit = nil
+		for _, u := range p.Units {
+			if u.Code == code {
+				p.Unit = u
+			}
+		}
+		if p.Unit == nil { // never fall back to another unit: a POST would store there
+			return nil, weijian.NotFound(weijian.T("您填报该报表的机构 "+code, "a unit "+code+" you report this data set for"))
 		}
 	}
 	pe := p.Periods[0]

@@ -109,6 +109,10 @@ func TestDataEntryPage(t *testing.T) {
 	res, body = town.post("/datasets/aiguo/entry", form)
 	wantStatus(t, res, body, http.StatusUnprocessableEntity)
 	wantContains(t, body, "不得小于 0", "1 个单元格有误", `value="40"`)
+	// A unit the user does not report for is refused, never replaced by another.
+	other := url.Values{"unit": {codeChengdong}, "period": {"2024-01"}, "v|toilets|": {"9"}}
+	res, body = town.post("/datasets/aiguo/entry", other)
+	wantStatus(t, res, body, http.StatusNotFound)
 	form.Set("v|toilets|", "3")
 	res, body = town.post("/datasets/aiguo/entry", form)
 	wantStatus(t, res, body, http.StatusSeeOther)
