@@ -4,7 +4,7 @@
 // parse and check it; this package only carries the bytes.
 package metadata
 
-import _ "embed"
+import "embed"
 
 // DiseasesFile is the name of the notifiable-disease catalogue, for messages.
 const DiseasesFile = "metadata/diseases.yaml"
@@ -13,3 +13,8 @@ const DiseasesFile = "metadata/diseases.yaml"
 //
 //go:embed diseases.yaml
 var Diseases []byte
+
+// DataSets holds the built-in data set definitions, datasets/*.yaml.
+//
+//go:embed datasets/*.yaml
+var DataSets embed.FS

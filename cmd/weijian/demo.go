@@ -267,6 +267,8 @@ func printDemoSummary(w io.Writer, s demo.Summary) {
 		fmt.Fprintf(w, "传染病监测 Surveillance: 报告卡 %s 张（含注入暴发 %d 起）· 症状监测 %s 行 · 零报告 %s · 预警信号 %d（%.1f 秒）\n",
 			thousands(int64(sv.Cards)), sv.Outbreaks, thousands(int64(sv.SeriesRows)), thousands(int64(sv.ZeroReports)), sv.Signals, sv.Elapsed.Seconds())
 	}
+	fmt.Fprintf(w, "  报表数据 %s 个数值（%d 年，8 套报表）/ aggregate data values (%d years, 8 data sets)\n",
+		thousands(int64(s.DataValues)), demo.DataValueYears, demo.DataValueYears)
 }
 
 func printCredentials(w io.Writer, users []demo.Credential, fixed bool) {

@@ -39,9 +39,14 @@ at all; importing the same file again changes nothing.
   unchanged, and writes nothing (with --create and no database yet, it checks against an empty one).
 
   weijian import orgunits --create --db county.db divisions.csv
-  weijian import population --dry-run --db county.db population.xlsx`
+  weijian import population --dry-run --db county.db population.xlsx
+
+  weijian import datavalues --mapping FILE FILE   DHIS2 dataValueSets JSON (see import datavalues -h)`
 
 func runImport(ctx context.Context, env *cmdEnv, args []string) error {
+	if len(args) > 0 && args[0] == "datavalues" {
+		return runImportDataValues(ctx, env, args[1:])
+	}
 	var cfg Config
 	var validFrom string
 	var dryRun bool

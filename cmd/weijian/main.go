@@ -40,6 +40,7 @@ var commands = []command{
 	{"demo", "创建或打开演示库（海安市）并启动服务 / create or open the demo county and serve it", runDemo},
 	{"migrate", "升级数据库结构 / apply database migrations", runMigrate},
 	{"import", "导入区划机构或人口：import orgunits|population FILE", runImport},
+	{"export", "导出报表数据（DHIS2 格式）：export datavalues --dataset … --pe … --ou …", runExport},
 	{"user", "用户管理：user add|passwd|roles|list|unlock|disable|enable|token-create|tokens|token-revoke", runUser},
 	{"backup", "在线备份数据库到文件 / consistent online copy of the database", runBackup},
 	{"detect", "对病例数序列运行预警算法 / run an aberration-detection method on a series", runDetectCmd},

@@ -29,6 +29,7 @@ type Store interface {
 	weijian.PopulationStore
 	weijian.UserStore
 	weijian.ResidentLoader
+	weijian.DataValueStore
 }
 
 // DefaultSeed seeds the generator: the census reference date.
@@ -74,6 +75,7 @@ type Summary struct {
 	Facilities         []Count      // facilities by type
 	Years              []YearStats  // population per year, census first
 	PopulationRows     int
+	DataValues         int          // aggregate data values of the built-in data sets
 	Users              []Credential // with the passwords, shown once
 	Residents          ResidentSummary
 	Surveillance       *SurveilSummary // case reports, series and signals (surveil.go)

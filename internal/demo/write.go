@@ -56,6 +56,9 @@ func (b *built) write(ctx context.Context, st Store, opt Options) (Summary, erro
 	if err := b.surveillance(ctx, st, opt, &sum); err != nil {
 		return sum, err
 	}
+	if sum.DataValues, err = b.writeDataValues(ctx, st, opt); err != nil {
+		return sum, err
+	}
 	if err := b.counts(ctx, st, &sum); err != nil {
 		return sum, err
 	}

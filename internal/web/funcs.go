@@ -31,6 +31,7 @@ func (res *resources) funcs(lang string) template.FuncMap {
 		"int64":     func(n int) int64 { return int64(n) },
 		"list":      func(a ...string) []string { return a },
 		"hasPrefix": strings.HasPrefix,
+		"ratio":     ratioText,
 	}
 }
 

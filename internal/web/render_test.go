@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"github.com/weijian-health/weijian/internal/dataset"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -60,7 +61,12 @@ func samplePages(lang string) map[string]any {
 			Sections: []formSection{{Label: "体征", Fields: []formField{{Code: "sbp", Label: "收缩压", Type: "int", Unit: "mmHg", Required: true, Value: "400", Error: "太高", Min: "50", Max: "300"},
 				{Code: "method", Label: "方式", Type: "option", Options: []option{{"1", "门诊", true}}}, {Code: "sym", Label: "症状", Type: "option", Multiple: true, Options: []option{{"1", "无", true}}},
 				{Code: "ref", Label: "转诊", Type: "bool", Value: "true", Checked: true}, {Code: "d", Label: "日期", Type: "date"}, {Code: "t", Label: "备注", Type: "text", Help: "说明"}}}}},
-		"worklist": &workListPage{basePage: base, Lists: []workListTab{{Key: "a", Name: "A", URL: "/w", Active: true}}, Total: 1, Items: []workRow{{R: sampleResident, Due: "2024-01-01", DaysOverdue: 3}}, Pager: pager, Export: links, AsOf: "2024-06-01"},
+		"worklist":      &workListPage{basePage: base, Lists: []workListTab{{Key: "a", Name: "A", URL: "/w", Active: true}}, Total: 1, Items: []workRow{{R: sampleResident, Due: "2024-01-01", DaysOverdue: 3}}, Pager: pager, Export: links, AsOf: "2024-06-01"},
+		"datasets":      &dataSetsPage{basePage: base, DataSets: sampleDataSets().All()},
+		"dataset_entry": sampleEntryPage(base, unit),
+		"dataset_completeness": &completenessPage{basePage: base, DataSet: sampleDataSets().Get("jiankang"), Year: 2024, Export: links,
+			Table: &dataset.Completeness{Periods: []string{"2024-01"}, Rows: []dataset.CompletenessRow{{UnitCode: "1", UnitName: "甲", Cells: []dataset.Cell{{Status: dataset.StatusLate}}}},
+				Reported: []dataset.Ratio{{Num: 1, Den: 1}}, OnTime: []dataset.Ratio{{}}}},
 	}
 	for k, v := range surveilSamples(base) {
 		pages[k] = v

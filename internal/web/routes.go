@@ -39,6 +39,12 @@ func (s *Server) routes() []route {
 		{"GET /import", s.authed(s.importForm)}, // import: who may edit org units or population
 		{"POST /import/preview", s.authed(s.importPreview)},
 		{"POST /import/confirm", s.authed(s.importConfirm)},
+		{"GET /datasets", s.authed(s.dataSetsPage)},
+		{"GET /datasets/{code}/entry", s.authed(s.entryForm)},
+		{"POST /datasets/{code}/entry", s.authed(s.entrySave)},
+		{"POST /datasets/{code}/complete", s.authed(s.entryComplete)},
+		{"GET /datasets/{code}/completeness", s.authed(s.completenessPage)},
+		{"GET /datasets/{code}/completeness/export", s.authed(s.exportCompleteness)},
 		{"GET /account", s.authed(s.account)},
 
 		// Residents, services and work lists (residents.go, worklists.go).
@@ -90,6 +96,12 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/orgunits/{code}/history", s.authed(s.apiHistory)},
 		{"GET /api/v1/population", s.authed(s.apiPopulation)},
 		{"GET /api/v1/population/years", s.authed(s.apiPopulationYears)},
+		{"GET /api/v1/datasets", s.authed(s.apiDataSets)},
+		{"GET /api/v1/datavalues", s.authed(s.apiDataValues)},
+		{"POST /api/v1/datavalues", s.authed(s.apiSaveDataValues)},
+		{"GET /api/v1/completeness", s.authed(s.apiCompleteness)},
+		{"POST /api/v1/completeness", s.authed(s.apiComplete)},
+		{"DELETE /api/v1/completeness", s.authed(s.apiReopen)},
 		{"GET /api/v1/users", s.admin(s.apiUsers)},
 		{"POST /api/v1/users", s.admin(s.apiCreateUser)},
 		{"GET /api/v1/users/{id}", s.admin(s.apiUser)},

@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/auth"
+	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/report/check"
 	"github.com/weijian-health/weijian/internal/surveil"
@@ -54,6 +55,7 @@ type Store interface {
 	weijian.UserStore
 	weijian.ResidentStore
 	weijian.ResidentImporter
+	weijian.DataValueStore
 	Ping(ctx context.Context) error
 }
 
@@ -82,8 +84,9 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	metrics  *metrics
-	res      *resources      // nil in Dev mode: loaded on each request
-	patterns map[string]bool // the route patterns, the only route labels of the metrics
+	res      *resources       // nil in Dev mode: loaded on each request
+	patterns map[string]bool  // the route patterns, the only route labels of the metrics
+	datasets *dataset.Catalog // the built-in aggregate data sets
 	handler  http.Handler
 	checker  checkerFor     // the report checker, built on first use
 	resolver check.Resolver // may be nil
@@ -121,6 +124,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.res = res
 	}
 	if s.metrics, err = newMetrics(deps.Registry, deps.Store); err != nil {
+		return nil, err
+	}
+	if s.datasets, err = dataset.Builtin(); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
