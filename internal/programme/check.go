@@ -53,8 +53,9 @@ func (p *Programme) Enroll(person PersonFacts, attrs map[string]any, date period
 }
 
 // CheckEvent checks an event of stage s for person in enrollment enr
-// (whose attributes may be typed or as read back from JSON),
-// dated eventDate: the date (not before enrollment or birth, not after the
+// (whose attributes may be typed or as read back from JSON); derived
+// values among the values are ignored and recomputed. For an event dated
+// eventDate it checks the date (not before enrollment or birth, not after the
 // enrollment ended or the person died, not in the future), the stage's
 // eligibility, every field (type, range, option code, required, shown) and
 // the cross-field checks. It returns the normalized values and the derived
@@ -211,7 +212,7 @@ func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derive
 	normalized, derived = map[string]any{}, map[string]any{}
 	var unknown []string
 	for k := range values {
-		if _, ok := f.Field(k); !ok {
+		if _, ok := f.Field(k); !ok && !f.isDerived(k) {
 			unknown = append(unknown, k)
 		}
 	}
@@ -262,6 +263,17 @@ func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derive
 		}
 	}
 	return normalized, derived, errs
+}
+
+// isDerived reports whether k is a derived value of the form: a stored
+// event sent back for an edit carries them, and they are recomputed.
+func (f *Form) isDerived(k string) bool {
+	for _, dv := range f.Derived {
+		if dv.Code == k {
+			return true
+		}
+	}
+	return false
 }
 
 // presence applies required, required_when and show_when. A field that

@@ -250,3 +250,21 @@ func TestHeadCircumferenceOnlyToThreeYears(t *testing.T) {
 	_, _, errs := s.CheckEvent(four, Enrollment{Date: date("2020-06-10")}, v, date("2024-06-05"))
 	wantRules(t, errs, "head_circumference not_applicable")
 }
+
+func TestChildCheckAfterSix(t *testing.T) {
+	c := builtin(t)
+	s := stage(t, c, "child_health", "check")
+	_, _, errs := s.CheckEvent(child8, Enrollment{Date: date("2016-03-10")}, map[string]any{"weight": 25, "length": 128}, date("2024-03-04"))
+	wantRules(t, errs, "birth_date eligibility_age")
+}
+
+func TestDerivedValuesSentBackAreRecomputed(t *testing.T) {
+	c := builtin(t)
+	v := htnFollowup()
+	v["bmi"] = 99.0 // a stored event sent back for an edit
+	_, der, errs := stage(t, c, "hypertension", "followup").CheckEvent(adult, Enrollment{Date: date("2024-01-05")}, v, date("2024-03-01"))
+	wantRules(t, errs)
+	if der["bmi"] != 24.3 {
+		t.Errorf("bmi = %v, want 24.3 recomputed", der["bmi"])
+	}
+}

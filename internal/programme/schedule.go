@@ -13,7 +13,8 @@ import (
 //   - period: one event in every calendar month, quarter or year while
 //     enrolled (hypertension follow-ups: one a quarter; the 65+ check: one
 //     a year). Due from the period's start (or the enrollment date) to its
-//     end; overdue when the previous period was missed as well.
+//     end; overdue when the whole previous period, enrolled from its start,
+//     was missed as well.
 //   - interval: the next event is due Every after the last one (or First
 //     after the anchor when there is none), Lead before that date it shows
 //     as due, and Grace after it it is overdue (a contract renewed each year).
@@ -174,7 +175,7 @@ func (s *Stage) duePeriod(enr Enrollment, mine []EventRef, asOf period.Date) []D
 	}
 	it := item(cur, true)
 	prev := cur.Prev()
-	it.Overdue = !prev.End().Before(enr.Date) && !in(prev)
+	it.Overdue = !enr.Date.After(prev.Start()) && !in(prev) // a whole period missed
 	return []DueItem{it}
 }
 

@@ -36,6 +36,12 @@ func TestHypertensionDueByQuarter(t *testing.T) {
 	if got[0].Date != date("2024-08-20") || got[0].Overdue {
 		t.Errorf("new patient: %+v", got[0])
 	}
+	// Enrolled two days before the quarter ended: missing that quarter is
+	// not yet overdue.
+	got = p.Due(adult, Enrollment{Date: date("2024-09-29")}, nil, date("2024-10-05"))
+	if !got[0].Due || got[0].Overdue {
+		t.Errorf("enrolled late in Q3: %+v", got[0])
+	}
 	// Dead or discharged: nothing is due.
 	dead := adult
 	dead.DeathDate = date("2024-08-01")
