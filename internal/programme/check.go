@@ -39,7 +39,12 @@ func (p *Programme) CheckEnrollment(person PersonFacts, attrs map[string]any, da
 // Enroll is CheckEnrollment returning also the normalized attributes and
 // the derived values to store.
 func (p *Programme) Enroll(person PersonFacts, attrs map[string]any, date period.Date) (normalized, derived map[string]any, errs []FieldError) {
-	today := p.cat.today()
+	return p.EnrollOn(person, attrs, date, p.cat.today())
+}
+
+// EnrollOn is Enroll with today given by the caller (a store that takes
+// the day as a parameter) instead of the catalogue's clock.
+func (p *Programme) EnrollOn(person PersonFacts, attrs map[string]any, date, today period.Date) (normalized, derived map[string]any, errs []FieldError) {
 	errs = personErrors(person, today)
 	if len(errs) == 0 {
 		errs = append(errs, eventDateErrors("enrollment_date", "入组日期", "Enrollment date", person, date, period.Date{}, period.Date{}, today)...)
@@ -61,7 +66,12 @@ func (p *Programme) Enroll(person PersonFacts, attrs map[string]any, date period
 // the cross-field checks. It returns the normalized values and the derived
 // ones to store, and every problem found.
 func (s *Stage) CheckEvent(person PersonFacts, enr Enrollment, values map[string]any, eventDate period.Date) (normalized, derived map[string]any, errs []FieldError) {
-	today := s.prog.cat.today()
+	return s.CheckEventOn(person, enr, values, eventDate, s.prog.cat.today())
+}
+
+// CheckEventOn is CheckEvent with today given by the caller instead of the
+// catalogue's clock.
+func (s *Stage) CheckEventOn(person PersonFacts, enr Enrollment, values map[string]any, eventDate, today period.Date) (normalized, derived map[string]any, errs []FieldError) {
 	errs = personErrors(person, today)
 	if len(errs) == 0 {
 		errs = append(errs, eventDateErrors("event_date", s.Name.ZH+"日期", "Date of "+s.Name.In("en"), person, eventDate, enr.Date, enr.EndDate, today)...)

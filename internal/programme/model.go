@@ -62,6 +62,17 @@ func (c *Catalogue) Programmes() []*Programme {
 	return out
 }
 
+// Known reports whether the programme exists (in any version) and, when
+// stage is not "", whether its newest version has that stage.
+func (c *Catalogue) Known(programme, stage string) bool {
+	p, ok := c.Programme(programme)
+	if !ok || stage == "" {
+		return ok
+	}
+	_, ok = p.Stage(stage)
+	return ok
+}
+
 // OptionSet returns a shared option set by code.
 func (c *Catalogue) OptionSet(code string) (*OptionSet, bool) {
 	s, ok := c.optionSets[code]

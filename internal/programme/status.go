@@ -46,6 +46,25 @@ type Status struct {
 	Values    map[string]any // by StatusItem code: int64, bool, period.Date or a field's value
 }
 
+// Well-known status item codes: a store keeps them in columns of their
+// own (a programme without them has no such notion).
+const (
+	StatusRegular    = "regular"    // 规范管理: the year's schedule was met
+	StatusControlled = "controlled" // the latest reading of the year on target (血压/血糖控制)
+)
+
+// Flag returns the status item code as a yes/no, and whether the programme
+// has such an item.
+func (st Status) Flag(code string) (value, ok bool) {
+	v, ok := st.Values[code].(bool)
+	if !ok {
+		if _, has := st.Values[code]; !has {
+			return false, false
+		}
+	}
+	return v, true
+}
+
 // YearStatus computes the status of enrollment enr in year from the
 // person's events (events of other years are ignored).
 func (p *Programme) YearStatus(person PersonFacts, enr Enrollment, events []EventRef, year int) Status {
