@@ -39,6 +39,15 @@ type Schedule struct {
 	Windows []Window
 	CatchUp bool
 	After   *Trigger
+	Sooner  *Sooner // any kind: an earlier due date after an event meeting When
+}
+
+// Sooner brings the next event of a stage forward when the latest one
+// calls for it (高血压: control unsatisfactory → follow up within 2 weeks).
+type Sooner struct {
+	When   *Expr
+	Within Age
+	Label  weijian.Text
 }
 
 // Window is one due window of a windows schedule.
@@ -115,6 +124,9 @@ func (s *Stage) due(person PersonFacts, enr Enrollment, events []EventRef, asOf 
 		return nil
 	}
 	sc := s.Schedule
+	if it, ok := s.dueSooner(person, enr, mine, asOf); ok {
+		return []DueItem{it}
+	}
 	switch sc.Kind {
 	case "period":
 		return s.duePeriod(enr, mine, asOf)
@@ -142,6 +154,22 @@ func (s *Stage) due(person PersonFacts, enr Enrollment, events []EventRef, asOf 
 		return s.dueAfter(person, enr, events, mine, asOf)
 	}
 	return nil
+}
+
+// dueSooner returns the early item when the stage's latest event meets
+// the schedule's sooner condition: due from that event, within Within.
+func (s *Stage) dueSooner(person PersonFacts, enr Enrollment, mine []EventRef, asOf period.Date) (DueItem, bool) {
+	so := s.Schedule.Sooner
+	if so == nil || len(mine) == 0 {
+		return DueItem{}, false
+	}
+	last := mine[len(mine)-1]
+	if !holds(so.When, s, person, enr, last) {
+		return DueItem{}, false
+	}
+	deadline := so.Within.From(last.Date)
+	return DueItem{Stage: s.Code, What: so.Label, Date: last.Date, Deadline: deadline,
+		Due: true, Overdue: asOf.After(deadline)}, true
 }
 
 // back returns the date a before d.

@@ -291,3 +291,22 @@ func TestMentalRegularNeedsGapsOfThreeMonths(t *testing.T) {
 		t.Errorf("gap over 3 months counted regular")
 	}
 }
+
+func TestUncontrolledFollowedUpWithinTwoWeeks(t *testing.T) {
+	c := builtin(t)
+	p, _ := c.Programme("hypertension")
+	enr := Enrollment{Date: date("2024-01-05")}
+	bad := EventRef{Stage: "followup", Date: date("2024-07-10"), Values: map[string]any{"bp_controlled": false, "adverse_reaction": false}}
+	got := dueOf(p.Due(adult, enr, []EventRef{bad}, date("2024-07-20")), "followup")
+	diffDue(t, got, []DueItem{{Stage: "followup", What: tx("血压控制不满意或有药物不良反应，2周内随访", "BP not controlled or an adverse reaction: follow up within 2 weeks"),
+		Date: date("2024-07-10"), Deadline: date("2024-07-24"), Due: true}})
+	if got := dueOf(p.Due(adult, enr, []EventRef{bad}, date("2024-07-25")), "followup"); !got[0].Overdue {
+		t.Errorf("15 days after an uncontrolled reading: %+v", got[0])
+	}
+	// Controlled at the next visit: back to one a quarter (Q3 done, Q4 next).
+	good := EventRef{Stage: "followup", Date: date("2024-07-22"), Values: map[string]any{"bp_controlled": true}}
+	got = dueOf(p.Due(adult, enr, []EventRef{bad, good}, date("2024-07-25")), "followup")
+	if got[0].Date != date("2024-10-01") || got[0].Due {
+		t.Errorf("after a controlled visit: %+v", got[0])
+	}
+}
