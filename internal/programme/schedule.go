@@ -28,6 +28,10 @@ import (
 //   - after: a follow-up of a positive finding: due on the date of the
 //     latest event of another stage whose values meet When, overdue Within
 //     after it, done when an event of this stage is dated on or after it.
+//
+// Any kind may add Sooner: when the stage's latest event meets its
+// condition (blood pressure not controlled), the next event is due within
+// a shorter time, ahead of the regular schedule.
 type Schedule struct {
 	Kind    string // period, interval, windows, after
 	Period  period.Type
