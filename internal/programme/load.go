@@ -218,6 +218,9 @@ func loadProgramme(c *Catalogue, d *decoder, root *yaml.Node) *Programme {
 		d.errorf(o.at("code"), "code", "programme code %q does not match the file name %s (want %s.yaml or %s@N.yaml)", p.Code, want, p.Code, p.Code)
 	}
 	p.Version = o.integer("version", true)
+	if o.has("version") && p.Version < 1 {
+		d.errorf(o.at("version"), "version", "version must be a whole number from 1")
+	}
 	if n, ok := o.scalar("valid_from", true); ok {
 		dt, err := period.ParseDate(n.Value)
 		if err != nil {
