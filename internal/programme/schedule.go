@@ -94,7 +94,9 @@ type DueItem struct {
 // Due returns what person is due in enrollment enr as of asOf, given the
 // events recorded so far: for every scheduled stage, the items due now and,
 // when nothing is due, the next one (Due false). Nothing is due after the
-// enrollment ended or the person died. Items are ordered by date.
+// enrollment ended or the person died, nor in a stage whose eligibility
+// the person no longer meets (fluoride varnish after 6). Items are ordered
+// by date.
 func (p *Programme) Due(person PersonFacts, enr Enrollment, events []EventRef, asOf period.Date) []DueItem {
 	if !enr.Date.IsValid() || !enr.EndDate.IsZero() && !enr.EndDate.After(asOf) || !person.DeathDate.IsZero() && !person.DeathDate.After(asOf) {
 		return nil
@@ -102,7 +104,7 @@ func (p *Programme) Due(person PersonFacts, enr Enrollment, events []EventRef, a
 	enr, events = p.restore(enr, events)
 	var out []DueItem
 	for _, s := range p.Stages {
-		if s.Schedule != nil {
+		if s.Schedule != nil && len(s.Eligibility.check(person, asOf)) == 0 {
 			out = append(out, s.due(person, enr, events, asOf)...)
 		}
 	}

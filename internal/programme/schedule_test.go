@@ -310,3 +310,16 @@ func TestUncontrolledFollowedUpWithinTwoWeeks(t *testing.T) {
 		t.Errorf("after a controlled visit: %+v", got[0])
 	}
 }
+
+func TestNoDueItemsOutsideStageEligibility(t *testing.T) {
+	c := builtin(t)
+	p, _ := c.Programme("oral_health")
+	four := PersonFacts{Sex: "1", BirthDate: date("2020-03-01"), VillageCode: "1"}
+	enr := Enrollment{Date: date("2023-09-01")}
+	if got := dueOf(p.Due(four, enr, nil, date("2024-05-01")), "fluoride"); len(got) != 1 || !got[0].Due {
+		t.Errorf("fluoride at 4: %+v", got)
+	}
+	if got := dueOf(p.Due(child8, enr, nil, date("2024-05-01")), "fluoride"); len(got) != 0 {
+		t.Errorf("fluoride at 8: %+v", got)
+	}
+}
