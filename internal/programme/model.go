@@ -36,6 +36,11 @@ func (c *Catalogue) ProgrammeAt(code string, d period.Date) (*Programme, bool) {
 	return nil, false
 }
 
+// Versions lists every version of a programme, oldest first.
+func (c *Catalogue) Versions(code string) []*Programme {
+	return append([]*Programme(nil), c.versions[code]...)
+}
+
 // ProgrammeVersion returns one stored version of a programme.
 func (c *Catalogue) ProgrammeVersion(code string, version int) (*Programme, bool) {
 	for _, p := range c.versions[code] {

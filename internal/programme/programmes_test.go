@@ -215,6 +215,9 @@ func TestVaccinationVersions(t *testing.T) {
 	if _, ok := c.ProgrammeAt("vaccination", date("2020-12-31")); ok {
 		t.Errorf("a vaccination version before 2021-03-01")
 	}
+	if vs := c.Versions("vaccination"); len(vs) != 3 || vs[0].Version != 1 || vs[2].Version != 3 {
+		t.Errorf("Versions(vaccination) = %d versions", len(vs))
+	}
 	if p, _ := c.Programme("vaccination"); p.Version != 3 {
 		t.Errorf("newest vaccination version = %d", p.Version)
 	}
