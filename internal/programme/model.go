@@ -41,6 +41,20 @@ func (c *Catalogue) Versions(code string) []*Programme {
 	return append([]*Programme(nil), c.versions[code]...)
 }
 
+// For returns the version of a programme to check a record dated d
+// against: the one in force on d, or the oldest when d precedes them all
+// (history recorded before the first version's valid-from).
+func (c *Catalogue) For(code string, d period.Date) (*Programme, bool) {
+	if p, ok := c.ProgrammeAt(code, d); ok {
+		return p, true
+	}
+	vs := c.versions[code]
+	if len(vs) == 0 {
+		return nil, false
+	}
+	return vs[0], true
+}
+
 // ProgrammeVersion returns one stored version of a programme.
 func (c *Catalogue) ProgrammeVersion(code string, version int) (*Programme, bool) {
 	for _, p := range c.versions[code] {

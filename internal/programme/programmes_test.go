@@ -215,6 +215,12 @@ func TestVaccinationVersions(t *testing.T) {
 	if _, ok := c.ProgrammeAt("vaccination", date("2020-12-31")); ok {
 		t.Errorf("a vaccination version before 2021-03-01")
 	}
+	if p, ok := c.For("vaccination", date("2020-12-31")); !ok || p.Version != 1 {
+		t.Errorf("For(vaccination, 2020-12-31) = %v, want the oldest version", p)
+	}
+	if p, ok := c.For("vaccination", date("2025-06-01")); !ok || p.Version != 2 {
+		t.Errorf("For(vaccination, 2025-06-01) = %v, want version 2", p)
+	}
 	if vs := c.Versions("vaccination"); len(vs) != 3 || vs[0].Version != 1 || vs[2].Version != 3 {
 		t.Errorf("Versions(vaccination) = %d versions", len(vs))
 	}
