@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 )
 
 // Each folder of testdata/bad holds one broken programme file; the error
@@ -46,6 +48,24 @@ func TestMetadataErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestFileLimits(t *testing.T) {
+	for name, data := range map[string]string{
+		"empty":   "",
+		"too big": "code: x\n" + strings.Repeat("# padding\n", 120000),
+		"deep":    "code: [" + strings.Repeat("[", 60000),
+	} {
+		start := time.Now()
+		_, err := Load(fstest.MapFS{"x.yaml": {Data: []byte(data)}})
+		var me MetadataErrors
+		if !errors.As(err, &me) || me[0].File != "x.yaml" || me[0].Line == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s took %v", name, d)
+		}
 	}
 }
 
