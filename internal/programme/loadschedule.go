@@ -9,7 +9,7 @@ import (
 
 // schedule reads a stage's schedule: exactly one of period, every,
 // windows or after, with their options.
-func (fl *formLoader) schedule(so *obj, s *Stage, names func(string) bool) *Schedule {
+func (fl *formLoader) schedule(so *obj, s *Stage, names nameScope) *Schedule {
 	n := so.get("schedule")
 	if n == nil {
 		return nil
@@ -65,7 +65,7 @@ func (fl *formLoader) schedule(so *obj, s *Stage, names func(string) bool) *Sche
 }
 
 // sooner reads sooner: {when: …, within: 2w, label: …}.
-func (fl *formLoader) sooner(o *obj, names func(string) bool) *Sooner {
+func (fl *formLoader) sooner(o *obj, names nameScope) *Sooner {
 	n := o.get("sooner")
 	if n == nil {
 		return nil
@@ -84,7 +84,7 @@ func (fl *formLoader) sooner(o *obj, names func(string) bool) *Sooner {
 	return out
 }
 
-func (fl *formLoader) windows(o *obj, names func(string) bool) []Window {
+func (fl *formLoader) windows(o *obj, names nameScope) []Window {
 	var out []Window
 	seen := map[string]bool{}
 	items := o.list("windows")
