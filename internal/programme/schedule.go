@@ -82,13 +82,13 @@ type EventRef struct {
 
 // DueItem is something a person is due (or will next be due) in a programme.
 type DueItem struct {
-	Stage    string
-	Window   string       // the window code, for windows schedules
-	What     weijian.Text // e.g. 2024年第四季度高血压随访, 6月龄儿童健康检查
-	Date     period.Date  // from when it is due
-	Deadline period.Date  // the last day it counts as on time
-	Due      bool         // Date (less the lead) has come
-	Overdue  bool         // past the deadline (or a missed period before)
+	Stage    string       `json:"stage"`
+	Window   string       `json:"window,omitempty"` // the window code, for windows schedules
+	What     weijian.Text `json:"what"`             // e.g. 2024年第四季度高血压随访, 6月龄儿童健康检查
+	Date     period.Date  `json:"date"`             // from when it is due
+	Deadline period.Date  `json:"deadline"`         // the last day it counts as on time
+	Due      bool         `json:"due"`              // Date (less the lead) has come
+	Overdue  bool         `json:"overdue"`          // past the deadline (or a missed period before)
 }
 
 // Due returns what person is due in enrollment enr as of asOf, given the

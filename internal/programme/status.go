@@ -38,12 +38,12 @@ type StatusItem struct {
 
 // Status is a person's status in one programme enrollment for one year.
 type Status struct {
-	Programme string
-	Version   int
-	Year      int
-	Enrolled  bool           // the enrollment overlaps the year (年内在管)
-	Events    int            // events of any stage in the year
-	Values    map[string]any // by StatusItem code: int64, bool, period.Date or a field's value
+	Programme string         `json:"programme"`
+	Version   int            `json:"version"`
+	Year      int            `json:"year"`
+	Enrolled  bool           `json:"enrolled"` // the enrollment overlaps the year (年内在管)
+	Events    int            `json:"events"`   // events of any stage in the year
+	Values    map[string]any `json:"values"`   // by StatusItem code: int64, bool, period.Date or a field's value
 }
 
 // Well-known status item codes: a store keeps them in columns of their
