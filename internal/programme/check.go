@@ -39,7 +39,12 @@ func (p *Programme) CheckEnrollment(person PersonFacts, attrs map[string]any, da
 // Enroll is CheckEnrollment returning also the normalized attributes and
 // the derived values to store.
 func (p *Programme) Enroll(person PersonFacts, attrs map[string]any, date period.Date) (normalized, derived map[string]any, errs []FieldError) {
-	today := p.cat.today()
+	return p.EnrollOn(person, attrs, date, p.cat.today())
+}
+
+// EnrollOn is Enroll with today given by the caller (a store that takes
+// the day as a parameter) instead of the catalogue's clock.
+func (p *Programme) EnrollOn(person PersonFacts, attrs map[string]any, date, today period.Date) (normalized, derived map[string]any, errs []FieldError) {
 	errs = personErrors(person, today)
 	if len(errs) == 0 {
 		errs = append(errs, eventDateErrors("enrollment_date", "入组日期", "Enrollment date", person, date, period.Date{}, period.Date{}, today)...)
@@ -53,14 +58,20 @@ func (p *Programme) Enroll(person PersonFacts, attrs map[string]any, date period
 }
 
 // CheckEvent checks an event of stage s for person in enrollment enr
-// (whose attributes may be typed or as read back from JSON),
-// dated eventDate: the date (not before enrollment or birth, not after the
+// (whose attributes may be typed or as read back from JSON); derived
+// values among the values are ignored and recomputed. For an event dated
+// eventDate it checks the date (not before enrollment or birth, not after the
 // enrollment ended or the person died, not in the future), the stage's
 // eligibility, every field (type, range, option code, required, shown) and
 // the cross-field checks. It returns the normalized values and the derived
 // ones to store, and every problem found.
 func (s *Stage) CheckEvent(person PersonFacts, enr Enrollment, values map[string]any, eventDate period.Date) (normalized, derived map[string]any, errs []FieldError) {
-	today := s.prog.cat.today()
+	return s.CheckEventOn(person, enr, values, eventDate, s.prog.cat.today())
+}
+
+// CheckEventOn is CheckEvent with today given by the caller instead of the
+// catalogue's clock.
+func (s *Stage) CheckEventOn(person PersonFacts, enr Enrollment, values map[string]any, eventDate, today period.Date) (normalized, derived map[string]any, errs []FieldError) {
 	errs = personErrors(person, today)
 	if len(errs) == 0 {
 		errs = append(errs, eventDateErrors("event_date", s.Name.ZH+"日期", "Date of "+s.Name.In("en"), person, eventDate, enr.Date, enr.EndDate, today)...)
@@ -211,7 +222,7 @@ func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derive
 	normalized, derived = map[string]any{}, map[string]any{}
 	var unknown []string
 	for k := range values {
-		if _, ok := f.Field(k); !ok {
+		if _, ok := f.Field(k); !ok && !f.isDerived(k) {
 			unknown = append(unknown, k)
 		}
 	}
@@ -262,6 +273,17 @@ func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derive
 		}
 	}
 	return normalized, derived, errs
+}
+
+// isDerived reports whether k is a derived value of the form: a stored
+// event sent back for an edit carries them, and they are recomputed.
+func (f *Form) isDerived(k string) bool {
+	for _, dv := range f.Derived {
+		if dv.Code == k {
+			return true
+		}
+	}
+	return false
 }
 
 // presence applies required, required_when and show_when. A field that

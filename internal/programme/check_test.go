@@ -3,6 +3,7 @@ package programme
 import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/weijian-health/weijian"
+	"sync"
 	"testing"
 
 	"github.com/weijian-health/weijian/internal/period"
@@ -16,15 +17,22 @@ func date(s string) period.Date {
 	return d
 }
 
-// builtin loads the embedded catalogue with today fixed at 2024-12-31.
+var (
+	builtinOnce sync.Once
+	builtinCat  *Catalogue
+	builtinErr  error
+)
+
+// builtin returns the embedded catalogue (loaded once for all tests) with
+// today set to 2024-12-31; a test that moves the day does so after this.
 func builtin(t testing.TB) *Catalogue {
 	t.Helper()
-	c, err := LoadBuiltin()
-	if err != nil {
-		t.Fatalf("LoadBuiltin: %v", err)
+	builtinOnce.Do(func() { builtinCat, builtinErr = LoadBuiltin() })
+	if builtinErr != nil {
+		t.Fatalf("LoadBuiltin: %v", builtinErr)
 	}
-	c.SetToday(func() period.Date { return date("2024-12-31") })
-	return c
+	builtinCat.SetToday(func() period.Date { return date("2024-12-31") })
+	return builtinCat
 }
 
 func stage(t testing.TB, c *Catalogue, prog, st string) *Stage {

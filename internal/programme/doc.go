@@ -41,7 +41,9 @@
 // field is required_when the condition is true, and allowed only when
 // show_when is true. A yes/no field left blank is false (no), as on the
 // paper forms, and a "no" in a field that does not apply is dropped. Every
-// name is checked when the file is loaded.
+// name and the kinds of every operation are checked when the file is
+// loaded: drug_compliance == 1 is refused there, since an option code is
+// text ('1').
 //
 // # Schedules and status
 //

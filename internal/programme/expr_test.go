@@ -2,6 +2,7 @@ package programme
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/weijian-health/weijian/internal/period"
@@ -175,4 +176,40 @@ func sameValue(a, b any) bool {
 		return ok && fb != fb
 	}
 	return a == b
+}
+
+func TestTypeCheck(t *testing.T) {
+	kinds := map[string]kind{"sbp": kNumber, "code": kText, "yes": kBool, "d1": kDate, "list": kList}
+	names := func(n string) (kind, bool) { k, ok := kinds[n]; return k, ok }
+	for src, want := range map[string]string{
+		"sbp > 140 && code == '1'":          "",
+		"code in ['1', '2'] || '3' in list": "",
+		"yes ? sbp : 0":                     "",
+		"days(d1, d1) > 7":                  "",
+		"present(code) && count(list) > 1":  "",
+		"code == 1":                         "== compares text with number",
+		"code in [1, 2]":                    "in looks for text among number items",
+		"sbp + code":                        "+ needs numbers, not number and text",
+		"d1 > 3":                            "> cannot order date and number",
+		"sbp && yes":                        "&& needs true/false on both sides",
+		"!sbp":                              "! needs true/false, not number",
+		"round(code, 1)":                    "round() needs number, not text",
+		"days(sbp, d1)":                     "days() needs date, not number",
+		"yes ? 'a' : 1":                     "the two branches of ?: give text and number",
+		"sbp in code":                       "the right side of in is text, not a list",
+		"blank == 1 || null == code":        "",
+	} {
+		e, err := ParseExpr(src)
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		_, err = typeCheck(e.root, names)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Errorf("%q: error %q, want %q", src, got, want)
+		}
+	}
 }

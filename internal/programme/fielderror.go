@@ -14,7 +14,8 @@ import (
 // not_applicable, check:<code> (a cross-field check of the form),
 // eligibility_age, eligibility_sex, eligibility_residence, before_birth,
 // before_enrollment, after_enrollment_end, after_death, future,
-// not_repeatable, date_min, date_max.
+// not_repeatable, date_min, date_max, and rule_error (a rule that failed
+// to evaluate: a bug in a metadata file that the load-time checks missed).
 type FieldError struct {
 	Field string       `json:"field"`
 	Value string       `json:"value,omitempty"`

@@ -73,9 +73,13 @@ func readYAML(fsys fs.FS, name string, errs *MetadataErrors) (*yaml.Node, *decod
 		d.errorf(nil, "", "cannot read: %v", err)
 		return nil, d
 	}
+	if len(b) > maxFileSize {
+		*errs = append(*errs, &MetadataError{File: name, Line: 1, Msg: fmt.Sprintf("the file has %d bytes; a metadata file is at most %d", len(b), maxFileSize)})
+		return nil, d
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
-		e := &MetadataError{File: name, Msg: err.Error(), Line: yamlErrorLine(err)}
+		e := &MetadataError{File: name, Msg: err.Error(), Line: max(yamlErrorLine(err), 1)} // 1: somewhere in the file
 		if line, col, msg, ok := syntaxPosition(b); ok {
 			e.Line, e.Column, e.Msg = line, col, "YAML syntax: "+msg
 		}
@@ -83,7 +87,7 @@ func readYAML(fsys fs.FS, name string, errs *MetadataErrors) (*yaml.Node, *decod
 		return nil, d
 	}
 	if len(doc.Content) == 0 {
-		d.errorf(&doc, "", "the file is empty")
+		*errs = append(*errs, &MetadataError{File: name, Line: 1, Column: 1, Msg: "the file is empty"})
 		return nil, d
 	}
 	return doc.Content[0], d
@@ -93,15 +97,39 @@ func readYAML(fsys fs.FS, name string, errs *MetadataErrors) (*yaml.Node, *decod
 // goccy/go-yaml, whose syntax errors carry the exact position of the
 // offending token: yaml.v3 reports some parser errors at the line of the
 // enclosing block (its context mark, counted from 0), one line early.
+//
+// goccy's parser is quadratic in the nesting depth (8,000 nested brackets
+// take 1.6 s here), so it gets syntaxTimeout; past that yaml.v3's own
+// position stands.
 func syntaxPosition(b []byte) (line, col int, msg string, ok bool) {
-	_, err := goccyparser.ParseBytes(b, 0)
-	var ge goccy.Error
-	if errors.As(err, &ge) && ge.GetToken() != nil {
-		pos := ge.GetToken().Position
-		return pos.Line, pos.Column, ge.GetMessage(), true
+	type result struct {
+		line, col int
+		msg       string
+		ok        bool
 	}
-	return 0, 0, "", false
+	ch := make(chan result, 1)
+	go func() {
+		_, err := goccyparser.ParseBytes(b, 0)
+		var ge goccy.Error
+		if errors.As(err, &ge) && ge.GetToken() != nil {
+			pos := ge.GetToken().Position
+			ch <- result{pos.Line, pos.Column, ge.GetMessage(), true}
+		}
+		ch <- result{}
+	}()
+	select {
+	case r := <-ch:
+		return r.line, r.col, r.msg, r.ok
+	case <-time.After(syntaxTimeout):
+		return 0, 0, "", false
+	}
 }
+
+// syntaxTimeout bounds the search for a syntax error's exact position.
+const syntaxTimeout = 2 * time.Second
+
+// maxFileSize bounds a metadata file: the largest built-in one is ~15 KB.
+const maxFileSize = 1 << 20
 
 // yamlErrorLine extracts the line from a YAML syntax error ("yaml: line 7: …").
 func yamlErrorLine(err error) int {
@@ -218,6 +246,9 @@ func loadProgramme(c *Catalogue, d *decoder, root *yaml.Node) *Programme {
 		d.errorf(o.at("code"), "code", "programme code %q does not match the file name %s (want %s.yaml or %s@N.yaml)", p.Code, want, p.Code, p.Code)
 	}
 	p.Version = o.integer("version", true)
+	if o.has("version") && p.Version < 1 {
+		d.errorf(o.at("version"), "version", "version must be a whole number from 1")
+	}
 	if n, ok := o.scalar("valid_from", true); ok {
 		dt, err := period.ParseDate(n.Value)
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 )
 
 // Each folder of testdata/bad holds one broken programme file; the error
@@ -26,6 +28,7 @@ func TestMetadataErrors(t *testing.T) {
 		{"status_unknown_stage", `demo.yaml:39:50: status[0].count: no stage "followup" in this programme`},
 		{"missing_name", `demo.yaml:1:1: name: required key "name" is missing`},
 		{"bad_sex", `demo.yaml:7:8: eligibility.sex: sex code "M" is not a GB/T 2261.1 code`},
+		{"option_as_number", `demo.yaml:36:15: stages[visit].checks[0].expr: expression "sbp > dbp || smoker == 1": == compares text with number (an option code is text: write '1', not 1)`},
 		{"duplicate_version", `demo@2.yaml:1:1: version: programme "demo" version 1 is also defined in demo.yaml`},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
@@ -46,6 +49,24 @@ func TestMetadataErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestFileLimits(t *testing.T) {
+	for name, data := range map[string]string{
+		"empty":   "",
+		"too big": "code: x\n" + strings.Repeat("# padding\n", 120000),
+		"deep":    "code: [" + strings.Repeat("[", 60000),
+	} {
+		start := time.Now()
+		_, err := Load(fstest.MapFS{"x.yaml": {Data: []byte(data)}})
+		var me MetadataErrors
+		if !errors.As(err, &me) || me[0].File != "x.yaml" || me[0].Line == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s took %v", name, d)
+		}
 	}
 }
 

@@ -27,7 +27,7 @@ type pendingExpr struct {
 	e     *Expr
 	n     *yaml.Node
 	path  string
-	names func(string) bool
+	names nameScope
 }
 
 func (fl *formLoader) code(o *obj, k string) string {
@@ -116,7 +116,7 @@ func (fl *formLoader) form(o *obj) Form {
 	return f
 }
 
-func (fl *formLoader) expr(o *obj, k string, required bool, names func(string) bool) *Expr {
+func (fl *formLoader) expr(o *obj, k string, required bool, names nameScope) *Expr {
 	if required && !o.has(k) && !o.bad {
 		fl.d.errorf(o.n, o.sub(k), "required key %q is missing", k)
 	}
@@ -127,61 +127,86 @@ func (fl *formLoader) expr(o *obj, k string, required bool, names func(string) b
 	return e
 }
 
+// nameScope tells the type of a name a rule may read; false when the rule
+// may not read it.
+type nameScope func(name string) (kind, bool)
+
 // namesOf returns the names rules in a form may read: its fields and
 // derived values, person.*, the dates, and (in a stage) enrollment.*.
-func (fl *formLoader) namesOf(f *Form, enrollment bool) func(string) bool {
-	return func(name string) bool {
-		switch name {
-		case "person.age", "person.age_months", "person.age_days", "person.sex", "person.birth_date", "enrollment_date":
-			return true
-		case "event_date":
-			return !enrollment
+func (fl *formLoader) namesOf(f *Form, enrollment bool) nameScope {
+	return func(name string) (kind, bool) {
+		if k, ok := contextKinds[name]; ok {
+			return k, ok && (name != "event_date" || !enrollment)
 		}
 		if attr, ok := strings.CutPrefix(name, "enrollment."); ok && !enrollment {
-			return formHas(&fl.p.Enrollment, attr)
+			return formKind(&fl.p.Enrollment, attr)
 		}
-		return formHas(f, name)
+		return formKind(f, name)
 	}
+}
+
+// contextKinds are the names every rule may read besides the form's own.
+var contextKinds = map[string]kind{
+	"person.age": kNumber, "person.age_months": kNumber, "person.age_days": kNumber, "person.sex": kText,
+	"person.birth_date": kDate, "enrollment_date": kDate, "event_date": kDate,
 }
 
 // personNames are the names a window's "if" may read: the person and the
 // enrollment, not an event.
-func (fl *formLoader) personNames(name string) bool {
-	switch name {
-	case "person.age", "person.age_months", "person.age_days", "person.sex", "person.birth_date", "enrollment_date":
-		return true
+func (fl *formLoader) personNames(name string) (kind, bool) {
+	if k, ok := contextKinds[name]; ok && name != "event_date" {
+		return k, true
 	}
-	attr, ok := strings.CutPrefix(name, "enrollment.")
-	return ok && formHas(&fl.p.Enrollment, attr)
+	if attr, ok := strings.CutPrefix(name, "enrollment."); ok {
+		return formKind(&fl.p.Enrollment, attr)
+	}
+	return "", false
 }
 
-func formHas(f *Form, name string) bool {
-	if _, ok := f.Field(name); ok {
-		return true
+// formKind is the kind of a field or derived value of f.
+func formKind(f *Form, name string) (kind, bool) {
+	if fd, ok := f.Field(name); ok {
+		if fd.Type == Options && fd.Multiple {
+			return kList, true
+		}
+		return kindOf[fd.Type], true
 	}
 	for _, dv := range f.Derived {
 		if dv.Code == name {
-			return true
+			return kindOf[dv.Type], true
 		}
 	}
-	return false
+	return "", false
 }
 
-// checkNames reports every identifier a rule uses that its form lacks.
+func formHas(f *Form, name string) bool {
+	_, ok := formKind(f, name)
+	return ok
+}
+
+// checkNames reports every identifier a rule uses that its form lacks,
+// and every type mistake (drug_compliance == 1 for the code '1').
 func (fl *formLoader) checkNames() {
 	for _, f := range fl.later {
 		f()
 	}
 	for _, pe := range fl.exprs {
+		unknown := false
 		for _, id := range pe.e.Idents() {
-			if !pe.names(id) {
+			if _, ok := pe.names(id); !ok {
 				fl.d.errorf(pe.n, pe.path, "expression %q: unknown name %q", pe.e.String(), id)
+				unknown = true
+			}
+		}
+		if !unknown {
+			if _, err := typeCheck(pe.e.root, pe.names); err != nil {
+				fl.d.errorf(pe.n, pe.path, "expression %q: %v", pe.e.String(), err)
 			}
 		}
 	}
 }
 
-func (fl *formLoader) field(o *obj, names func(string) bool) *Field {
+func (fl *formLoader) field(o *obj, names nameScope) *Field {
 	fd := &Field{Code: fl.code(o, "code"), Line: o.n.Line}
 	if fd.Code != "" {
 		o.path = o.path[:strings.LastIndex(o.path, "[")] + "[" + fd.Code + "]"

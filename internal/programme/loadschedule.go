@@ -9,7 +9,7 @@ import (
 
 // schedule reads a stage's schedule: exactly one of period, every,
 // windows or after, with their options.
-func (fl *formLoader) schedule(so *obj, s *Stage, names func(string) bool) *Schedule {
+func (fl *formLoader) schedule(so *obj, s *Stage, names nameScope) *Schedule {
 	n := so.get("schedule")
 	if n == nil {
 		return nil
@@ -24,7 +24,7 @@ func (fl *formLoader) schedule(so *obj, s *Stage, names func(string) bool) *Sche
 		}
 	}
 	if len(kinds) != 1 {
-		for _, k := range []string{"period", "every", "first", "windows", "after"} {
+		for _, k := range []string{"period", "every", "first", "windows", "after", "sooner"} {
 			o.get(k) // reported below as a whole, not as unknown keys
 		}
 		fl.d.errorf(n, o.path, "a schedule has exactly one of period, every, windows or after (found %d)", len(kinds))
@@ -36,6 +36,7 @@ func (fl *formLoader) schedule(so *obj, s *Stage, names func(string) bool) *Sche
 	if g := o.age("grace"); g != nil {
 		sc.Grace = *g
 	}
+	sc.Sooner = fl.sooner(o, names)
 	switch kinds[0] {
 	case "period":
 		sc.Kind = "period"
@@ -63,7 +64,27 @@ func (fl *formLoader) schedule(so *obj, s *Stage, names func(string) bool) *Sche
 	return sc
 }
 
-func (fl *formLoader) windows(o *obj, names func(string) bool) []Window {
+// sooner reads sooner: {when: …, within: 2w, label: …}.
+func (fl *formLoader) sooner(o *obj, names nameScope) *Sooner {
+	n := o.get("sooner")
+	if n == nil {
+		return nil
+	}
+	so := fl.d.obj(n, o.sub("sooner"))
+	defer so.done()
+	out := &Sooner{Label: so.text("label", true), When: fl.expr(so, "when", true, names)}
+	if w := so.age("within"); w != nil {
+		out.Within = *w
+	} else {
+		fl.d.errorf(so.n, so.sub("within"), "required key \"within\" is missing (e.g. within: 2w)")
+	}
+	if out.When == nil {
+		return nil
+	}
+	return out
+}
+
+func (fl *formLoader) windows(o *obj, names nameScope) []Window {
 	var out []Window
 	seen := map[string]bool{}
 	items := o.list("windows")

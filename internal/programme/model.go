@@ -36,6 +36,25 @@ func (c *Catalogue) ProgrammeAt(code string, d period.Date) (*Programme, bool) {
 	return nil, false
 }
 
+// Versions lists every version of a programme, oldest first.
+func (c *Catalogue) Versions(code string) []*Programme {
+	return append([]*Programme(nil), c.versions[code]...)
+}
+
+// For returns the version of a programme to check a record dated d
+// against: the one in force on d, or the oldest when d precedes them all
+// (history recorded before the first version's valid-from).
+func (c *Catalogue) For(code string, d period.Date) (*Programme, bool) {
+	if p, ok := c.ProgrammeAt(code, d); ok {
+		return p, true
+	}
+	vs := c.versions[code]
+	if len(vs) == 0 {
+		return nil, false
+	}
+	return vs[0], true
+}
+
 // ProgrammeVersion returns one stored version of a programme.
 func (c *Catalogue) ProgrammeVersion(code string, version int) (*Programme, bool) {
 	for _, p := range c.versions[code] {
@@ -60,6 +79,17 @@ func (c *Catalogue) Programmes() []*Programme {
 		return out[i].Code < out[j].Code
 	})
 	return out
+}
+
+// Known reports whether the programme exists (in any version) and, when
+// stage is not "", whether its newest version has that stage.
+func (c *Catalogue) Known(programme, stage string) bool {
+	p, ok := c.Programme(programme)
+	if !ok || stage == "" {
+		return ok
+	}
+	_, ok = p.Stage(stage)
+	return ok
 }
 
 // OptionSet returns a shared option set by code.

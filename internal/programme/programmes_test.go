@@ -215,6 +215,15 @@ func TestVaccinationVersions(t *testing.T) {
 	if _, ok := c.ProgrammeAt("vaccination", date("2020-12-31")); ok {
 		t.Errorf("a vaccination version before 2021-03-01")
 	}
+	if p, ok := c.For("vaccination", date("2020-12-31")); !ok || p.Version != 1 {
+		t.Errorf("For(vaccination, 2020-12-31) = %v, want the oldest version", p)
+	}
+	if p, ok := c.For("vaccination", date("2025-06-01")); !ok || p.Version != 2 {
+		t.Errorf("For(vaccination, 2025-06-01) = %v, want version 2", p)
+	}
+	if vs := c.Versions("vaccination"); len(vs) != 3 || vs[0].Version != 1 || vs[2].Version != 3 {
+		t.Errorf("Versions(vaccination) = %d versions", len(vs))
+	}
 	if p, _ := c.Programme("vaccination"); p.Version != 3 {
 		t.Errorf("newest vaccination version = %d", p.Version)
 	}
@@ -249,4 +258,22 @@ func TestHeadCircumferenceOnlyToThreeYears(t *testing.T) {
 	v := map[string]any{"weight": 16.5, "length": 104, "head_circumference": 49.5}
 	_, _, errs := s.CheckEvent(four, Enrollment{Date: date("2020-06-10")}, v, date("2024-06-05"))
 	wantRules(t, errs, "head_circumference not_applicable")
+}
+
+func TestChildCheckAfterSix(t *testing.T) {
+	c := builtin(t)
+	s := stage(t, c, "child_health", "check")
+	_, _, errs := s.CheckEvent(child8, Enrollment{Date: date("2016-03-10")}, map[string]any{"weight": 25, "length": 128}, date("2024-03-04"))
+	wantRules(t, errs, "birth_date eligibility_age")
+}
+
+func TestDerivedValuesSentBackAreRecomputed(t *testing.T) {
+	c := builtin(t)
+	v := htnFollowup()
+	v["bmi"] = 99.0 // a stored event sent back for an edit
+	_, der, errs := stage(t, c, "hypertension", "followup").CheckEvent(adult, Enrollment{Date: date("2024-01-05")}, v, date("2024-03-01"))
+	wantRules(t, errs)
+	if der["bmi"] != 24.3 {
+		t.Errorf("bmi = %v, want 24.3 recomputed", der["bmi"])
+	}
 }

@@ -13,7 +13,8 @@ import (
 //   - period: one event in every calendar month, quarter or year while
 //     enrolled (hypertension follow-ups: one a quarter; the 65+ check: one
 //     a year). Due from the period's start (or the enrollment date) to its
-//     end; overdue when the previous period was missed as well.
+//     end; overdue when the whole previous period, enrolled from its start,
+//     was missed as well.
 //   - interval: the next event is due Every after the last one (or First
 //     after the anchor when there is none), Lead before that date it shows
 //     as due, and Grace after it it is overdue (a contract renewed each year).
@@ -27,6 +28,10 @@ import (
 //   - after: a follow-up of a positive finding: due on the date of the
 //     latest event of another stage whose values meet When, overdue Within
 //     after it, done when an event of this stage is dated on or after it.
+//
+// Any kind may add Sooner: when the stage's latest event meets its
+// condition (blood pressure not controlled), the next event is due within
+// a shorter time, ahead of the regular schedule.
 type Schedule struct {
 	Kind    string // period, interval, windows, after
 	Period  period.Type
@@ -38,6 +43,15 @@ type Schedule struct {
 	Windows []Window
 	CatchUp bool
 	After   *Trigger
+	Sooner  *Sooner // any kind: an earlier due date after an event meeting When
+}
+
+// Sooner brings the next event of a stage forward when the latest one
+// calls for it (高血压: control unsatisfactory → follow up within 2 weeks).
+type Sooner struct {
+	When   *Expr
+	Within Age
+	Label  weijian.Text
 }
 
 // Window is one due window of a windows schedule.
@@ -68,19 +82,21 @@ type EventRef struct {
 
 // DueItem is something a person is due (or will next be due) in a programme.
 type DueItem struct {
-	Stage    string
-	Window   string       // the window code, for windows schedules
-	What     weijian.Text // e.g. 2024年第四季度高血压随访, 6月龄儿童健康检查
-	Date     period.Date  // from when it is due
-	Deadline period.Date  // the last day it counts as on time
-	Due      bool         // Date (less the lead) has come
-	Overdue  bool         // past the deadline (or a missed period before)
+	Stage    string       `json:"stage"`
+	Window   string       `json:"window,omitempty"` // the window code, for windows schedules
+	What     weijian.Text `json:"what"`             // e.g. 2024年第四季度高血压随访, 6月龄儿童健康检查
+	Date     period.Date  `json:"date"`             // from when it is due
+	Deadline period.Date  `json:"deadline"`         // the last day it counts as on time
+	Due      bool         `json:"due"`              // Date (less the lead) has come
+	Overdue  bool         `json:"overdue"`          // past the deadline (or a missed period before)
 }
 
 // Due returns what person is due in enrollment enr as of asOf, given the
 // events recorded so far: for every scheduled stage, the items due now and,
 // when nothing is due, the next one (Due false). Nothing is due after the
-// enrollment ended or the person died. Items are ordered by date.
+// enrollment ended or the person died, nor in a stage whose eligibility
+// the person no longer meets (fluoride varnish after 6). Items are ordered
+// by date.
 func (p *Programme) Due(person PersonFacts, enr Enrollment, events []EventRef, asOf period.Date) []DueItem {
 	if !enr.Date.IsValid() || !enr.EndDate.IsZero() && !enr.EndDate.After(asOf) || !person.DeathDate.IsZero() && !person.DeathDate.After(asOf) {
 		return nil
@@ -88,7 +104,7 @@ func (p *Programme) Due(person PersonFacts, enr Enrollment, events []EventRef, a
 	enr, events = p.restore(enr, events)
 	var out []DueItem
 	for _, s := range p.Stages {
-		if s.Schedule != nil {
+		if s.Schedule != nil && len(s.Eligibility.check(person, asOf)) == 0 {
 			out = append(out, s.due(person, enr, events, asOf)...)
 		}
 	}
@@ -114,6 +130,9 @@ func (s *Stage) due(person PersonFacts, enr Enrollment, events []EventRef, asOf 
 		return nil
 	}
 	sc := s.Schedule
+	if it, ok := s.dueSooner(person, enr, mine, asOf); ok {
+		return []DueItem{it}
+	}
 	switch sc.Kind {
 	case "period":
 		return s.duePeriod(enr, mine, asOf)
@@ -141,6 +160,22 @@ func (s *Stage) due(person PersonFacts, enr Enrollment, events []EventRef, asOf 
 		return s.dueAfter(person, enr, events, mine, asOf)
 	}
 	return nil
+}
+
+// dueSooner returns the early item when the stage's latest event meets
+// the schedule's sooner condition: due from that event, within Within.
+func (s *Stage) dueSooner(person PersonFacts, enr Enrollment, mine []EventRef, asOf period.Date) (DueItem, bool) {
+	so := s.Schedule.Sooner
+	if so == nil || len(mine) == 0 {
+		return DueItem{}, false
+	}
+	last := mine[len(mine)-1]
+	if !holds(so.When, s, person, enr, last) {
+		return DueItem{}, false
+	}
+	deadline := so.Within.From(last.Date)
+	return DueItem{Stage: s.Code, What: so.Label, Date: last.Date, Deadline: deadline,
+		Due: true, Overdue: asOf.After(deadline)}, true
 }
 
 // back returns the date a before d.
@@ -174,7 +209,7 @@ func (s *Stage) duePeriod(enr Enrollment, mine []EventRef, asOf period.Date) []D
 	}
 	it := item(cur, true)
 	prev := cur.Prev()
-	it.Overdue = !prev.End().Before(enr.Date) && !in(prev)
+	it.Overdue = !enr.Date.After(prev.Start()) && !in(prev) // a whole period missed
 	return []DueItem{it}
 }
 

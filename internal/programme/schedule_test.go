@@ -36,6 +36,12 @@ func TestHypertensionDueByQuarter(t *testing.T) {
 	if got[0].Date != date("2024-08-20") || got[0].Overdue {
 		t.Errorf("new patient: %+v", got[0])
 	}
+	// Enrolled two days before the quarter ended: missing that quarter is
+	// not yet overdue.
+	got = p.Due(adult, Enrollment{Date: date("2024-09-29")}, nil, date("2024-10-05"))
+	if !got[0].Due || got[0].Overdue {
+		t.Errorf("enrolled late in Q3: %+v", got[0])
+	}
 	// Dead or discharged: nothing is due.
 	dead := adult
 	dead.DeathDate = date("2024-08-01")
@@ -283,5 +289,37 @@ func TestMentalRegularNeedsGapsOfThreeMonths(t *testing.T) {
 	gap := []EventRef{fu("2024-01-20"), fu("2024-04-18"), fu("2024-07-19"), fu("2024-10-14")}
 	if st := p.YearStatus(patient, enr, gap, 2024); st.Values["regular"] != false {
 		t.Errorf("gap over 3 months counted regular")
+	}
+}
+
+func TestUncontrolledFollowedUpWithinTwoWeeks(t *testing.T) {
+	c := builtin(t)
+	p, _ := c.Programme("hypertension")
+	enr := Enrollment{Date: date("2024-01-05")}
+	bad := EventRef{Stage: "followup", Date: date("2024-07-10"), Values: map[string]any{"bp_controlled": false, "adverse_reaction": false}}
+	got := dueOf(p.Due(adult, enr, []EventRef{bad}, date("2024-07-20")), "followup")
+	diffDue(t, got, []DueItem{{Stage: "followup", What: tx("血压控制不满意或有药物不良反应，2周内随访", "BP not controlled or an adverse reaction: follow up within 2 weeks"),
+		Date: date("2024-07-10"), Deadline: date("2024-07-24"), Due: true}})
+	if got := dueOf(p.Due(adult, enr, []EventRef{bad}, date("2024-07-25")), "followup"); !got[0].Overdue {
+		t.Errorf("15 days after an uncontrolled reading: %+v", got[0])
+	}
+	// Controlled at the next visit: back to one a quarter (Q3 done, Q4 next).
+	good := EventRef{Stage: "followup", Date: date("2024-07-22"), Values: map[string]any{"bp_controlled": true}}
+	got = dueOf(p.Due(adult, enr, []EventRef{bad, good}, date("2024-07-25")), "followup")
+	if got[0].Date != date("2024-10-01") || got[0].Due {
+		t.Errorf("after a controlled visit: %+v", got[0])
+	}
+}
+
+func TestNoDueItemsOutsideStageEligibility(t *testing.T) {
+	c := builtin(t)
+	p, _ := c.Programme("oral_health")
+	four := PersonFacts{Sex: "1", BirthDate: date("2020-03-01"), VillageCode: "1"}
+	enr := Enrollment{Date: date("2023-09-01")}
+	if got := dueOf(p.Due(four, enr, nil, date("2024-05-01")), "fluoride"); len(got) != 1 || !got[0].Due {
+		t.Errorf("fluoride at 4: %+v", got)
+	}
+	if got := dueOf(p.Due(child8, enr, nil, date("2024-05-01")), "fluoride"); len(got) != 0 {
+		t.Errorf("fluoride at 8: %+v", got)
 	}
 }

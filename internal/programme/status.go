@@ -38,12 +38,31 @@ type StatusItem struct {
 
 // Status is a person's status in one programme enrollment for one year.
 type Status struct {
-	Programme string
-	Version   int
-	Year      int
-	Enrolled  bool           // the enrollment overlaps the year (年内在管)
-	Events    int            // events of any stage in the year
-	Values    map[string]any // by StatusItem code: int64, bool, period.Date or a field's value
+	Programme string         `json:"programme"`
+	Version   int            `json:"version"`
+	Year      int            `json:"year"`
+	Enrolled  bool           `json:"enrolled"` // the enrollment overlaps the year (年内在管)
+	Events    int            `json:"events"`   // events of any stage in the year
+	Values    map[string]any `json:"values"`   // by StatusItem code: int64, bool, period.Date or a field's value
+}
+
+// Well-known status item codes: a store keeps them in columns of their
+// own (a programme without them has no such notion).
+const (
+	StatusRegular    = "regular"    // 规范管理: the year's schedule was met
+	StatusControlled = "controlled" // the latest reading of the year on target (血压/血糖控制)
+)
+
+// Flag returns the status item code as a yes/no, and whether the programme
+// has such an item.
+func (st Status) Flag(code string) (value, ok bool) {
+	v, ok := st.Values[code].(bool)
+	if !ok {
+		if _, has := st.Values[code]; !has {
+			return false, false
+		}
+	}
+	return v, true
 }
 
 // YearStatus computes the status of enrollment enr in year from the
