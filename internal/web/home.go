@@ -44,10 +44,26 @@ func (s *Server) tasks(r *http.Request, u *weijian.OrgUnit, can menuPerms, admin
 	if admin {
 		out = append(out, t("nav.users", "home.task.users", "/users"))
 	}
+	if can.Residents {
+		out = append(out, t("nav.residents", "home.task.residents", "/residents"),
+			t("nav.worklists", "home.task.worklists", "/worklists"))
+	}
 	if can.Cases {
-		out = append(out, t("nav.surveillance", "home.task.cases", ""))
+		out = append(out, t("nav.surveillance", "home.task.cases", surveillanceLink(can)))
+	}
+	if can.DataSets {
+		out = append(out, t("nav.reports", "home.task.reports", "/datasets"))
 	}
 	return append(out, t("nav.account", "home.task.account", "/account"))
+}
+
+// surveillanceLink is where the surveillance entry leads: the signals
+// inbox for those who respond to signals, the case list for reporters.
+func surveillanceLink(can menuPerms) string {
+	if can.Surveillance {
+		return "/surveillance/signals"
+	}
+	return "/surveillance/cases"
 }
 
 // countRow is a count with a label and a link to the list it counts.

@@ -28,6 +28,7 @@ type basePage struct {
 // menuPerms are the permissions the menu and home page look at.
 type menuPerms struct {
 	Population, Import, Analytics, Services, Cases bool
+	Residents, Surveillance, DataSets              bool
 }
 
 func menuPermsOf(u *weijian.User) menuPerms {
@@ -37,7 +38,9 @@ func menuPermsOf(u *weijian.User) menuPerms {
 	return menuPerms{Population: u.Can(weijian.PermViewPopulation),
 		Import:    u.Can(weijian.PermEditOrgUnits) || u.Can(weijian.PermEditPopulation),
 		Analytics: u.Can(weijian.PermViewAnalytics), Services: u.Can(weijian.PermRecordServices),
-		Cases: u.Can(weijian.PermReportCases) || u.Can(weijian.PermSurveillance)}
+		Cases:     u.Can(weijian.PermReportCases) || u.Can(weijian.PermSurveillance),
+		Residents: u.Can(weijian.PermViewResidents), Surveillance: u.Can(weijian.PermSurveillance),
+		DataSets: u.Can(weijian.PermRecordServices) || u.Can(weijian.PermViewAnalytics)}
 }
 
 // bare is the base of a page without navigation; titleKey is a message key.

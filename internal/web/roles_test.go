@@ -60,7 +60,7 @@ func TestMenuAndHomePerRole(t *testing.T) {
 		{"admin", []string{"/", "/orgunits", "/population", "/import", "/users", "/audit"}, nil, []string{"常用功能", "各下级区划常住人口"}},
 		{"analyst", []string{"/orgunits", "/population"}, []string{"/import", "/users"}, []string{"各下级区划常住人口"}},
 		{"cdc", []string{"/orgunits", "/population"}, []string{"/import", "/users"}, []string{"传染病监测预警"}},
-		{"town", []string{"/orgunits", "/population"}, []string{"/import", "/users"}, []string{"各下级区划常住人口", "居民与服务"}},
+		{"town", []string{"/orgunits", "/population"}, []string{"/import", "/users"}, []string{"各下级区划常住人口", "居民档案", "随访提醒"}},
 		{"vdoc", []string{"/orgunits", "/population"}, []string{"/import", "/users"}, []string{"中坝社区居委会", "常住人口"}},
 		{"hosp", []string{"/", "/orgunits"}, []string{"/population", "/import", "/users"},
 			[]string{"海安市人民医院", "本单位", "所在区划", "常用功能", "传染病监测预警"}},
