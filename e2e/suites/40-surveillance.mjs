@@ -15,7 +15,7 @@ async function logout(page) {
 export const steps = [
   ["hospital reporter opens the case-report form", async (page, base) => {
     await login(page, base, "hospital");
-    await page.click("nav.sidebar a[href='/surveillance']");
+    await page.click("nav.sidebar a[href='/surveillance/cases']");
     await page.waitForURL(/\/surveillance\/cases/);
     await page.click("a[href='/surveillance/cases/new']");
     await expectText(page.locator("h1"), "填报报告卡", "form heading");
