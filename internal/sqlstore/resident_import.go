@@ -221,6 +221,42 @@ func (s *Store) newPersons(ctx context.Context, tx *Tx, county string, rows []we
 	return fresh, nil
 }
 
+// importRefs is what an import of enrollments or events reads before it
+// checks its rows: the persons by document number (those outside the
+// scope are absent), the serving units by code, the source ids already
+// stored in table (county + "\x00" + source id → row id), and the
+// persons' enrollments.
+type importRefs struct {
+	people map[string]*weijian.Person
+	units  map[string]unitInfo
+	known  map[string]int64
+	enrs   map[int64]map[string][]*weijian.Enrollment
+}
+
+func (s *Store) importLookups(ctx context.Context, tx *Tx, sc weijian.Scope, counties []string, table string,
+	docs, orgCodes, sources []string) (importRefs, error) {
+	var lk importRefs
+	var err error
+	if lk.people, err = s.importPersonsByDoc(ctx, tx, sc, counties, docs); err != nil {
+		return lk, err
+	}
+	if lk.units, err = unitsByCode(ctx, tx, orgCodes); err != nil {
+		return lk, err
+	}
+	lk.known = map[string]int64{}
+	for _, c := range uniqueCounties(lk.people) {
+		k, err := existingKeys(ctx, tx, table, "source_id", c, sources)
+		if err != nil {
+			return lk, err
+		}
+		for key, id := range k {
+			lk.known[c+"\x00"+key] = id
+		}
+	}
+	lk.enrs, err = s.enrollmentsOfPersons(ctx, tx, lk.people)
+	return lk, err
+}
+
 // ImportEvents records many events in one transaction: the person found
 // by document number in the caller's counties (refused, like a person who
 // does not exist, when outside the scope), each event checked as
@@ -237,39 +273,20 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 	}
 	err = s.inTx(ctx, func(tx *Tx) error {
 		docs := make([]string, len(rows))
+		var orgCodes, sources []string
 		for i := range rows {
 			rows[i].DocNumber = strings.ToUpper(strings.TrimSpace(rows[i].DocNumber))
 			docs[i] = rows[i].DocNumber
+			orgCodes = append(orgCodes, rows[i].Event.OrgCode)
+			if src := rows[i].Event.SourceID; src != "" {
+				sources = append(sources, src)
+			}
 		}
-		people, err := s.importPersonsByDoc(ctx, tx, sc, counties, docs)
+		lk, err := s.importLookups(ctx, tx, sc, counties, "service_event", docs, orgCodes, sources)
 		if err != nil {
 			return err
 		}
-		var orgCodes, sources []string
-		for _, r := range rows {
-			orgCodes = append(orgCodes, r.Event.OrgCode)
-			if r.Event.SourceID != "" {
-				sources = append(sources, r.Event.SourceID)
-			}
-		}
-		units, err := unitsByCode(ctx, tx, orgCodes)
-		if err != nil {
-			return err
-		}
-		known := map[string]int64{}
-		for _, c := range uniqueCounties(people) {
-			k, err := existingKeys(ctx, tx, "service_event", "source_id", c, sources)
-			if err != nil {
-				return err
-			}
-			for key, id := range k {
-				known[c+"\x00"+key] = id
-			}
-		}
-		enrs, err := s.enrollmentsOfPersons(ctx, tx, people)
-		if err != nil {
-			return err
-		}
+		people, units, known, enrs := lk.people, lk.units, lk.known, lk.enrs
 		var fresh []*weijian.Event
 		inFile := map[string]int{}
 		for i := range rows {

@@ -31,28 +31,11 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 				sources = append(sources, src)
 			}
 		}
-		people, err := s.importPersonsByDoc(ctx, tx, sc, counties, docs)
+		lk, err := s.importLookups(ctx, tx, sc, counties, "enrollment", docs, orgCodes, sources)
 		if err != nil {
 			return err
 		}
-		units, err := unitsByCode(ctx, tx, orgCodes)
-		if err != nil {
-			return err
-		}
-		known := map[string]bool{}
-		for _, c := range uniqueCounties(people) {
-			k, err := existingKeys(ctx, tx, "enrollment", "source_id", c, sources)
-			if err != nil {
-				return err
-			}
-			for key := range k {
-				known[c+"\x00"+key] = true
-			}
-		}
-		enrs, err := s.enrollmentsOfPersons(ctx, tx, people)
-		if err != nil {
-			return err
-		}
+		people, units, enrs := lk.people, lk.units, lk.enrs
 		var fresh []*weijian.Enrollment
 		open := map[string]int{} // person/programme enrolled earlier in the file
 		for i := range rows {
@@ -63,7 +46,7 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 					weijian.T("未找到该居民（或不在您的管辖范围内）", "resident not found (or outside your scope)"))
 				continue
 			}
-			if known[p.County+"\x00"+e.SourceID] && e.SourceID != "" {
+			if _, ok := lk.known[p.County+"\x00"+e.SourceID]; ok && e.SourceID != "" {
 				rep.Existing++
 				continue
 			}
