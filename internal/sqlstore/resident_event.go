@@ -14,7 +14,7 @@ import (
 const enrollmentCols = `e.county_code, e.id, e.person_id, e.programme, e.enrolled_on, e.org_unit_id, e.org_path, e.vals,
 	e.ended_on, e.end_reason, e.source_id, e.created_at`
 
-func scanEnrollment(sc interface{ Scan(...any) error }) (*weijian.Enrollment, error) {
+func scanEnrollment(sc rowScanner) (*weijian.Enrollment, error) {
 	e := &weijian.Enrollment{}
 	var vals string
 	err := sc.Scan(&e.County, &e.ID, &e.PersonID, &e.Programme, timeCol{&e.EnrolledOn}, &e.OrgUnitID, &e.OrgPath, &vals,
@@ -30,7 +30,7 @@ const eventCols = `e.county_code, e.id, e.person_id, e.programme, e.stage, e.eve
 
 const eventFrom = " FROM service_event e LEFT JOIN org_unit o ON o.id = e.org_unit_id"
 
-func scanEvent(sc interface{ Scan(...any) error }) (*weijian.Event, error) {
+func scanEvent(sc rowScanner) (*weijian.Event, error) {
 	e := &weijian.Event{}
 	var vals string
 	err := sc.Scan(&e.County, &e.ID, &e.PersonID, &e.Programme, &e.Stage, timeCol{&e.Date}, &e.OrgUnitID, &e.OrgPath,
@@ -84,37 +84,11 @@ func enrollmentsOf(ctx context.Context, q queryer, county string, personID int64
 		where += " AND e.programme = ?"
 		args = append(args, programme)
 	}
-	rows, err := q.Query(ctx, "SELECT "+enrollmentCols+" FROM enrollment e WHERE "+where+" ORDER BY e.enrolled_on, e.id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*weijian.Enrollment
-	for rows.Next() {
-		e, err := scanEnrollment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, scanEnrollment, "SELECT "+enrollmentCols+" FROM enrollment e WHERE "+where+" ORDER BY e.enrolled_on, e.id", args...)
 }
 
 func eventsOf(ctx context.Context, q queryer, where string, args ...any) ([]*weijian.Event, error) {
-	rows, err := q.Query(ctx, "SELECT "+eventCols+eventFrom+" WHERE "+where+" ORDER BY e.event_date, e.id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*weijian.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, scanEvent, "SELECT "+eventCols+eventFrom+" WHERE "+where+" ORDER BY e.event_date, e.id", args...)
 }
 
 // serviceUnit resolves the unit that gives a service; it must lie in the
