@@ -19,7 +19,7 @@ const personCols = `p.county_code, p.id, p.doc_type, p.doc_number, p.doc_checked
 
 const personFrom = ` FROM person p JOIN org_unit v ON v.id = p.village_id LEFT JOIN app_user d ON d.id = p.doctor_id`
 
-func scanPerson(sc interface{ Scan(...any) error }) (*weijian.Person, error) {
+func scanPerson(sc rowScanner) (*weijian.Person, error) {
 	p := &weijian.Person{}
 	var doc string
 	err := sc.Scan(&p.County, &p.ID, &doc, strCol{&p.DocNumber}, &p.DocChecked, &p.Name, &p.Sex, timeCol{&p.BirthDate},
@@ -32,19 +32,7 @@ func scanPerson(sc interface{ Scan(...any) error }) (*weijian.Person, error) {
 
 func (s *Store) persons(ctx context.Context, q string, args ...any) ([]*weijian.Person, error) {
 	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*weijian.Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanPerson)
 }
 
 // residentScope is the condition keeping the persons (alias p) a scoped

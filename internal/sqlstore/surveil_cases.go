@@ -35,7 +35,7 @@ func (s *Store) cardValues(r *surveil.CaseReport) []any {
 		r.VerifiedBy, nullID(r.DuplicateOf), r.WithdrawReason, s.d.stamp(r.CreatedAt), s.d.stamp(r.UpdatedAt)}
 }
 
-func scanCard(row interface{ Scan(...any) error }) (*surveil.CaseReport, error) {
+func scanCard(row rowScanner) (*surveil.CaseReport, error) {
 	r := new(surveil.CaseReport)
 	err := row.Scan(&r.CountyCode, &r.ID, strCol{&r.CardID}, &r.CardNo, &r.Disease, &r.Subtype, &r.CaseClass,
 		&r.AcuteChronic, &r.PatientName, &r.ParentName, &r.IDNumber, &r.Sex, dateCol{&r.BirthDate}, &r.AgeText,
@@ -611,17 +611,5 @@ func (s *Store) VerifyReport(ctx context.Context, sc weijian.Scope, id int64, ac
 func (s *Store) TaggedCards(ctx context.Context, county, prefix string) ([]*surveil.CaseReport, error) {
 	rows, err := s.query(ctx, "SELECT "+cardCols+" FROM case_report WHERE county_code = ? AND status = 'active' AND substr(remark, 1, ?) = ?",
 		county, len([]rune(prefix)), prefix)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*surveil.CaseReport
-	for rows.Next() {
-		r, err := scanCard(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanCard)
 }
