@@ -236,7 +236,7 @@ func (s *Server) exportCases(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, c := range s.caseRows(r, cards) {
 			t.Rows = append(t.Rows, []any{c.ID, c.CardID, c.DiseaseName, c.SubtypeName, c.CaseClass, c.PatientName, c.IDMasked,
-				caseSexName(r, c.Sex), c.BirthDate.String(), c.Occupation, c.AddressCode, c.AddressName, c.AddressDetail, c.FacilityName,
+				sexName(c.Sex, info(r).lang), c.BirthDate.String(), c.Occupation, c.AddressCode, c.AddressName, c.AddressDetail, c.FacilityName,
 				c.OnsetDate.String(), fmtTime(c.DiagnosedAt), fmtTime(c.ReportedAt), fmtTime(c.VerifiedAt), yesNo(r, c.Timely),
 				s.msg(r, "sv.status."+c.Status), c.DuplicateOf})
 		}
@@ -252,16 +252,6 @@ func fmtTime(t time.Time) string {
 		return ""
 	}
 	return t.In(chinaTime).Format("2006-01-02 15:04")
-}
-
-func caseSexName(r *http.Request, s int) string {
-	switch s {
-	case 1:
-		return msgIn(info(r).lang, "男", "male")
-	case 2:
-		return msgIn(info(r).lang, "女", "female")
-	}
-	return ""
 }
 
 func yesNo(r *http.Request, b bool) string {
