@@ -18,11 +18,11 @@ type Unit string
 
 // The units of the library.
 const (
-	Percent  Unit = "%"     // ×100
-	PerMille Unit = "‰"     // ×1000
-	Per10k   Unit = "/万"    // ×10,000
-	Per100k  Unit = "/10万"  // ×100,000
-	Count    Unit = "count" // a number of persons, events, facilities …; no denominator
+	Percent  Unit = "%"      // ×100
+	PerMille Unit = "‰"      // ×1000
+	Per10k   Unit = "/万"     // ×10,000
+	Per100k  Unit = "/10万"   // ×100,000
+	Count    Unit = "count"  // a number of persons, events, facilities …; no denominator
 	Amount   Unit = "amount" // money or another sum (万元): no denominator
 )
 
@@ -59,12 +59,12 @@ type Def struct {
 	Definition weijian.Text // the official definition in words
 	Source     string       // where the definition comes from (DOMAIN.md §, 规范 page)
 	Unit       Unit
-	Programme  string   // the programme it counts, if any (for drill-down to persons)
-	Group      string   // catalogue group: 基本公卫, 妇幼, 免疫规划, 疾控, 综合 …
-	Higher     bool     // true when a higher value is better (most rates); false for e.g. 发病率
-	Targeted   bool     // has annual targets (任务数/目标值) and so pace
+	Programme  string    // the programme it counts, if any (for drill-down to persons)
+	Group      string    // catalogue group: 基本公卫, 妇幼, 免疫规划, 疾控, 综合 …
+	Higher     bool      // true when a higher value is better (most rates); false for e.g. 发病率
+	Targeted   bool      // has annual targets (任务数/目标值) and so pace
 	Versions   []Version // sorted by ValidFrom
-	File       string   // where it was loaded from, for messages
+	File       string    // where it was loaded from, for messages
 	Line       int
 }
 
@@ -124,7 +124,7 @@ type Evaluator interface {
 // PersonRow is one person counted by an indicator.
 type PersonRow struct {
 	PersonID int64
-	Village  string // org unit code
+	Village  string            // org unit code
 	Facts    map[string]string // status values the list shows (末次随访日期 …)
 }
 
