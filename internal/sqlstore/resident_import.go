@@ -1,8 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/weijian-health/weijian"
@@ -237,10 +240,10 @@ func (s *Store) importLookups(ctx context.Context, tx *Tx, sc weijian.Scope, cou
 	docs, orgCodes, sources []string) (importRefs, error) {
 	var lk importRefs
 	var err error
-	if lk.people, err = s.importPersonsByDoc(ctx, tx, sc, counties, docs); err != nil {
+	if lk.people, err = s.importPersonsByDoc(ctx, tx, sc, counties, dedupe(docs)); err != nil {
 		return lk, err
 	}
-	if lk.units, err = unitsByCode(ctx, tx, orgCodes); err != nil {
+	if lk.units, err = unitsByCode(ctx, tx, dedupe(orgCodes)); err != nil {
 		return lk, err
 	}
 	lk.known = map[string]int64{}
@@ -326,10 +329,7 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 		if err := chk.verdict(&rep, opt, weijian.T("服务记录", "the services")); err != nil || opt.DryRun {
 			return err
 		}
-		if err := s.insertEvents(ctx, tx, a, fresh, opt); err != nil {
-			return err
-		}
-		if err := s.refreshEventYears(ctx, tx, people, fresh); err != nil {
+		if err := s.storeImportedEvents(ctx, tx, a, lk, fresh, opt); err != nil {
 			return err
 		}
 		rep.Inserted = len(fresh)
@@ -365,6 +365,16 @@ func uniqueCounties(people map[string]*weijian.Person) []string {
 	return out
 }
 
+// anyDocType names every document type, so that a look-up by number alone
+// is served by the unique index (county_code, doc_type, doc_number).
+var anyDocType = func() string {
+	list := []string{"''"}
+	for _, t := range weijian.DocTypes {
+		list = append(list, "'"+string(t.Code)+"'")
+	}
+	return "p.doc_type IN (" + strings.Join(list, ", ") + ")"
+}()
+
 // importPersonsByDoc finds the persons the rows name, inside the scope.
 func (s *Store) importPersonsByDoc(ctx context.Context, tx *Tx, sc weijian.Scope, counties []string, docs []string) (map[string]*weijian.Person, error) {
 	cc, cargs := countyCond(counties)
@@ -376,7 +386,7 @@ func (s *Store) importPersonsByDoc(ctx context.Context, tx *Tx, sc weijian.Scope
 	err := inChunks(docs, func(chunk []any, marks string) error {
 		args := append(append(append([]any{}, cargs...), sargs...), chunk...)
 		rs, err := tx.Query(ctx, "SELECT "+personCols+personFrom+" WHERE "+cc+" AND "+scope+
-			" AND p.merged_into IS NULL AND p.doc_number IN ("+marks+")", args...)
+			" AND p.merged_into IS NULL AND "+anyDocType+" AND p.doc_number IN ("+marks+")", args...)
 		if err != nil {
 			return err
 		}
@@ -452,65 +462,140 @@ func (s *Store) insertEvents(ctx context.Context, tx *Tx, a weijian.Actor, evs [
 	return nil
 }
 
-// refreshEventYears recomputes, once each, the year statuses of the
-// person-programme-years the new events touch: the persons' events and
-// enrollments are read in bulk, the statuses replaced in bulk.
-func (s *Store) refreshEventYears(ctx context.Context, tx *Tx, people map[string]*weijian.Person, evs []*weijian.Event) error {
-	byID := map[int64]*weijian.Person{}
-	for _, p := range people {
-		byID[p.ID] = p
-	}
-	touched := map[int64]bool{}
+// personProg is one person in one programme: the unit whose year statuses
+// an import recomputes.
+type personProg struct {
+	person int64
+	prog   string
+}
+
+// priorEvents reads the stored events (voided ones too) of the
+// person-programmes in keys, by person-programme, in date order. An import
+// reads them before it inserts its own, so that the new events are not
+// read back.
+func priorEvents(ctx context.Context, tx *Tx, people map[int64]*weijian.Person, keys []personProg) (map[personProg][]*weijian.Event, error) {
 	byCounty := map[string][]string{}
-	for _, e := range evs {
-		if !touched[e.PersonID] {
-			touched[e.PersonID] = true
-			byCounty[e.County] = append(byCounty[e.County], fmt.Sprint(e.PersonID))
+	progs := map[string][]string{}
+	seen := map[int64]bool{}
+	for _, k := range keys {
+		c := people[k.person].County
+		if !seen[k.person] {
+			seen[k.person] = true
+			byCounty[c] = append(byCounty[c], strconv.FormatInt(k.person, 10))
 		}
+		progs[c] = append(progs[c], k.prog)
 	}
+	want := map[personProg]bool{}
+	for _, k := range keys {
+		want[k] = true
+	}
+	out := map[personProg][]*weijian.Event{}
 	for county, ids := range byCounty {
+		ps := dedupe(progs[county])
+		pmarks := strings.TrimSuffix(strings.Repeat("?,", len(ps)), ",")
 		err := inChunks(ids, func(chunk []any, marks string) error {
 			args := append([]any{county}, chunk...)
-			all, err := eventsOf(ctx, tx, "e.county_code = ? AND e.person_id IN ("+marks+")", args...)
-			if err != nil {
-				return err
+			for _, p := range ps {
+				args = append(args, p)
 			}
-			hs := map[int64]*weijian.History{}
-			for _, c := range chunk {
-				var id int64
-				fmt.Sscan(c.(string), &id)
-				hs[id] = &weijian.History{Person: byID[id]}
-			}
-			for _, e := range all {
-				hs[e.PersonID].Events = append(hs[e.PersonID].Events, e)
-			}
-			rows, err := tx.Query(ctx, "SELECT "+enrollmentCols+" FROM enrollment e WHERE e.county_code = ? AND e.person_id IN ("+marks+")", args...)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				e, err := scanEnrollment(rows)
-				if err != nil {
-					rows.Close()
-					return err
-				}
-				hs[e.PersonID].Enrollments = append(hs[e.PersonID].Enrollments, e)
-			}
-			rows.Close()
-			if _, err := tx.Exec(ctx, "DELETE FROM person_year WHERE county_code = ? AND person_id IN ("+marks+")", args...); err != nil {
-				return err
-			}
-			var out [][]any
-			for _, h := range hs {
-				for _, y := range s.historyYears(*h) {
-					out = append(out, personYearRow(h.Person, y))
+			evs, err := eventsOf(ctx, tx, "e.county_code = ? AND e.person_id IN ("+marks+") AND e.programme IN ("+pmarks+")", args...)
+			for _, e := range evs {
+				if k := (personProg{e.PersonID, e.Programme}); want[k] {
+					out[k] = append(out[k], e)
 				}
 			}
-			return tx.insertMany(ctx, "person_year", personYearCols, out)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// replaceYears recomputes the year statuses of each person-programme from
+// its enrollments and events (in date order) and replaces the kept ones:
+// one DELETE per county and programme for a chunk of persons, one bulk
+// INSERT.
+func (s *Store) replaceYears(ctx context.Context, tx *Tx, people map[int64]*weijian.Person, keys []personProg,
+	enrs func(personProg) []*weijian.Enrollment, evs map[personProg][]*weijian.Event) error {
+	type cp struct{ county, prog string }
+	del := map[cp][]string{}
+	var order []cp
+	var out [][]any
+	for _, k := range keys {
+		p := people[k.person]
+		g := cp{p.County, k.prog}
+		if _, ok := del[g]; !ok {
+			order = append(order, g)
+		}
+		del[g] = append(del[g], strconv.FormatInt(k.person, 10))
+		for _, y := range s.historyYears(weijian.History{Person: p, Enrollments: enrs(k), Events: evs[k]}) {
+			out = append(out, personYearRow(p, y))
+		}
+	}
+	for _, g := range order {
+		err := inChunks(del[g], func(chunk []any, marks string) error {
+			_, err := tx.Exec(ctx, "DELETE FROM person_year WHERE county_code = ? AND programme = ? AND person_id IN ("+marks+")",
+				append([]any{g.county, g.prog}, chunk...)...)
+			return err
 		})
 		if err != nil {
 			return err
 		}
 	}
-	return nil
+	return tx.insertMany(ctx, "person_year", personYearCols, out)
+}
+
+// byPersonID indexes the persons an import found by their id.
+func byPersonID(people map[string]*weijian.Person) map[int64]*weijian.Person {
+	out := make(map[int64]*weijian.Person, len(people))
+	for _, p := range people {
+		out[p.ID] = p
+	}
+	return out
+}
+
+// eventKeys lists the person-programmes of the events, each once, in
+// first-seen order.
+func eventKeys(evs []*weijian.Event) []personProg {
+	seen := map[personProg]bool{}
+	var keys []personProg
+	for _, e := range evs {
+		if k := (personProg{e.PersonID, e.Programme}); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// storeImportedEvents inserts the checked events and recomputes, once per
+// person and programme, the year statuses they touch: the stored events
+// of those person-programmes are read before the insert, the new ones
+// joined to them in memory.
+func (s *Store) storeImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor, lk importRefs, fresh []*weijian.Event,
+	opt weijian.ResidentImportOptions) error {
+	byID := byPersonID(lk.people)
+	keys := eventKeys(fresh)
+	evs, err := priorEvents(ctx, tx, byID, keys)
+	if err != nil {
+		return err
+	}
+	if err := s.insertEvents(ctx, tx, a, fresh, opt); err != nil {
+		return err
+	}
+	for _, e := range fresh {
+		k := personProg{e.PersonID, e.Programme}
+		evs[k] = append(evs[k], e)
+	}
+	for _, k := range keys {
+		slices.SortStableFunc(evs[k], func(x, y *weijian.Event) int {
+			if c := x.Date.Compare(y.Date); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.ID, y.ID)
+		})
+	}
+	return s.replaceYears(ctx, tx, byID, keys, func(k personProg) []*weijian.Enrollment { return lk.enrs[k.person][k.prog] }, evs)
 }

@@ -89,16 +89,30 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 		}
 		out := make([][]any, len(fresh))
 		now := s.now()
-		var evs []*weijian.Event // to recompute the year statuses of the persons touched
+		touched := map[personProg]bool{}
+		var keys []personProg // to recompute the year statuses of the person-programmes touched
 		for k, e := range fresh {
 			e.ID, e.CreatedAt = ids[k], now
 			out[k] = s.enrollmentRow(e, a.UserID)
-			evs = append(evs, &weijian.Event{County: e.County, PersonID: e.PersonID})
+			key := personProg{e.PersonID, e.Programme}
+			if enrs[e.PersonID] == nil {
+				enrs[e.PersonID] = map[string][]*weijian.Enrollment{}
+			}
+			if !touched[key] {
+				touched[key] = true
+				keys = append(keys, key)
+			}
+			enrs[key.person][key.prog] = append(enrs[key.person][key.prog], e)
 		}
 		if err := tx.insertMany(ctx, "enrollment", enrollmentInsertCols, out); err != nil {
 			return err
 		}
-		if err := s.refreshEventYears(ctx, tx, people, evs); err != nil {
+		byID := byPersonID(people)
+		evs, err := priorEvents(ctx, tx, byID, keys)
+		if err != nil {
+			return err
+		}
+		if err := s.replaceYears(ctx, tx, byID, keys, func(k personProg) []*weijian.Enrollment { return enrs[k.person][k.prog] }, evs); err != nil {
 			return err
 		}
 		rep.Inserted = len(fresh)
