@@ -27,14 +27,13 @@ import (
 
 // Store implements the store interfaces of package weijian.
 type Store struct {
-	db       *sql.DB
-	d        *dialect
-	dsn      string
-	log      *slog.Logger
-	now      func() time.Time
-	rebinds  sync.Map // query → rebound query (PostgreSQL)
-	colTypes sync.Map // table → column → SQL type (PostgreSQL bulk inserts)
-	rules    weijian.ProgrammeRules
+	db      *sql.DB
+	d       *dialect
+	dsn     string
+	log     *slog.Logger
+	now     func() time.Time
+	rebinds sync.Map // query → rebound query (PostgreSQL)
+	rules   weijian.ProgrammeRules
 }
 
 // Options tune Open.
@@ -289,6 +288,7 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 // Tx is a write transaction with the store's placeholder rewriting.
 type Tx struct {
 	tx    *sql.Tx
+	conn  *sql.Conn // the transaction's connection (PostgreSQL's COPY runs on it)
 	s     *Store
 	stmts map[string]*sql.Stmt // bulk statements prepared in this transaction
 }
@@ -311,7 +311,12 @@ func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 // inTx runs fn in a transaction, committing if it returns nil and rolling
 // back otherwise: a batch is stored whole or not at all.
 func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -328,7 +333,7 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 			err = fmt.Errorf("commit: %w", cerr)
 		}
 	}()
-	return fn(&Tx{tx: sqlTx, s: s})
+	return fn(&Tx{tx: sqlTx, s: s, conn: conn})
 }
 
 // inImportTx is inTx for an import: its transaction runs alone among

@@ -80,7 +80,7 @@ var postgresDialect = &dialect{
 	hasTable:   "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
 	maxParams:  65535,
 	numbered:   true,
-	bulkInsert: unnestInsert,
+	bulkInsert: copyInsert,
 	// SHARE ROW EXCLUSIVE conflicts with itself and with writes, not with reads.
 	lockUsers: "LOCK TABLE user_grant IN SHARE ROW EXCLUSIVE MODE",
 	// At READ COMMITTED two imports would both plan from the tree as it

@@ -50,17 +50,6 @@ func decodeValues(s string, v *map[string]any) error {
 	return json.Unmarshal([]byte(s), v)
 }
 
-func encodeValues(v map[string]any) string {
-	if len(v) == 0 {
-		return "{}"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "{}" // values come from JSON or from the form parser: always encodable
-	}
-	return string(b)
-}
-
 // queryer is a transaction or the store itself.
 type queryer interface {
 	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
