@@ -133,13 +133,20 @@ func (it *StatusItem) value(p *Programme, person PersonFacts, enr Enrollment, in
 	return nil
 }
 
-func (it *StatusItem) regular(enr Enrollment, mine []EventRef, y period.Period) bool {
-	need := it.Min
-	if it.Prorate && y.Contains(enr.Date) {
-		share := float64(y.End().DaysSince(enr.Date)+1) / float64(y.NumDays())
-		need = int(math.Ceil(float64(it.Min) * share))
+// Need is how many events of the item's stage a person enrolled on
+// enrolled needs in year to count as 规范管理 (Min, prorated when the
+// item says so and the enrollment began during the year).
+func (it *StatusItem) Need(enrolled period.Date, year int) int {
+	y := period.Of(period.Year, period.NewDate(year, 1, 1))
+	if it.Prorate && enrolled.IsValid() && y.Contains(enrolled) {
+		share := float64(y.End().DaysSince(enrolled)+1) / float64(y.NumDays())
+		return int(math.Ceil(float64(it.Min) * share))
 	}
-	if len(mine) < need {
+	return it.Min
+}
+
+func (it *StatusItem) regular(enr Enrollment, mine []EventRef, y period.Period) bool {
+	if len(mine) < it.Need(enr.Date, y.Start().Year) {
 		return false
 	}
 	if it.MaxGap != nil {

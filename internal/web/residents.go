@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/period"
 )
 
 // residentsPage is the person search (居民档案查询).
@@ -103,6 +104,7 @@ type yearRow struct {
 	LastDate   string
 	Regular    bool
 	HasRegular bool
+	Why        string // why not 规范管理: "3/4 次随访"
 }
 
 type timelineRow struct {
@@ -136,16 +138,20 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, y := range years {
-		_, has := y.Values["regular"]
-		p.Years = append(p.Years, yearRow{Year: y.Year, Programme: s.programmeName(y.Programme, info(r).lang), Events: y.Events,
-			LastDate: formatDate(y.LastDate), Regular: y.Standard, HasRegular: has})
-	}
 	items, err := s.store.Timeline(r.Context(), residentScope(r), x.ID)
 	if err != nil {
 		return err
 	}
 	lang := info(r).lang
+	for _, y := range years {
+		_, has := y.Values["regular"]
+		row := yearRow{Year: y.Year, Programme: s.programmeName(y.Programme, lang), Events: y.Events,
+			LastDate: formatDate(y.LastDate), Regular: y.Standard, HasRegular: has}
+		if has && !y.Standard {
+			row.Why = s.regularWhy(y, items, lang)
+		}
+		p.Years = append(p.Years, row)
+	}
 	enrolled := map[string]bool{}
 	for _, it := range items {
 		if e := it.Event; e != nil {
@@ -163,4 +169,39 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 		p.Actions = s.serviceLinks(x, enrolled, lang)
 	}
 	return s.render(w, r, http.StatusOK, "resident", p)
+}
+
+// regularWhy says why a year is not 规范管理: how many of the events the
+// programme's rule needs the year has ("3/4 次随访", prorated for a
+// patient enrolled during the year), or, with enough of them, that they
+// were too far apart.
+func (s *Server) regularWhy(y weijian.PersonYear, items []weijian.TimelineItem, lang string) string {
+	if s.programmes == nil {
+		return ""
+	}
+	pr, ok := s.programmes.Programme(y.Programme)
+	if !ok {
+		return ""
+	}
+	for _, it := range pr.Status {
+		if it.Kind != "regular" {
+			continue
+		}
+		var enrolled period.Date
+		n := 0
+		for _, x := range items {
+			if e := x.Enrollment; e != nil && e.Programme == y.Programme && e.EnrolledOn.Year() <= y.Year {
+				enrolled = period.DateOf(e.EnrolledOn)
+			}
+			if e := x.Event; e != nil && !e.Voided && e.Programme == y.Programme && e.Stage == it.Stage && e.Date.Year() == y.Year {
+				n++
+			}
+		}
+		need := it.Need(enrolled, y.Year)
+		if n >= need {
+			return weijian.T("随访间隔过长", "too far apart").In(lang)
+		}
+		return fmt.Sprintf(weijian.T("%d/%d 次%s", "%d of %d %s").In(lang), n, need, s.stageName(y.Programme, it.Stage, lang))
+	}
+	return ""
 }

@@ -67,4 +67,20 @@ func TestServiceFormFromMetadata(t *testing.T) {
 	wantStatus(t, res, body, http.StatusSeeOther)
 	res, body = town.get(page)
 	wantContains(t, body, "高血压随访", "收缩压 150 mmHg", "2024-06-01")
+	// The stage buttons name their programme (高血压 and 糖尿病 both have
+	// a 年度健康体检); a year short of 规范管理 says by how much.
+	wantContains(t, body, `data-testid="record-hypertension-annual_check">`+programmeNamed(t, "hypertension")+" · 年度健康体检<",
+		`data-testid="regular-why">1/4 次`)
+}
+
+func programmeNamed(t *testing.T, code string) string {
+	cat, err := programme.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := cat.Programme(code)
+	if !ok {
+		t.Fatalf("no programme %s", code)
+	}
+	return p.Name.ZH
 }

@@ -101,7 +101,7 @@ func (s *Server) serviceLinks(p *weijian.Person, enrolled map[string]bool, lang 
 			continue
 		}
 		for _, st := range pr.Stages {
-			out = append(out, serviceLink{Label: st.Name.In(lang),
+			out = append(out, serviceLink{Label: pr.Name.In(lang) + " · " + st.Name.In(lang),
 				URL: fmt.Sprintf("/residents/%d/record?programme=%s&stage=%s", p.ID, pr.Code, st.Code), TestID: "record-" + pr.Code + "-" + st.Code})
 		}
 	}
