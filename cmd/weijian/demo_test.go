@@ -265,13 +265,23 @@ func TestThousandsAndPadding(t *testing.T) {
 	}
 }
 
+// benchDemoEnv is demoEnv at the scale WEIJIAN_BENCH_DEMO_SCALE, when set
+// (the whole county is 1).
+func benchDemoEnv(dir string) map[string]string {
+	env := demoEnv(dir)
+	if v := os.Getenv("WEIJIAN_BENCH_DEMO_SCALE"); v != "" {
+		env["WEIJIAN_DEMO_SCALE"] = v
+	}
+	return env
+}
+
 // Benchmarks of `weijian demo` from nothing: BenchmarkDemoSQLite and
 // BenchmarkDemoPostgres generate a fresh database and exit (--no-serve);
 // BenchmarkDemoToServing runs until /healthz answers. Figures are in
 // BENCHMARKS.md.
 func BenchmarkDemoSQLite(b *testing.B) {
 	dir := b.TempDir()
-	env := demoEnv(dir)
+	env := benchDemoEnv(dir)
 	for i := 0; b.Loop(); i++ {
 		if _, errOut, err := runDemoCmd(b, env, "demo", "--no-serve", "--db", filepath.Join(dir, fmt.Sprintf("d%d.db", i))); err != nil {
 			b.Fatalf("%v\n%s", err, errOut)
@@ -280,7 +290,7 @@ func BenchmarkDemoSQLite(b *testing.B) {
 }
 
 func BenchmarkDemoPostgres(b *testing.B) {
-	env := demoEnv(b.TempDir())
+	env := benchDemoEnv(b.TempDir())
 	for b.Loop() {
 		b.StopTimer()
 		dsn := createSchema(b)
