@@ -89,30 +89,14 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 		}
 		out := make([][]any, len(fresh))
 		now := s.now()
-		touched := map[personProg]bool{}
-		var keys []personProg // to recompute the year statuses of the person-programmes touched
 		for k, e := range fresh {
 			e.ID, e.CreatedAt = ids[k], now
 			out[k] = s.enrollmentRow(e, a.UserID)
-			key := personProg{e.PersonID, e.Programme}
-			if enrs[e.PersonID] == nil {
-				enrs[e.PersonID] = map[string][]*weijian.Enrollment{}
-			}
-			if !touched[key] {
-				touched[key] = true
-				keys = append(keys, key)
-			}
-			enrs[key.person][key.prog] = append(enrs[key.person][key.prog], e)
 		}
 		if err := tx.insertMany(ctx, "enrollment", enrollmentInsertCols, out); err != nil {
 			return err
 		}
-		byID := byPersonID(people)
-		evs, err := priorEvents(ctx, tx, byID, keys)
-		if err != nil {
-			return err
-		}
-		if err := s.replaceYears(ctx, tx, byID, keys, func(k personProg) []*weijian.Enrollment { return enrs[k.person][k.prog] }, evs); err != nil {
+		if err := s.enrollmentYears(ctx, tx, people, enrs, fresh); err != nil {
 			return err
 		}
 		rep.Inserted = len(fresh)
@@ -120,4 +104,30 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 			rep.Rows, rep.Inserted, rep.Existing, rep.Rejected)))
 	})
 	return rep, err
+}
+
+// enrollmentYears recomputes the year statuses of the person-programmes
+// the new enrollments touch, once each, from their enrollments (the
+// stored ones in enrs, to which the new ones are added) and stored events.
+func (s *Store) enrollmentYears(ctx context.Context, tx *Tx, people map[string]*weijian.Person,
+	enrs map[int64]map[string][]*weijian.Enrollment, fresh []*weijian.Enrollment) error {
+	touched := map[personProg]bool{}
+	var keys []personProg
+	for _, e := range fresh {
+		k := personProg{e.PersonID, e.Programme}
+		if enrs[k.person] == nil {
+			enrs[k.person] = map[string][]*weijian.Enrollment{}
+		}
+		if !touched[k] {
+			touched[k] = true
+			keys = append(keys, k)
+		}
+		enrs[k.person][k.prog] = append(enrs[k.person][k.prog], e)
+	}
+	byID := byPersonID(people)
+	evs, err := priorEvents(ctx, tx, byID, keys)
+	if err != nil {
+		return err
+	}
+	return s.replaceYears(ctx, tx, byID, keys, func(k personProg) []*weijian.Enrollment { return enrs[k.person][k.prog] }, evs)
 }
