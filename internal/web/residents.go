@@ -148,7 +148,7 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 		row := yearRow{Year: y.Year, Programme: s.programmeName(y.Programme, lang), Events: y.Events,
 			LastDate: formatDate(y.LastDate), Regular: y.Standard, HasRegular: has}
 		if has && !y.Standard {
-			row.Why = s.regularWhy(y, items, lang)
+			row.Why = s.regularWhy(r, y, items)
 		}
 		p.Years = append(p.Years, row)
 	}
@@ -175,7 +175,7 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 // programme's rule needs the year has ("3/4 次随访", prorated for a
 // patient enrolled during the year), or, with enough of them, that they
 // were too far apart.
-func (s *Server) regularWhy(y weijian.PersonYear, items []weijian.TimelineItem, lang string) string {
+func (s *Server) regularWhy(r *http.Request, y weijian.PersonYear, items []weijian.TimelineItem) string {
 	if s.programmes == nil {
 		return ""
 	}
@@ -199,9 +199,9 @@ func (s *Server) regularWhy(y weijian.PersonYear, items []weijian.TimelineItem, 
 		}
 		need := it.Need(enrolled, y.Year)
 		if n >= need {
-			return weijian.T("随访间隔过长", "too far apart").In(lang)
+			return s.msg(r, "resident.regularGap")
 		}
-		return fmt.Sprintf(weijian.T("%d/%d 次%s", "%d of %d %s").In(lang), n, need, s.stageName(y.Programme, it.Stage, lang))
+		return s.msg(r, "resident.regularShort", n, need, s.stageName(y.Programme, it.Stage, info(r).lang))
 	}
 	return ""
 }
