@@ -89,7 +89,7 @@ type plan struct {
 	pacer   period.Pacer // from the request; nil: per indicator
 	// rankSkip is the parent unit of a children grid, not ranked among them.
 	rankSkip string
-	lang    string
+	lang     string
 }
 
 // check validates the request and resolves its units and periods.
