@@ -53,4 +53,3 @@ func TestVillageMovedCountsWhereItWas(t *testing.T) {
 		want(t, f.eval(t, "htn_standard_rate", county, year(2024)), "海安市 2024", 3, 4, 75)
 	})
 }
-
