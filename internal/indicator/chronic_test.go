@@ -53,3 +53,122 @@ func TestHypertension(t *testing.T) {
 		}
 	})
 }
+
+// 高血压患者健康管理率 (2011 口径) 2024 at 海安市: 4 managed ÷ (1250 aged
+// 35+ × 15.02%) = 4 ÷ 187.75 = 2.1305% → 2.13.
+func TestHypertensionOfEstimate(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadPopulation(t, f)
+		loadHypertension(t, f)
+		want(t, f.eval(t, "htn_management_rate", county, year(2024)), "高血压患者健康管理率", 4, 187.75, 2.13)
+	})
+}
+
+func dmVisit(date string, glucose float64) event {
+	return event{"diabetes", "followup", date, map[string]any{"fasting_glucose": glucose, "glucose_controlled": glucose < 7}}
+}
+
+// Diabetes 2024:
+//
+//	D1 (甲村) 4 follow-ups, last glucose 6.5 → regular, controlled
+//	D2 (乙村) 4 follow-ups, last 7.8        → regular only
+//	D3 (丙村) 1 follow-up, last 6.0         → controlled only (规范 needs 4)
+//
+// 海安市: managed 3; 规范 2/3 = 66.67%; 控制 2/3 = 66.67%;
+// 管理率 3 ÷ (1250 × 4.02% = 50.25) = 5.9701% → 5.97.
+// 海安镇: managed 2; 规范 2/2 = 100%; 控制 1/2 = 50%.
+func TestDiabetes(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadPopulation(t, f)
+		four := func(last float64) []event {
+			return []event{dmVisit("2024-01-10", 6.1), dmVisit("2024-04-10", 6.2), dmVisit("2024-07-10", 6.3), dmVisit("2024-10-10", last)}
+		}
+		enr := map[string]string{"diabetes": "2018-05-01"}
+		f.load(t,
+			person{village: vilA1, sex: 1, born: "1958-01-01", enr: enr, events: four(6.5)},
+			person{village: vilA2, sex: 2, born: "1962-01-01", enr: enr, events: four(7.8)},
+			person{village: vilB1, sex: 1, born: "1949-01-01", enr: enr, events: []event{dmVisit("2024-06-01", 6.0)}})
+		y := year(2024)
+		if r := f.eval(t, "dm_managed", county, y); r.Value != 3 {
+			t.Errorf("糖尿病管理人数 = %+v, want 3", r)
+		}
+		want(t, f.eval(t, "dm_standard_rate", county, y), "糖尿病规范管理率 海安市", 2, 3, 66.67)
+		want(t, f.eval(t, "dm_control_rate", county, y), "血糖控制率 海安市", 2, 3, 66.67)
+		want(t, f.eval(t, "dm_management_rate", county, y), "糖尿病管理率 海安市", 3, 50.25, 5.97)
+		want(t, f.eval(t, "dm_standard_rate", townA, y), "糖尿病规范管理率 海安镇", 2, 2, 100)
+		want(t, f.eval(t, "dm_control_rate", townA, y), "血糖控制率 海安镇", 1, 2, 50)
+	})
+}
+
+func smdVisit(date, class string, stable, drugs, regular bool) event {
+	return event{"mental_disorder", "followup", date, map[string]any{"followup_class": class, "stable": stable,
+		"taking_drugs": drugs, "regular_drugs": regular}}
+}
+
+// Severe mental disorders 2024, 4 registered patients:
+//
+//	S1 4 follow-ups Feb May Aug Nov (gaps ≤ 3 months), last stable, drugs as prescribed → 规范, 在管, 稳定, 服药, 规律
+//	S2 4 follow-ups Jan Feb Mar Nov (Mar→Nov > 3 months), last unstable, drugs irregular → 在管, 服药
+//	S3 1 follow-up, class 4 (lost: 失访), no drugs → none
+//	S4 registered, no follow-up in 2024 but enrolled (a row through enrollment in 2024) → none
+//
+// 在册 4; 规范管理率 1/4 = 25%; 管理率 2/4 = 50%; 服药率 2/4 = 50%;
+// 规律服药率 1/4 = 25%; 稳定率 1/4 = 25%.
+func TestSevereMentalDisorders(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		enr := map[string]string{"mental_disorder": "2015-03-01"}
+		f.load(t,
+			person{village: vilA1, sex: 1, born: "1980-01-01", enr: enr, events: []event{
+				smdVisit("2024-02-01", "1", true, true, true), smdVisit("2024-05-01", "1", true, true, true),
+				smdVisit("2024-08-01", "1", true, true, true), smdVisit("2024-11-01", "1", true, true, true)}},
+			person{village: vilA2, sex: 2, born: "1975-01-01", enr: enr, events: []event{
+				smdVisit("2024-01-05", "1", true, true, true), smdVisit("2024-02-05", "1", true, true, true),
+				smdVisit("2024-03-05", "2", true, true, false), smdVisit("2024-11-05", "2", false, true, false)}},
+			person{village: vilB1, sex: 1, born: "1990-01-01", enr: enr, events: []event{smdVisit("2024-06-01", "4", false, false, false)}},
+			person{village: vilB1, sex: 2, born: "1985-01-01", enr: map[string]string{"mental_disorder": "2024-01-15"}})
+		y := year(2024)
+		if r := f.eval(t, "smd_registered", county, y); r.Value != 4 {
+			t.Errorf("在册患者数 = %+v, want 4", r)
+		}
+		want(t, f.eval(t, "smd_standard_rate", county, y), "规范管理率", 1, 4, 25)
+		want(t, f.eval(t, "smd_management_rate", county, y), "管理率", 2, 4, 50)
+		want(t, f.eval(t, "smd_medication_rate", county, y), "服药率", 2, 4, 50)
+		want(t, f.eval(t, "smd_regular_medication_rate", county, y), "规律服药率", 1, 4, 25)
+		want(t, f.eval(t, "smd_stable_rate", county, y), "稳定率", 1, 4, 25)
+	})
+}
+
+// 老年人中医药健康管理率 2024: two of the 65+ had TCM guidance (甲村, 丙村),
+// one had only the annual check: 2 / 230 = 0.8696% → 0.87; 城东镇 1/80 = 1.25%.
+func TestElderlyTCM(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadPopulation(t, f)
+		enr := map[string]string{"elderly": "2021-01-01"}
+		f.load(t,
+			person{village: vilA1, sex: 1, born: "1950-03-01", enr: enr, events: []event{{"elderly", "tcm", "2024-04-01", nil}}},
+			person{village: vilB1, sex: 2, born: "1952-03-01", enr: enr, events: []event{{"elderly", "tcm", "2024-06-01", nil}}},
+			person{village: vilA2, sex: 2, born: "1944-03-01", enr: enr, events: []event{{"elderly", "annual_check", "2024-05-01", nil}}})
+		want(t, f.eval(t, "elderly_tcm_rate", county, year(2024)), "老年人中医药健康管理率 海安市", 2, 230, 0.87)
+		want(t, f.eval(t, "elderly_tcm_rate", townB, year(2024)), "老年人中医药健康管理率 城东镇", 1, 80, 1.25)
+	})
+}
+
+// Family doctors 2024: 4 residents signed; one (key group) ended the
+// contract in 2024. In force: 3 of 2150 residents = 0.1395% → 0.14;
+// key-group residents in force: 1 (the other key-group resident ended).
+func TestFamilyDoctor(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadPopulation(t, f)
+		enr := map[string]string{"family_doctor": "2024-01-10"}
+		key := map[string]map[string]any{"family_doctor": {"key_group": true}}
+		f.load(t,
+			person{village: vilA1, sex: 1, born: "1950-03-01", enr: enr, enrVals: key},
+			person{village: vilA1, sex: 2, born: "1952-03-01", enr: enr, enrVals: key, events: []event{{"family_doctor", "termination", "2024-09-01", nil}}},
+			person{village: vilA2, sex: 2, born: "1990-03-01", enr: enr},
+			person{village: vilB1, sex: 2, born: "1985-03-01", enr: enr})
+		want(t, f.eval(t, "family_doctor_signing_rate", county, year(2024)), "签约率", 3, 2150, 0.14)
+		if r := f.eval(t, "family_doctor_key_signed", county, year(2024)); r.Value != 1 {
+			t.Errorf("重点人群签约人数 = %+v, want 1", r)
+		}
+	})
+}

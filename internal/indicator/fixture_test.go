@@ -81,18 +81,21 @@ func newFixture(t *testing.T, st *sqlstore.Store) *fixture {
 	return &fixture{st: st, lib: lib, eng: indicator.NewEngine(lib, st, indicator.Sources{DataSets: cat, Programmes: progs})}
 }
 
-// population stores, for each village and year, men and women aged 0–64
-// and 65+ (counts in that order).
-func (f *fixture) population(t *testing.T, y int, byVillage map[string][4]int64) {
+// bands of the test population, with men and women per village.
+var popBands = []weijian.AgeBand{{From: 0, To: 1}, {From: 1, To: 7}, {From: 7, To: 13}, {From: 13, To: 14}, {From: 14, To: 15},
+	{From: 15, To: 35}, {From: 35, To: 65}, {From: 65, To: weijian.AgeOpen}}
+
+// population stores a year's population: per village, men and women in
+// each of popBands.
+func (f *fixture) population(t *testing.T, y int, byVillage map[string][][2]int64) {
 	t.Helper()
 	var rows []weijian.PopulationRow
-	young, old := weijian.AgeBand{From: 0, To: 65}, weijian.AgeBand{From: 65, To: weijian.AgeOpen}
-	for code, c := range byVillage {
-		rows = append(rows,
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: young, Count: c[0]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: young, Count: c[1]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: old, Count: c[2]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: old, Count: c[3]})
+	for code, bands := range byVillage {
+		for i, c := range bands {
+			rows = append(rows,
+				weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: popBands[i], Count: c[0]},
+				weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: popBands[i], Count: c[1]})
+		}
 	}
 	if _, err := f.st.ImportPopulation(ctx, all, rows, weijian.ImportOptions{}); err != nil {
 		t.Fatal(err)
