@@ -2,6 +2,7 @@ package indicator_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,10 @@ import (
 )
 
 var ctx = context.Background()
+
+// evaluated records the indicators the tests computed, for
+// TestEveryIndicatorTested.
+var evaluated sync.Map
 var all = weijian.ScopeAll()
 
 // The hand-built county of the correctness tests: 海安市 with two towns,
@@ -157,6 +162,7 @@ func (f *fixture) eval(t *testing.T, code, unit string, span period.Span) indica
 	if err != nil {
 		t.Fatalf("%s at %s: %v", code, unit, err)
 	}
+	evaluated.Store(code, true)
 	return r
 }
 
@@ -168,7 +174,11 @@ func want(t *testing.T, r indicator.Result, what string, num, den, value float64
 		t.Errorf("%s: no data (%s), want %v/%v = %v", what, r.Why, num, den, value)
 		return
 	}
-	if r.Numerator != num || r.Denominator != den || round2(r.Value) != value {
+	unit := indicator.Percent
+	if r.Denominator != 0 && r.Value == r.Numerator/r.Denominator*1000 {
+		unit = indicator.PerMille
+	}
+	if r.Numerator != num || r.Denominator != den || round2(r.Value) != value || r.Rounded(unit, 2) != value {
 		t.Errorf("%s = %v/%v = %v, want %v/%v = %v", what, r.Numerator, r.Denominator, r.Value, num, den, value)
 	}
 }

@@ -93,3 +93,50 @@ func TestChildcarePlaces(t *testing.T) {
 		}
 	})
 }
+
+func dv(set, unit, el, p, combo, v string) weijian.DataValue {
+	return weijian.DataValue{DataSet: set, Element: el, UnitCode: unit, Period: p, Combo: combo, Value: v}
+}
+
+// The other data-set indicators, 2024 at 海安市 (reports by the towns or
+// the county; flows sum over the months, stocks take the latest month):
+//
+//	已备案托育机构 (stock): 海安镇 Q3 5, Q4 6; 城东镇 Q4 3 → 6 + 3 = 9
+//	户厕改造 (flow): 海安镇 Jan 10 + Feb 12; 城东镇 Mar 8 → 30
+//	毒饵站 (stock): 海安镇 Jan 40, Jun 44; 城东镇 Jun 20 → 64
+//	隐患整改率: hazards 海安镇 Jan 5 + Feb 3, 城东镇 Mar 4 = 12; rectified 4 + 3 + 2 = 9 → 9/12 = 75%
+//	健康讲座: 海安镇 Jan 2 + Feb 3 → 5
+//	健康教育人次 (by sex and age): 海安镇 Jan M 18-64 30 + F 65+ 25 → 55
+//	培训人次 (by mode): 海安市 Jan offline 100 + online 250 → 350
+//	隔离房间使用率 (stocks): 海安市 Mar usable 80 occupied 20, Jun usable 60 occupied 15 → latest: 15/60 = 25%
+//	立案数 (by field): 海安市 Jan medical 2 + water 1, Feb school 1 → 4
+//	有效投资 (by kind): 海安市 Jan construction 1200.5 + it 300 → 1500.5
+func TestOtherDataSets(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		f.values(t,
+			dv("tuoyu", townA, "registered", "2024Q3", "type=public", "5"), dv("tuoyu", townA, "registered", "2024Q4", "type=public", "6"),
+			dv("tuoyu", townB, "registered", "2024Q4", "type=private", "3"),
+			dv("aiguo", townA, "toilets", "2024-01", "", "10"), dv("aiguo", townA, "toilets", "2024-02", "", "12"), dv("aiguo", townB, "toilets", "2024-03", "", "8"),
+			dv("aiguo", townA, "bait_stations", "2024-01", "", "40"), dv("aiguo", townA, "bait_stations", "2024-06", "", "44"),
+			dv("aiguo", townB, "bait_stations", "2024-06", "", "20"),
+			dv("anquan", townA, "hazards", "2024-01", "", "5"), dv("anquan", townA, "hazards", "2024-02", "", "3"), dv("anquan", townB, "hazards", "2024-03", "", "4"),
+			dv("anquan", townA, "rectified", "2024-01", "", "4"), dv("anquan", townA, "rectified", "2024-02", "", "3"), dv("anquan", townB, "rectified", "2024-03", "", "2"),
+			dv("jiankang", townA, "lectures", "2024-01", "", "2"), dv("jiankang", townA, "lectures", "2024-02", "", "3"),
+			dv("jiankang", townA, "participants", "2024-01", "sex=M;age=18-64", "30"), dv("jiankang", townA, "participants", "2024-01", "sex=F;age=65+", "25"),
+			dv("peixun", county, "attendance", "2024-01", "mode=offline", "100"), dv("peixun", county, "attendance", "2024-01", "mode=online", "250"),
+			dv("geli", county, "usable", "2024-03", "", "80"), dv("geli", county, "occupied", "2024-03", "", "20"),
+			dv("geli", county, "usable", "2024-06", "", "60"), dv("geli", county, "occupied", "2024-06", "", "15"),
+			dv("jiandu", county, "cases", "2024-01", "field=medical", "2"), dv("jiandu", county, "cases", "2024-01", "field=water", "1"),
+			dv("jiandu", county, "cases", "2024-02", "field=school", "1"),
+			dv("touzi", county, "amount", "2024-01", "kind=construction", "1200.5"), dv("touzi", county, "amount", "2024-01", "kind=it", "300"))
+		y := year(2024)
+		for code, n := range map[string]float64{"childcare_registered": 9, "toilets_renovated": 30, "bait_stations": 64, "health_lectures": 5,
+			"health_education_participants": 55, "training_attendance": 350, "supervision_cases": 4, "investment_amount": 1500.5} {
+			if r := f.eval(t, code, county, y); r.NoData || r.Value != n {
+				t.Errorf("%s = %+v, want %v", code, r, n)
+			}
+		}
+		want(t, f.eval(t, "hazard_rectification_rate", county, y), "隐患整改率", 9, 12, 75)
+		want(t, f.eval(t, "quarantine_occupancy_rate", county, y), "隔离房间使用率", 15, 60, 25)
+	})
+}
