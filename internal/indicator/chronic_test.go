@@ -1,9 +1,11 @@
 package indicator_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/indicator"
 )
 
 func htnVisit(date string, sbp, dbp int, controlled bool) event {
@@ -169,6 +171,48 @@ func TestFamilyDoctor(t *testing.T) {
 		want(t, f.eval(t, "family_doctor_signing_rate", county, year(2024)), "签约率", 3, 2150, 0.14)
 		if r := f.eval(t, "family_doctor_key_signed", county, year(2024)); r.Value != 1 {
 			t.Errorf("重点人群签约人数 = %+v, want 1", r)
+		}
+	})
+}
+
+// The persons behind 海安镇's 规范管理率 2024: P1 and P3 in the numerator,
+// P1 P2 P3 in the denominator; 城东镇's only patient is P4. Through I{…},
+// 管理率's numerator lists the managed.
+func TestPersonsBehindAFigure(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ps := loadHypertension(t, f)
+		ids := func(code, unit string, numerator bool) []int64 {
+			rows, err := f.eng.Persons(ctx, all, indicator.Cell{Indicator: code, OrgUnit: unit, Span: year(2024)}, numerator, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for _, r := range rows {
+				out = append(out, r.PersonID)
+				if r.Village == "" || r.Facts["regular"] == "" {
+					t.Errorf("person %d: village %q facts %v", r.PersonID, r.Village, r.Facts)
+				}
+			}
+			return out
+		}
+		same := func(what string, got []int64, want ...*weijian.Person) {
+			var w []int64
+			for _, p := range want {
+				w = append(w, p.ID)
+			}
+			slices.Sort(got)
+			slices.Sort(w)
+			if !slices.Equal(got, w) {
+				t.Errorf("%s: persons %v, want %v", what, got, w)
+			}
+		}
+		same("numerator 海安镇", ids("htn_standard_rate", townA, true), ps[0], ps[2])
+		same("denominator 海安镇", ids("htn_standard_rate", townA, false), ps[0], ps[1], ps[2])
+		same("denominator 城东镇", ids("htn_standard_rate", townB, false), ps[3])
+		same("管理率 numerator via I{}", ids("htn_management_rate", county, true), ps...)
+		rows, err := f.eng.Persons(ctx, all, indicator.Cell{Indicator: "htn_standard_rate", OrgUnit: county, Span: year(2024)}, false, 2)
+		if err != nil || len(rows) != 2 {
+			t.Errorf("limit 2: %d rows, %v", len(rows), err)
 		}
 	})
 }

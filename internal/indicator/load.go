@@ -259,8 +259,11 @@ func (l *loader) def(pf *parsedFile, i int, y defYAML) *Def {
 		if j > 0 && !from.After(d.Versions[j-1].ValidFrom) {
 			l.errAt(pf, vp+".valid_from", "versions must be in order of valid_from")
 		}
-		if (v.Denominator == "") != (u == Count || u == Amount) {
-			l.errAt(pf, vp, "a %s indicator %s a denominator", y.Unit, map[bool]string{true: "has no", false: "needs"}[u == Count || u == Amount])
+		switch noDen := u == Count || u == Amount; {
+		case noDen && v.Denominator != "":
+			l.errAt(pf, vp+".denominator", "a %s indicator has no denominator", y.Unit)
+		case !noDen && v.Denominator == "":
+			l.errAt(pf, vp, "a %s indicator needs a denominator", y.Unit)
 		}
 		d.Versions = append(d.Versions, Version{ValidFrom: from, Numerator: v.Numerator, Denominator: v.Denominator, Note: v.Note})
 	}
