@@ -6,6 +6,7 @@ import (
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/indicator"
+	"github.com/weijian-health/weijian/internal/report/check"
 )
 
 func htnVisit(date string, sbp, dbp int, controlled bool) event {
@@ -213,6 +214,48 @@ func TestPersonsBehindAFigure(t *testing.T) {
 		rows, err := f.eng.Persons(ctx, all, indicator.Cell{Indicator: "htn_standard_rate", OrgUnit: county, Span: year(2024)}, false, 2)
 		if err != nil || len(rows) != 2 {
 			t.Errorf("limit 2: %d rows, %v", len(rows), err)
+		}
+	})
+}
+
+// The report checker's live values: a stated 高血压规范管理率 for 海安镇
+// in 2024 is compared with 2/3 = 66.67%; unknown names, other units and
+// unreadable periods are not answered.
+func TestCheckResolver(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadHypertension(t, f)
+		cr := &indicator.CheckResolver{Eval: f.eng, Scope: all, OrgUnit: county}
+		v, ok, err := cr.Resolve(ctx, check.Query{Indicator: "高血压规范管理率", Unit: "%", OrgUnit: townA, Period: "2024"})
+		if err != nil || !ok || v.Numerator != 2 || v.Denominator != 3 || round2(v.Value) != 66.67 {
+			t.Errorf("高血压规范管理率 海安镇 2024 = %+v %v %v, want 2/3", v, ok, err)
+		}
+		// the county by default; 截至 a date reads the year to that day
+		v, ok, _ = cr.Resolve(ctx, check.Query{Indicator: "血压控制率", Unit: "%", Period: "2024-12-31"})
+		if !ok || v.Numerator != 2 || v.Denominator != 4 {
+			t.Errorf("血压控制率 海安市 = %+v %v, want 2/4", v, ok)
+		}
+		for _, q := range []check.Query{{Indicator: "不存在的率", Unit: "%", Period: "2024"},
+			{Indicator: "高血压规范管理率", Unit: "‰", Period: "2024"}, {Indicator: "高血压规范管理率", Unit: "%", Period: "--06"},
+			{Indicator: "规范管理率", Unit: "%", Period: "2024"}} {
+			if _, ok, err := cr.Resolve(ctx, q); ok || err != nil {
+				t.Errorf("%+v answered (%v)", q, err)
+			}
+		}
+		// A stated figure that differs from the live value is flagged.
+		c, err := check.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Check(ctx, "2024年，全市高血压规范管理率达90.00%。", check.Options{Resolver: cr, OrgUnit: county, Period: "2024"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, fd := range res.Findings {
+			found = found || fd.Rule == "live.mismatch"
+		}
+		if !found {
+			t.Errorf("90.00%% against a live 75%%: no live.mismatch finding in %+v", res.Findings)
 		}
 	})
 }

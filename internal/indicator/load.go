@@ -101,15 +101,33 @@ type Sources struct {
 // Builtin loads the embedded library (metadata/indicators/*.yaml) and
 // checks it against the built-in data sets and programmes.
 func Builtin() (*Library, error) {
+	lib, _, err := builtin()
+	return lib, err
+}
+
+func builtin() (*Library, Sources, error) {
 	cat, err := dataset.Builtin()
 	if err != nil {
-		return nil, err
+		return nil, Sources{}, err
 	}
 	progs, err := programme.LoadBuiltin()
 	if err != nil {
+		return nil, Sources{}, err
+	}
+	src := Sources{DataSets: cat, Programmes: progs}
+	lib, err := LoadFS(metadata.Indicators, "indicators", src)
+	return lib, src, err
+}
+
+// NewBuiltinEngine returns an engine over st for the built-in library,
+// data sets and programmes: what the server, the command line and the
+// report checker use.
+func NewBuiltinEngine(st Store) (*Engine, error) {
+	lib, src, err := builtin()
+	if err != nil {
 		return nil, err
 	}
-	return LoadFS(metadata.Indicators, "indicators", Sources{DataSets: cat, Programmes: progs})
+	return NewEngine(lib, st, src), nil
 }
 
 // LoadFS loads and checks every *.yaml file of dir in fsys.
