@@ -8,7 +8,7 @@ import (
 	"github.com/weijian-health/weijian/internal/programme"
 )
 
-func builtin(t testing.TB) *Library {
+func builtinLib(t testing.TB) *Library {
 	t.Helper()
 	lib, err := Builtin()
 	if err != nil {
@@ -18,7 +18,7 @@ func builtin(t testing.TB) *Library {
 }
 
 func TestBuiltinLoads(t *testing.T) {
-	lib := builtin(t)
+	lib := builtinLib(t)
 	if len(lib.All()) == 0 {
 		t.Fatal("empty library")
 	}
