@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/expr"
 	"github.com/weijian-health/weijian/internal/period"
 )
@@ -19,6 +20,9 @@ type Engine struct {
 	lib   *Library
 	store Store
 	src   Sources
+	// perCell makes the baseline: every reference of every cell read by
+	// its own query (see NewBaselineEngine).
+	perCell bool
 }
 
 var _ Evaluator = (*Engine)(nil)
@@ -27,6 +31,15 @@ var _ Evaluator = (*Engine)(nil)
 // gives the data sets and programmes its formulas use.
 func NewEngine(lib *Library, st Store, src Sources) *Engine {
 	return &Engine{lib: lib, store: st, src: src}
+}
+
+// NewBaselineEngine returns the engine the benchmarks compare against:
+// the same definitions computed cell by cell, each persons(…)/events(…)
+// of each cell by one plain SQL query over the unit's current subtree,
+// each data reference through dataset.Resolver and each population
+// through Store.Population — what a straightforward implementation does.
+func NewBaselineEngine(lib *Library, st Store, src Sources) *Engine {
+	return &Engine{lib: lib, store: st, src: src, perCell: true}
 }
 
 // Library returns the definitions the engine computes.
@@ -196,7 +209,14 @@ func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr
 	if v, ok := r.data[key]; ok {
 		return v, nil
 	}
-	v, err := r.dataValue(ref, q)
+	var v expr.Value
+	var err error
+	if r.e.perCell {
+		dr := dataset.Resolver{Catalog: r.e.src.DataSets, Store: r.e.store, Scope: r.sc}
+		v, err = dr.Data(ctx, ref, q)
+	} else {
+		v, err = r.dataValue(ref, q)
+	}
 	if err != nil {
 		return v, err
 	}

@@ -52,6 +52,7 @@ type fixture struct {
 	st  *sqlstore.Store
 	eng *indicator.Engine
 	lib *indicator.Library
+	src indicator.Sources
 }
 
 // newFixture opens a store with the programme rules and the built-in
@@ -83,7 +84,8 @@ func newFixture(t *testing.T, st *sqlstore.Store) *fixture {
 	if _, err := st.ImportOrgUnits(ctx, all, rows, weijian.ImportOptions{ValidFrom: day("2015-01-01")}); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{st: st, lib: lib, eng: indicator.NewEngine(lib, st, indicator.Sources{DataSets: cat, Programmes: progs})}
+	src := indicator.Sources{DataSets: cat, Programmes: progs}
+	return &fixture{st: st, lib: lib, src: src, eng: indicator.NewEngine(lib, st, src)}
 }
 
 // bands of the test population, with men and women per village.

@@ -35,6 +35,14 @@ func (r *run) rowQuery(function, source string, rule expr.Node, span period.Span
 // rowCount answers persons(…) and events(…) for q.Unit: the first ask
 // for a rule and span counts it for every unit of the run in one query.
 func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {
+	if r.e.perCell {
+		rq, err := r.rowQuery(function, source, rule, q.Span)
+		if err != nil {
+			return expr.Value{}, err
+		}
+		n, err := r.e.store.CountRowsUnder(r.ctx, rq, r.units[q.Unit].Path)
+		return expr.Num(float64(n)), err
+	}
 	key := function + "(" + source + ", " + rule.String() + ")|" + q.Span.String()
 	counts, ok := r.rows[key]
 	if !ok {
@@ -200,6 +208,9 @@ func (r *run) population(ref *expr.Ref, q expr.Query) (expr.Value, error) {
 }
 
 func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
+	if r.e.perCell {
+		return r.e.store.Population(r.ctx, weijian.ScopeAll(), weijian.PopulationQuery{UnitCode: unit, Year: year})
+	}
 	if p, ok := r.pops[popKey{unit, year}]; ok {
 		return p, nil
 	}
