@@ -35,6 +35,14 @@ func (r *run) rowQuery(function, source string, rule expr.Node, span period.Span
 // rowCount answers persons(…) and events(…) for q.Unit: the first ask
 // for a rule and span counts it for every unit of the run in one query.
 func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {
+	if r.e.perCell {
+		rq, err := r.rowQuery(function, source, rule, q.Span)
+		if err != nil {
+			return expr.Value{}, err
+		}
+		n, err := r.e.store.CountRowsUnder(r.ctx, rq, r.units[q.Unit].Path)
+		return expr.Num(float64(n)), err
+	}
 	key := function + "(" + source + ", " + rule.String() + ")|" + q.Span.String()
 	counts, ok := r.rows[key]
 	if !ok {
@@ -80,10 +88,7 @@ func (r *run) anyUnit() string {
 // rollUp adds each village's count to the asked units above it in the
 // tree as it stood on day.
 func (r *run) rollUp(pcs []PathCount, day period.Date) map[int64]int64 {
-	asked := map[int64]bool{}
-	for _, u := range r.units {
-		asked[u.ID] = true
-	}
+	asked := r.askedIDs()
 	out := map[int64]int64{}
 	for _, pc := range pcs {
 		ids := weijian.PathIDs(pc.Path)
@@ -103,6 +108,7 @@ func (r *run) rollUp(pcs []PathCount, day period.Date) map[int64]int64 {
 // and successions.
 type tree struct {
 	byID     map[int64]*TreeUnit
+	byCode   map[string]int64  // the open unit of a code, else the last closed one
 	pred     map[int64][]int64 // unit → the closed units it replaced
 	counties []string
 	chains   map[chainKey][]int64
@@ -114,10 +120,14 @@ type chainKey struct {
 }
 
 func newTree(units []TreeUnit, counties []string) *tree {
-	t := &tree{byID: map[int64]*TreeUnit{}, pred: map[int64][]int64{}, counties: counties, chains: map[chainKey][]int64{}}
+	t := &tree{byID: map[int64]*TreeUnit{}, byCode: map[string]int64{}, pred: map[int64][]int64{}, counties: counties,
+		chains: map[chainKey][]int64{}}
 	for i := range units {
 		u := &units[i]
 		t.byID[u.ID] = u
+		if old := t.byID[t.byCode[u.Code]]; old == nil || !old.ValidTo.IsZero() {
+			t.byCode[u.Code] = u.ID
+		}
 		if u.ReplacedBy != 0 {
 			t.pred[u.ReplacedBy] = append(t.pred[u.ReplacedBy], u.ID)
 		}
@@ -198,6 +208,9 @@ func (r *run) population(ref *expr.Ref, q expr.Query) (expr.Value, error) {
 }
 
 func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
+	if r.e.perCell {
+		return r.e.store.Population(r.ctx, weijian.ScopeAll(), weijian.PopulationQuery{UnitCode: unit, Year: year})
+	}
 	if p, ok := r.pops[popKey{unit, year}]; ok {
 		return p, nil
 	}
@@ -220,8 +233,21 @@ func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
 	return p, nil
 }
 
-// countyCodes are the codes of the loaded county units (or the roots
-// above them).
+// countyScope is the scope of the loaded counties.
+func (t *tree) countyScope() weijian.Scope {
+	var paths []string
+	for _, u := range t.byID {
+		if u.Level == weijian.LevelCounty {
+			paths = append(paths, u.Path)
+		}
+	}
+	if len(paths) == 0 {
+		return weijian.ScopeAll()
+	}
+	return weijian.ScopeOf(paths...)
+}
+
+// countyCodes are the codes of the loaded county units.
 func (t *tree) countyCodes() []string {
 	var out []string
 	for _, u := range t.byID {
