@@ -198,7 +198,7 @@ func (s *Service) cell(p *plan, sl slot, res []indicator.Result, targets map[tke
 		if r.HasDen {
 			c.Denominator = ptr(r.Denominator)
 		}
-		c.Value = FormatValue(r.Value, sl.def.Unit)
+		c.Value = FormatValue(r.Rounded(sl.def.Unit, 2), sl.def.Unit)
 	}
 	if sl.yoy >= 0 && !res[sl.yoy].NoData {
 		c.YoY = ptr(res[sl.yoy].Value)
@@ -258,7 +258,8 @@ func ptr(x float64) *float64 { return &x }
 
 // FormatValue rounds half up to two decimals as Chinese reports print
 // figures ("88.51"); a count or an amount that is whole prints without
-// decimals ("1401").
+// decimals ("1401"). A cell's value is rounded exactly from its numerator
+// and denominator first (indicator.Result.Rounded).
 func FormatValue(x float64, u indicator.Unit) string {
 	r := expr.RoundHalfUp(x, 2)
 	if (u == indicator.Count || u == indicator.Amount) && r == float64(int64(r)) {
