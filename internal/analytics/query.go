@@ -217,8 +217,8 @@ func (s *Service) cell(p *plan, sl slot, res []indicator.Result, targets map[tke
 	}
 	done := r.Value / target * 100
 	c.Completion = &done
-	if !sl.def.Higher {
-		return c
+	if !sl.def.Higher || !Cumulative(sl.def.Unit) {
+		return c // a rate is compared with its 目标值, not with the time elapsed
 	}
 	yearPe := period.Of(period.Year, sl.span.Start)
 	pace := s.pacer(p, sl.def.Code).Pace(yearPe, sl.span.End) * 100
@@ -227,6 +227,11 @@ func (s *Service) cell(p *plan, sl slot, res []indicator.Result, targets map[tke
 	c.PaceFlag = s.flag(gap)
 	return c
 }
+
+// Cumulative reports whether an indicator's figure grows through the
+// year towards an annual task — a count or an amount — so that it is
+// read against the pace; a rate is read against its 目标值 alone.
+func Cumulative(u indicator.Unit) bool { return u == indicator.Count || u == indicator.Amount }
 
 // pacer is the request's pace convention, or the indicator's, or ByDays.
 func (s *Service) pacer(p *plan, code string) period.Pacer {

@@ -34,7 +34,9 @@ type Store interface {
 //   - Pace is the 序时进度 of the target year as of the cell's last day
 //     (AsOf, or the period's end when that is earlier), by the indicator's
 //     Pacer (period.ByDays unless Pacers or Request.Pace says otherwise),
-//     for indicators where higher is better.
+//     for counts and amounts where higher is better (Cumulative): figures
+//     that grow through the year towards a task. A rate gets its 完成率
+//     against its 目标值 but no pace or flag.
 //   - PaceFlag: ahead (超序时) when Completion − Pace > Tolerance
 //     percentage points, behind (慢序时) when it is < −Tolerance, on
 //     (达序时) otherwise. Tolerance defaults to 1 percentage point.
