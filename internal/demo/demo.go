@@ -77,8 +77,8 @@ type Summary struct {
 	Facilities         []Count      // facilities by type
 	Years              []YearStats  // population per year, census first
 	PopulationRows     int
-	DataValues         int          // aggregate data values of the built-in data sets
-	Targets            int          // targets (任务数/目标值) set and allocated (targets.go)
+	DataValues         int // aggregate data values of the built-in data sets
+	Targets            int // targets (任务数/目标值) set and allocated (targets.go)
 	TargetsElapsed     time.Duration
 	Users              []Credential // with the passwords, shown once
 	Residents          ResidentSummary
