@@ -8,8 +8,12 @@ package indicator
 
 import (
 	"context"
+	"fmt"
+	"math/big"
+	"sort"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/expr"
 	"github.com/weijian-health/weijian/internal/period"
 )
 
@@ -99,6 +103,27 @@ type Result struct {
 	Coverage    string      // how complete the inputs are ("覆盖 12/14 个村"), may be empty
 }
 
+// Rounded is the value rounded half up to places decimals, as Chinese
+// reports round: computed exactly from Numerator and Denominator (a rate
+// of counts such as 4497/4380 × 100 never passes through a rounded
+// float), or from Value for a count. 0 when NoData.
+func (r Result) Rounded(u Unit, places int) float64 {
+	if r.NoData {
+		return 0
+	}
+	if !r.HasDen {
+		return expr.RoundHalfUp(r.Value, places)
+	}
+	num, den := new(big.Rat).SetFloat64(r.Numerator), new(big.Rat).SetFloat64(r.Denominator)
+	if num == nil || den == nil || den.Sign() == 0 {
+		return expr.RoundHalfUp(r.Value, places)
+	}
+	q := new(big.Rat).Quo(num, den)
+	q.Mul(q, new(big.Rat).SetFloat64(u.Factor()))
+	f, _ := expr.RoundRat(q, places).Float64()
+	return f
+}
+
 // Cell asks for one indicator at one org unit over one span.
 type Cell struct {
 	Indicator string
@@ -132,6 +157,11 @@ type PersonRow struct {
 type Library struct {
 	defs   []*Def
 	byCode map[string]*Def
+	consts map[string]*Constant
+	// trees holds the parsed formulas per definition and version
+	// ([numerator, denominator]); filled by Load, parsed on demand
+	// otherwise.
+	trees map[*Def][][2]expr.Node
 }
 
 // NewLibrary indexes defs by code.
@@ -148,3 +178,38 @@ func (l *Library) Get(code string) *Def { return l.byCode[code] }
 
 // All returns every definition in load order.
 func (l *Library) All() []*Def { return l.defs }
+
+// Constant returns the constant with code, or nil.
+func (l *Library) Constant(code string) *Constant { return l.consts[code] }
+
+// Constants returns the library's constants in code order.
+func (l *Library) Constants() []*Constant {
+	out := make([]*Constant, 0, len(l.consts))
+	for _, c := range l.consts {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Formulas returns the parsed numerator and denominator (nil for a count)
+// of version v of d.
+func (l *Library) Formulas(d *Def, v *Version) (num, den expr.Node, err error) {
+	for i := range d.Versions {
+		if &d.Versions[i] != v {
+			continue
+		}
+		if ts := l.trees[d]; len(ts) == len(d.Versions) && ts[i][0] != nil {
+			return ts[i][0], ts[i][1], nil
+		}
+	}
+	if num, err = expr.Parse(v.Numerator); err != nil {
+		return nil, nil, fmt.Errorf("%s numerator: %w", d.Code, err)
+	}
+	if v.Denominator != "" {
+		if den, err = expr.Parse(v.Denominator); err != nil {
+			return nil, nil, fmt.Errorf("%s denominator: %w", d.Code, err)
+		}
+	}
+	return num, den, nil
+}
