@@ -82,8 +82,8 @@ type run struct {
 	sc     weijian.Scope
 	units  map[string]*weijian.OrgUnit // asked, by code
 	tree   *tree
-	rows   map[string]map[int64]int64 // rule and span → unit id → count
-	empty  map[string]bool            // rule and span with no row anywhere
+	raw    map[string][]PathCount     // rule and years (persons) or span (events) → counts per village
+	rows   map[string]map[int64]int64 // the same at a day → asked unit id → count
 	data   map[string]expr.Value      // reference, unit and span → value
 	pops   map[popKey]*weijian.Population
 	popRaw map[int][]weijian.UnitPopulation         // year → rows of the counties
@@ -104,7 +104,7 @@ type valueKey struct {
 
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
 	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[string]map[int64]int64{},
-		empty: map[string]bool{}, data: map[string]expr.Value{}, pops: map[popKey]*weijian.Population{},
+		raw: map[string][]PathCount{}, data: map[string]expr.Value{}, pops: map[popKey]*weijian.Population{},
 		popRaw: map[int][]weijian.UnitPopulation{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{}}
 	var codes []string
 	for _, c := range cells {
