@@ -39,7 +39,7 @@ func BenchmarkGrid(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			src := benchSources(b)
+			src := testSources(b)
 			eng, base := indicator.NewEngine(lib, st, src), indicator.NewBaselineEngine(lib, st, src)
 			units, sample := benchUnits(b, st)
 			all, few := grid(lib, units), grid(lib, sample)
@@ -92,7 +92,8 @@ func dashboard(lib *indicator.Library, units []*weijian.OrgUnit) []indicator.Cel
 	return cells
 }
 
-func benchSources(b *testing.B) indicator.Sources {
+// testSources loads the built-in data sets and programmes.
+func testSources(b testing.TB) indicator.Sources {
 	cat, err := dataset.Builtin()
 	if err != nil {
 		b.Fatal(err)
@@ -131,11 +132,7 @@ const demoCounty = "320685000000"
 
 // benchStore opens the demo database of db, generating it if needed.
 func benchStore(b *testing.B, db string) *sqlstore.Store {
-	progs, err := programme.LoadBuiltin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	opt := sqltest.Options{Rules: rules.New(progs)}
+	opt := sqltest.Options{Rules: rules.New(testSources(b).Programmes)}
 	env := map[string]string{"sqlite": "WEIJIAN_BENCH_SQLITE", "postgres": "WEIJIAN_BENCH_POSTGRES"}[db]
 	if path := os.Getenv(env); path != "" {
 		st, err := sqlstore.Open(context.Background(), path, sqlstore.Options{NoCreate: true, Rules: opt.Rules})
