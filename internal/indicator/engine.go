@@ -82,9 +82,10 @@ type run struct {
 	sc     weijian.Scope
 	units  map[string]*weijian.OrgUnit // asked, by code
 	tree   *tree
-	rows   map[string]map[int64]int64 // rule and span → unit id → count
-	empty  map[string]bool            // rule and span with no row anywhere
-	data   map[string]expr.Value      // reference, unit and span → value
+	raw    map[rawKey][]PathCount        // rule and years (persons) or span (events) → counts per village
+	rows   map[rolledKey]map[int64]int64 // the same at a day → asked unit id → count
+	data   map[dataKey]expr.Value        // reference, unit and span → value
+	texts  map[expr.Node]string          // a rule or reference as text, for the keys
 	pops   map[popKey]*weijian.Population
 	popRaw map[int][]weijian.UnitPopulation         // year → rows of the counties
 	values map[valueKey]Result                      // I{…} already computed
@@ -96,6 +97,12 @@ type popKey struct {
 	year int
 }
 
+type dataKey struct {
+	ref  string
+	unit string
+	span period.Span
+}
+
 type valueKey struct {
 	code string
 	unit string
@@ -103,8 +110,8 @@ type valueKey struct {
 }
 
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
-	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[string]map[int64]int64{},
-		empty: map[string]bool{}, data: map[string]expr.Value{}, pops: map[popKey]*weijian.Population{},
+	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[rolledKey]map[int64]int64{},
+		raw: map[rawKey][]PathCount{}, texts: map[expr.Node]string{}, data: map[dataKey]expr.Value{}, pops: map[popKey]*weijian.Population{},
 		popRaw: map[int][]weijian.UnitPopulation{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{}}
 	var codes []string
 	for _, c := range cells {
@@ -205,7 +212,12 @@ func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr
 	case expr.RefPopulation:
 		return r.population(ref, q)
 	}
-	key := ref.String() + "|" + q.Unit + "|" + q.Span.String()
+	text, ok := r.texts[ref]
+	if !ok {
+		text = ref.String()
+		r.texts[ref] = text
+	}
+	key := dataKey{text, q.Unit, q.Span}
 	if v, ok := r.data[key]; ok {
 		return v, nil
 	}

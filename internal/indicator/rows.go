@@ -43,39 +43,70 @@ func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (e
 		n, err := r.e.store.CountRowsUnder(r.ctx, rq, r.units[q.Unit].Path)
 		return expr.Num(float64(n)), err
 	}
-	key := function + "(" + source + ", " + rule.String() + ")|" + q.Span.String()
-	counts, ok := r.rows[key]
+	key := r.rowsKey(function, source, rule, q.Span)
+	pcs, ok := r.raw[key]
 	if !ok {
 		rq, err := r.rowQuery(function, source, rule, q.Span)
 		if err != nil {
 			return expr.Value{}, err
 		}
-		pcs, err := r.e.store.CountRows(r.ctx, rq)
-		if err != nil {
+		if pcs, err = r.e.store.CountRows(r.ctx, rq); err != nil {
 			return expr.Value{}, err
 		}
-		counts = r.rollUp(pcs, q.Span.Start)
-		r.rows[key] = counts
-		r.empty[key] = len(pcs) == 0
+		r.raw[key] = pcs
 	}
-	if r.empty[key] && !r.anyRecords(function, source, q.Span) {
+	if len(pcs) == 0 && !r.anyRecords(function, source, q.Span) {
 		return expr.NoData(fmt.Sprintf("%s 在 %s 没有任何记录 (no records in the period)", source, q.Span)), nil
+	}
+	rolled := rolledKey{key, q.Span.Start}
+	counts, ok := r.rows[rolled]
+	if !ok {
+		counts = r.rollUp(pcs, q.Span.Start)
+		r.rows[rolled] = counts
 	}
 	return expr.Num(float64(counts[r.units[q.Unit].ID])), nil
 }
+
+// rawKey names what a count depends on: persons(…) reads the status rows
+// of whole years (every month of a year asks the same query), events(…)
+// the days of the span.
+type rawKey struct {
+	call     string // function(source, rule)
+	from, to period.Date
+}
+
+type rolledKey struct {
+	rawKey
+	day period.Date
+}
+
+func (r *run) rowsKey(function, source string, rule expr.Node, span period.Span) rawKey {
+	text, ok := r.texts[rule]
+	if !ok {
+		text = rule.String()
+		r.texts[rule] = text
+	}
+	k := rawKey{call: function + "(" + source + ", " + text + ")", from: span.Start, to: span.End}
+	if function == "persons" {
+		k.from, k.to = period.NewDate(span.Start.Year, 1, 1), period.NewDate(span.End.Year, 12, 31)
+	}
+	return k
+}
+
+// trueRule is the rule of anyRecords.
+var trueRule = &expr.Bool{Value: true}
 
 // anyRecords reports whether the programme (or stage) has any row in the
 // counties over span, so that "none met the rule" (0) is told apart from
 // "nothing recorded" (no data).
 func (r *run) anyRecords(function, source string, span period.Span) bool {
-	all := &expr.Bool{Value: true}
-	key := function + "(" + source + ", true)|" + span.String()
-	if _, ok := r.rows[key]; !ok {
-		if _, err := r.rowCount(function, source, all, expr.Query{Unit: r.anyUnit(), Span: span}); err != nil {
+	key := r.rowsKey(function, source, trueRule, span)
+	if _, ok := r.raw[key]; !ok {
+		if _, err := r.rowCount(function, source, trueRule, expr.Query{Unit: r.anyUnit(), Span: span}); err != nil {
 			return true // the error surfaces on the real query; do not hide data
 		}
 	}
-	return !r.empty[key]
+	return len(r.raw[key]) > 0
 }
 
 func (r *run) anyUnit() string {

@@ -11,6 +11,7 @@ import (
 	"github.com/weijian-health/weijian/internal/expr"
 	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/period"
+	"github.com/weijian-health/weijian/internal/programme"
 )
 
 // PopulationData returns the unit (which the scope must cover) and every
@@ -60,6 +61,9 @@ func (s *Store) rowWhere(q indicator.RowQuery) (from, where string, args []any, 
 		conds = []string{"y.county_code IN (" + marks + ")", "y.programme = ?", "y.year >= ?", "y.year <= ?"}
 		args = append(args, q.Programme, q.From.Year, q.To.Year)
 		cols[indicator.FieldEnrolled], cols[indicator.FieldEvents] = "y.managed", "y.events"
+		// The two well-known status items have columns of their own
+		// (kept from the same values on every write): no JSON to read.
+		cols[programme.StatusRegular], cols[programme.StatusControlled] = "y.standard", "(y.controlled = 1)"
 	case "events":
 		from = "service_event e JOIN person y ON y.county_code = e.county_code AND y.id = e.person_id"
 		conds = []string{"e.county_code IN (" + marks + ")", "e.programme = ?", "e.stage = ?", "e.voided = ?",
