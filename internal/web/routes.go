@@ -125,6 +125,17 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/events/{id}/history", s.authed(s.apiEventHistory)},
 		{"GET /api/v1/worklists/{list}", s.authed(s.apiWorkList)},
 
+		// Dashboards, the indicator catalogue and targets (dash*.go,
+		// indicators.go, targets.go): analytics.view, within its scope.
+		{"GET /dashboard", s.authed(s.dashboardPage)},
+		{"GET /dashboard/export", s.authed(s.exportDashboard)},
+		{"GET /dashboard/children/export", s.authed(s.exportDashChildren)},
+		{"GET /dashboard/persons", s.authed(s.dashPersons)},
+		{"GET /dashboard/persons/export", s.authed(s.exportDashPersons)},
+		{"GET /indicators", s.authed(s.indicatorsCatalogue)},
+		{"GET /indicators/export", s.authed(s.exportIndicators)},
+		{"GET /indicators/{code}", s.authed(s.indicatorDetail)},
+
 		// Notifiable-disease surveillance (surveil*.go).
 		{"GET /surveillance", s.cardReader(s.surveillanceHome)},
 		{"GET /surveillance/cases", s.cardReader(s.casesPage)},

@@ -74,6 +74,9 @@ type Deps struct {
 	// service forms.
 	Programmes *programme.Catalogue
 	Surveil    *surveil.Service // may be nil: surveillance pages answer 404
+	// Analytics answers the dashboards, the indicator catalogue and the
+	// targets page; nil: those pages answer 403 and the menu hides them.
+	Analytics Analytics
 }
 
 // Server is the HTTP handler of the whole application.
@@ -94,6 +97,7 @@ type Server struct {
 	// programmes generates the service forms and names the programmes.
 	programmes *programme.Catalogue
 	sv         *surveil.Service
+	analytics  Analytics // may be nil
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -106,7 +110,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil,
+		analytics: deps.Analytics}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
