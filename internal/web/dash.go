@@ -47,15 +47,15 @@ type dashView struct {
 	AsOfLabel string             // 截至2026年12月7日
 	Year      int
 	KPIs      []kpiRow
-	Focus     *kpiRow   // the indicator the lower panels show
+	Focus     *kpiRow // the indicator the lower panels show
 	FocusDef  *indicator.Def
-	Children  []kpiRow  // Focus at each unit below Unit, best first
-	Lagging   []kpiRow  // the children flagged 慢序时, furthest behind first
-	Chart     string    // Focus by child unit, JSON
-	ChartH    int       // pixels
-	Trend     string    // Focus by month with last year, JSON
-	Persons   bool      // Focus counts persons: the drill-down to them is offered
-	Leaf      bool      // Unit has no areas below it
+	Children  []kpiRow // Focus at each unit below Unit, best first
+	Lagging   []kpiRow // the children flagged 慢序时, furthest behind first
+	Chart     string   // Focus by child unit, JSON
+	ChartH    int      // pixels
+	Trend     string   // Focus by month with last year, JSON
+	Persons   bool     // Focus counts persons: the drill-down to them is offered
+	Leaf      bool     // Unit has no areas below it
 	Export    exportLinks
 	KidExport exportLinks
 }

@@ -22,7 +22,7 @@ type homePage struct {
 	HasAreas    bool             // the unit has areas below it (the chart panel)
 	Parent      *weijian.OrgUnit // the area a facility belongs to
 	TypeName    string
-	Tasks       []task // what the user's roles let them do here
+	Tasks       []task    // what the user's roles let them do here
 	Dash        *dashView // the key indicators, for those who may see them
 }
 
