@@ -78,6 +78,7 @@ type kpiRow struct {
 	YoY         string
 	Version     string // the 口径 in force: valid-from date
 	Link        string // the dashboard focused on this row
+	Persons     bool   // it counts persons: the drill-down reaches them
 	gap         float64
 	hasGap      bool
 	cell        analytics.Cell
@@ -307,7 +308,7 @@ func (s *Server) kpis(r *http.Request, defs []*indicator.Def, unit string, mode 
 func (s *Server) kpiRow(r *http.Request, d *indicator.Def, c analytics.Cell, asOf period.Date) kpiRow {
 	lang := info(r).lang
 	k := kpiRow{Code: d.Code, Name: d.Name.In(lang), OrgUnit: c.OrgUnit, NoData: c.NoData, Why: c.Why, Rank: c.Rank,
-		Flag: c.PaceFlag, cell: c, unitSymbol: unitSymbol(d.Unit, lang), isCount: !hasDenominator(d.Unit)}
+		Flag: c.PaceFlag, cell: c, unitSymbol: unitSymbol(d.Unit, lang), isCount: !hasDenominator(d.Unit), Persons: d.Programme != ""}
 	if !c.NoData {
 		k.Value = c.Value + k.unitSymbol
 		if k.isCount {
