@@ -125,6 +125,16 @@ func keyIndicators(lib *indicator.Library) []*indicator.Def {
 	return out
 }
 
+// dashIndicators are the key indicators, and the one asked for (from the
+// catalogue) when it is not among them.
+func dashIndicators(lib *indicator.Library, code string) []*indicator.Def {
+	defs := keyIndicators(lib)
+	if d := lib.Get(code); d != nil && !slices.Contains(defs, d) {
+		defs = append(defs, d)
+	}
+	return defs
+}
+
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	if !s.canDash(r) {
 		return errForbidden
@@ -167,7 +177,7 @@ func (s *Server) dashboard(r *http.Request) (*dashView, error) {
 		return nil, err
 	}
 	lib := s.analytics.Library()
-	if v.KPIs, err = s.kpis(r, keyIndicators(lib), u.Code, analytics.OUSelf, asOf); err != nil {
+	if v.KPIs, err = s.kpis(r, dashIndicators(lib, r.URL.Query().Get("ind")), u.Code, analytics.OUSelf, asOf); err != nil {
 		return nil, err
 	}
 	v.Focus = focusOf(v.KPIs, r.URL.Query().Get("ind"))
