@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -136,9 +137,6 @@ func dashIndicators(lib *indicator.Library, code string) []*indicator.Def {
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
-	if !s.canDash(r) {
-		return errForbidden
-	}
 	v, err := s.dashboard(r)
 	if err != nil {
 		return err
@@ -161,13 +159,23 @@ func (s *Server) dashUnit(r *http.Request) (*weijian.OrgUnit, error) {
 	return u, nil
 }
 
-// dashboard builds the dashboard of ?unit= focused on ?ind= as of ?asOf=.
-func (s *Server) dashboard(r *http.Request) (*dashView, error) {
+// dashAt is the unit (?unit=) and date (?asOf=) of a dashboard or one
+// of its exports, for a user who may see them.
+func (s *Server) dashAt(r *http.Request) (*weijian.OrgUnit, period.Date, error) {
+	if !s.canDash(r) {
+		return nil, period.Date{}, errForbidden
+	}
 	u, err := s.dashUnit(r)
 	if err != nil {
-		return nil, err
+		return nil, period.Date{}, err
 	}
 	asOf, err := s.asOfOf(r)
+	return u, asOf, err
+}
+
+// dashboard builds the dashboard of ?unit= focused on ?ind= as of ?asOf=.
+func (s *Server) dashboard(r *http.Request) (*dashView, error) {
+	u, asOf, err := s.dashAt(r)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +245,7 @@ func (s *Server) dashChildren(r *http.Request, v *dashView, asOf period.Date) er
 			v.Lagging = append(v.Lagging, k)
 		}
 	}
-	slices.SortStableFunc(v.Lagging, func(a, b kpiRow) int { return cmpFloat(a.gap, b.gap) })
+	slices.SortStableFunc(v.Lagging, func(a, b kpiRow) int { return cmp.Compare(a.gap, b.gap) })
 	if len(v.Children) > 0 {
 		v.Chart, err = childBarChart(s.msg(r, "dash.value"), s.msg(r, "dash.target"), v.Children)
 		v.ChartH = max(240, 26*len(v.Children)+60)
@@ -256,16 +264,6 @@ func cmpRank(a, b int) int {
 		return -1
 	}
 	return a - b
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // dashAncestors are the units between the user's home unit and u, for

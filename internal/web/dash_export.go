@@ -63,14 +63,7 @@ func (s *Server) flagLabel(r *http.Request, flag string) string {
 
 // exportDashboard exports the key indicators of the dashboard's unit.
 func (s *Server) exportDashboard(w http.ResponseWriter, r *http.Request) error {
-	if !s.canDash(r) {
-		return errForbidden
-	}
-	u, err := s.dashUnit(r)
-	if err != nil {
-		return err
-	}
-	asOf, err := s.asOfOf(r)
+	u, asOf, err := s.dashAt(r)
 	if err != nil {
 		return err
 	}
@@ -85,14 +78,7 @@ func (s *Server) exportDashboard(w http.ResponseWriter, r *http.Request) error {
 // exportDashChildren exports one indicator at every unit below the
 // dashboard's unit.
 func (s *Server) exportDashChildren(w http.ResponseWriter, r *http.Request) error {
-	if !s.canDash(r) {
-		return errForbidden
-	}
-	u, err := s.dashUnit(r)
-	if err != nil {
-		return err
-	}
-	asOf, err := s.asOfOf(r)
+	u, asOf, err := s.dashAt(r)
 	if err != nil {
 		return err
 	}

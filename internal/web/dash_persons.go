@@ -74,9 +74,18 @@ func (s *Server) personsQueryOf(r *http.Request) (personsQuery, error) {
 	return pq, err
 }
 
-// persons reads the persons of pq (up to personsCap) and whether the list
-// was cut there.
-func (s *Server) persons(r *http.Request, pq personsQuery) ([]indicator.PersonRow, bool, error) {
+// persons reads the persons the request asks for (up to personsCap) and
+// whether the list was cut there.
+func (s *Server) persons(r *http.Request) (personsQuery, []indicator.PersonRow, bool, error) {
+	pq, err := s.personsQueryOf(r)
+	if err != nil {
+		return pq, nil, false, err
+	}
+	rows, capped, err := s.personsOf(r, pq)
+	return pq, rows, capped, err
+}
+
+func (s *Server) personsOf(r *http.Request, pq personsQuery) ([]indicator.PersonRow, bool, error) {
 	c := indicator.Cell{Indicator: pq.def.Code, OrgUnit: pq.unit.Code, Span: period.YearToDate(pq.asOf)}
 	sc := residentScope(r)
 	rows, err := s.analytics.Persons(r.Context(), sc, c, pq.side == "num", personsCap+1)
@@ -107,11 +116,7 @@ func capRows(rows []indicator.PersonRow) []indicator.PersonRow {
 const personsPageSize = 50
 
 func (s *Server) dashPersons(w http.ResponseWriter, r *http.Request) error {
-	pq, err := s.personsQueryOf(r)
-	if err != nil {
-		return err
-	}
-	rows, capped, err := s.persons(r, pq)
+	pq, rows, capped, err := s.persons(r)
 	if err != nil {
 		return err
 	}
@@ -169,11 +174,7 @@ func factsText(f map[string]string) string {
 // exportDashPersons exports the whole list (masked), audited as every
 // export of residents is.
 func (s *Server) exportDashPersons(w http.ResponseWriter, r *http.Request) error {
-	pq, err := s.personsQueryOf(r)
-	if err != nil {
-		return err
-	}
-	rows, _, err := s.persons(r, pq)
+	pq, rows, _, err := s.persons(r)
 	if err != nil {
 		return err
 	}
