@@ -18,3 +18,9 @@ var Diseases []byte
 //
 //go:embed datasets/*.yaml
 var DataSets embed.FS
+
+// Indicators holds the built-in indicator library, indicators/*.yaml
+// (internal/indicator loads and checks it).
+//
+//go:embed indicators/*.yaml
+var Indicators embed.FS
