@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -21,18 +20,6 @@ import (
 // the lagging units, and the drill-down to the persons counted
 // (dash_persons.go). Figures come from the analytics service; the web
 // layer only lays them out.
-
-// Analytics is what the dashboards, the catalogue and the targets page
-// ask of the analytics service and the indicator engine.
-type Analytics interface {
-	// Query answers a grid of indicators × org units × periods within sc.
-	Query(ctx context.Context, sc weijian.Scope, req analytics.Request) (*analytics.Response, error)
-	// Library is the loaded indicator definitions.
-	Library() *indicator.Library
-	// Persons lists the persons behind an indicator's numerator or
-	// denominator at a unit over a span (unmasked: the caller masks).
-	Persons(ctx context.Context, sc weijian.Scope, c indicator.Cell, numerator bool, limit int) ([]indicator.PersonRow, error)
-}
 
 // dashPage is the dashboard of a unit, focused on one indicator.
 type dashPage struct {
@@ -184,7 +171,7 @@ func (s *Server) dashboard(r *http.Request) (*dashView, error) {
 	if v.Ancestors, err = s.dashAncestors(r, u); err != nil {
 		return nil, err
 	}
-	lib := s.analytics.Library()
+	lib := s.analytics.Eval.Library()
 	if v.KPIs, err = s.kpis(r, dashIndicators(lib, r.URL.Query().Get("ind")), u.Code, analytics.OUSelf, asOf); err != nil {
 		return nil, err
 	}
@@ -294,11 +281,11 @@ func (s *Server) kpis(r *http.Request, defs []*indicator.Def, unit string, mode 
 	}
 	year := strconv.Itoa(asOf.Year)
 	res, err := s.analytics.Query(r.Context(), analyticsScope(r), analytics.Request{Indicators: codes, OrgUnit: unit,
-		OUMode: mode, Periods: []string{year}, AsOf: asOf.String()})
+		OUMode: mode, Periods: []string{year}, AsOf: asOf.String(), Lang: info(r).lang})
 	if err != nil {
 		return nil, err
 	}
-	lib := s.analytics.Library()
+	lib := s.analytics.Eval.Library()
 	out := make([]kpiRow, 0, len(res.Cells))
 	for _, c := range res.Cells {
 		d := lib.Get(c.Indicator)

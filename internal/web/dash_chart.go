@@ -54,7 +54,7 @@ func childBarChart(valueName, targetName string, rows []kpiRow) (string, error) 
 func (s *Server) trend(r *http.Request, d *indicator.Def, unit string, asOf period.Date) (string, error) {
 	ms := months(asOf)
 	res, err := s.analytics.Query(r.Context(), analyticsScope(r), analytics.Request{Indicators: []string{d.Code},
-		OrgUnit: unit, OUMode: analytics.OUSelf, Periods: ms, AsOf: asOf.String()})
+		OrgUnit: unit, OUMode: analytics.OUSelf, Periods: ms, AsOf: asOf.String(), Lang: info(r).lang})
 	if err != nil {
 		return "", err
 	}

@@ -67,7 +67,7 @@ func (s *Server) exportDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.kpis(r, keyIndicators(s.analytics.Library()), u.Code, analytics.OUSelf, asOf)
+	rows, err := s.kpis(r, keyIndicators(s.analytics.Eval.Library()), u.Code, analytics.OUSelf, asOf)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) exportDashChildren(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	d := s.analytics.Library().Get(r.URL.Query().Get("ind"))
+	d := s.analytics.Eval.Library().Get(r.URL.Query().Get("ind"))
 	if d == nil {
 		return errNoIndicator(r.URL.Query().Get("ind"))
 	}

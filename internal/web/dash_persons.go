@@ -60,7 +60,7 @@ func (s *Server) personsQueryOf(r *http.Request) (personsQuery, error) {
 		return pq, errForbidden
 	}
 	q := r.URL.Query()
-	if pq.def = s.analytics.Library().Get(q.Get("ind")); pq.def == nil || pq.def.Programme == "" {
+	if pq.def = s.analytics.Eval.Library().Get(q.Get("ind")); pq.def == nil || pq.def.Programme == "" {
 		return pq, weijian.NotFound(weijian.T("计人的指标："+weijian.Clip(q.Get("ind")), "indicator counting persons: "+weijian.Clip(q.Get("ind"))))
 	}
 	if pq.side = q.Get("side"); !slices.Contains(personSides, pq.side) {
@@ -88,11 +88,11 @@ func (s *Server) persons(r *http.Request) (personsQuery, []indicator.PersonRow, 
 func (s *Server) personsOf(r *http.Request, pq personsQuery) ([]indicator.PersonRow, bool, error) {
 	c := indicator.Cell{Indicator: pq.def.Code, OrgUnit: pq.unit.Code, Span: period.YearToDate(pq.asOf)}
 	sc := residentScope(r)
-	rows, err := s.analytics.Persons(r.Context(), sc, c, pq.side == "num", personsCap+1)
+	rows, err := s.analytics.Eval.Persons(r.Context(), sc, c, pq.side == "num", personsCap+1)
 	if err != nil || pq.side != "gap" {
 		return capRows(rows), len(rows) > personsCap, err
 	}
-	num, err := s.analytics.Persons(r.Context(), sc, c, true, 2*personsCap)
+	num, err := s.analytics.Eval.Persons(r.Context(), sc, c, true, 2*personsCap)
 	if err != nil {
 		return nil, false, err
 	}

@@ -34,5 +34,10 @@ func dashSamples(base basePage) map[string]any {
 			Export: exportLinks{"/x", "/y"}},
 		"indicator": &indicatorPage{basePage: base, D: ind, Dash: "/dashboard?ind=x"},
 		"home":      home,
+		"targets": &targetsPage{basePage: base, Defs: []option{{"htn_managed", "高血压患者管理人数", true}}, Def: &indicator.Def{Code: "htn_managed", Unit: indicator.Count},
+			Years: []option{{"2026", "2026", true}}, Year: 2026, Unit: unit, Ancestors: []*weijian.OrgUnit{unit}, AsOf: "2026-12-07",
+			Own:      &targetRow{K: kpi, Value: "1462", Method: "直接设定", UpdatedBy: "admin", UpdatedAt: "2026-12-07 10:00"},
+			Children: []targetRow{{K: behind, Value: "700"}, {K: nodata}}, ChildSum: "700", SumDiffers: true, Divisible: true, CanEdit: true,
+			Error: formError{Message: "出错", Issues: []string{"a"}}, Export: exportLinks{"/x", "/y"}},
 	}
 }

@@ -87,7 +87,7 @@ func (s *Server) catalogue(r *http.Request, q string) ([]indicatorGroup, int) {
 	var groups []indicatorGroup
 	at := map[string]int{}
 	n := 0
-	for _, d := range s.analytics.Library().All() {
+	for _, d := range s.analytics.Eval.Library().All() {
 		row := s.indicatorView(r, d)
 		if q != "" && !strings.Contains(strings.ToLower(row.Code+" "+row.Name+" "+row.Aliases+" "+row.Group), strings.ToLower(q)) {
 			continue
@@ -118,7 +118,7 @@ func (s *Server) indicatorDetail(w http.ResponseWriter, r *http.Request) error {
 	if !s.canDash(r) {
 		return errForbidden
 	}
-	d := s.analytics.Library().Get(r.PathValue("code"))
+	d := s.analytics.Eval.Library().Get(r.PathValue("code"))
 	if d == nil {
 		return errNoIndicator(r.PathValue("code"))
 	}

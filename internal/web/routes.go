@@ -135,6 +135,10 @@ func (s *Server) routes() []route {
 		{"GET /indicators", s.authed(s.indicatorsCatalogue)},
 		{"GET /indicators/export", s.authed(s.exportIndicators)},
 		{"GET /indicators/{code}", s.authed(s.indicatorDetail)},
+		{"GET /targets", s.authed(s.targetsPage)},
+		{"GET /targets/export", s.authed(s.exportTargets)},
+		{"POST /targets", s.authed(s.setTarget)},                // set: population.edit
+		{"POST /targets/allocate", s.authed(s.allocateTargets)}, // allocate: population.edit
 
 		// Notifiable-disease surveillance (surveil*.go).
 		{"GET /surveillance", s.cardReader(s.surveillanceHome)},

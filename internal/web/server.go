@@ -28,6 +28,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/analytics"
 	"github.com/weijian-health/weijian/internal/auth"
 	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/programme"
@@ -76,7 +77,7 @@ type Deps struct {
 	Surveil    *surveil.Service // may be nil: surveillance pages answer 404
 	// Analytics answers the dashboards, the indicator catalogue and the
 	// targets page; nil: those pages answer 403 and the menu hides them.
-	Analytics Analytics
+	Analytics *analytics.Service
 }
 
 // Server is the HTTP handler of the whole application.
@@ -97,7 +98,7 @@ type Server struct {
 	// programmes generates the service forms and names the programmes.
 	programmes *programme.Catalogue
 	sv         *surveil.Service
-	analytics  Analytics // may be nil
+	analytics  *analytics.Service // may be nil
 }
 
 // New builds the server: it loads the embedded templates, messages and
