@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/weijian-health/weijian/internal/analytics"
-	"github.com/weijian-health/weijian/internal/dataset"
-	"github.com/weijian-health/weijian/internal/indicator"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/weijian-health/weijian/internal/analytics"
 	"github.com/weijian-health/weijian/internal/auth"
 	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/sqlstore"
@@ -54,13 +52,12 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 		return err
 	}
 	go sv.Start(ctx)
-	an, err := webAnalytics(store, cat)
+	an, err := analytics.NewLive(store)
 	if err != nil {
 		return err
 	}
 	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version,
-		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv,
-		Analytics: an})
+		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv, Analytics: an})
 	if err != nil {
 		return err
 	}
@@ -164,19 +161,4 @@ func cleanSessions(ctx context.Context, store *sqlstore.Store, log *slog.Logger)
 			}
 		}
 	}
-}
-
-// webAnalytics is the analytics service the dashboards use: the built-in
-// indicator library computed live from store.
-func webAnalytics(store *sqlstore.Store, progs *programme.Catalogue) (*analytics.Service, error) {
-	lib, err := indicator.Builtin()
-	if err != nil {
-		return nil, err
-	}
-	sets, err := dataset.Builtin()
-	if err != nil {
-		return nil, err
-	}
-	eng := indicator.NewEngine(lib, store, indicator.Sources{DataSets: sets, Programmes: progs})
-	return &analytics.Service{Eval: eng, Store: store}, nil
 }

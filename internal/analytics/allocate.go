@@ -482,3 +482,24 @@ func ageShare(have, want weijian.AgeBand) float64 {
 	}
 	return float64(hi-lo) / float64(to(have)-have.From)
 }
+
+// CheckIndicators refuses targets of indicators the library does not
+// have, naming each row; the store checks units, scope and values.
+func CheckIndicators(lib *indicator.Library, rows []weijian.Target) error {
+	var issues []weijian.Issue
+	for i, t := range rows {
+		if t.Indicator == "" || lib.Get(t.Indicator) != nil || len(issues) >= weijian.MaxIssues {
+			continue
+		}
+		row := t.Line
+		if row == 0 {
+			row = i + 1
+		}
+		issues = append(issues, weijian.Issue{Row: row, Field: "indicator", Value: weijian.Clip(t.Indicator), Rule: "indicator",
+			Msg: weijian.T("指标库中没有该指标", "no such indicator in the library")})
+	}
+	if len(issues) > 0 {
+		return weijian.Invalid(weijian.T("任务数/目标值有误，未保存任何一条", "the targets have errors; nothing was stored"), issues...)
+	}
+	return nil
+}

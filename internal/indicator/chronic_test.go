@@ -2,6 +2,8 @@ package indicator_test
 
 import (
 	"testing"
+
+	"github.com/weijian-health/weijian"
 )
 
 func htnVisit(date string, sbp, dbp int, controlled bool) event {
@@ -18,12 +20,12 @@ func htnVisit(date string, sbp, dbp int, controlled bool) event {
 // 海安镇: managed 3 (P1 P2 P3); 规范 2 → 2/3 = 66.67%; 控制 1 → 1/3 = 33.33%
 // 城东镇: managed 1; 规范 1/1 = 100%; 控制 1/1 = 100%
 // 海安市: managed 4; 规范 3/4 = 75%; 控制 2/4 = 50%
-func loadHypertension(t *testing.T, f *fixture) {
+func loadHypertension(t *testing.T, f *fixture) []*weijian.Person {
 	four := func(sbp, dbp int, ok bool) []event {
 		return []event{htnVisit("2024-02-01", 130, 80, true), htnVisit("2024-05-01", 130, 80, true),
 			htnVisit("2024-08-01", 130, 80, true), htnVisit("2024-11-01", sbp, dbp, ok)}
 	}
-	f.load(t,
+	return f.load(t,
 		person{village: vilA1, sex: 1, born: "1950-03-01", enr: map[string]string{"hypertension": "2020-01-01"}, events: four(145, 85, true)},
 		person{village: vilA1, sex: 2, born: "1970-03-01", enr: map[string]string{"hypertension": "2020-01-01"},
 			events: []event{htnVisit("2024-03-01", 130, 80, true), htnVisit("2024-09-01", 150, 95, false)}},

@@ -115,7 +115,7 @@ type event struct {
 	vals              map[string]any
 }
 
-func (f *fixture) load(t *testing.T, ps ...person) {
+func (f *fixture) load(t *testing.T, ps ...person) []*weijian.Person {
 	t.Helper()
 	var hs []weijian.History
 	for i, p := range ps {
@@ -140,6 +140,11 @@ func (f *fixture) load(t *testing.T, ps ...person) {
 	if err := f.st.LoadResidents(ctx, hs); err != nil {
 		t.Fatal(err)
 	}
+	out := make([]*weijian.Person, len(hs))
+	for i, h := range hs {
+		out[i] = h.Person
+	}
+	return out
 }
 
 // eval computes one indicator at one unit over a span.

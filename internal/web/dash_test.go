@@ -238,9 +238,14 @@ func TestTargetsCompletionAndPace(t *testing.T) {
 	if sum != 4 {
 		t.Errorf("the townships' targets sum to %v after allocating 4 by population, want 4 (%+v)", sum, targets)
 	}
+	// A township sets its own town's target, not the county's.
 	town := e.login(t, "town")
-	res, body = town.post("/targets", url.Values{"ind": {"htn_managed"}, "unit": {codeHaianZhen}, "year": {"2024"}, "value": {"1"}})
-	wantStatus(t, res, body, http.StatusForbidden)
+	res, body = town.post("/targets", url.Values{"ind": {"htn_managed"}, "unit": {codeHaianZhen}, "year": {"2024"}, "value": {"3"}})
+	wantStatus(t, res, body, http.StatusSeeOther)
+	res, body = town.post("/targets", url.Values{"ind": {"htn_managed"}, "unit": {codeHaian}, "year": {"2024"}, "value": {"1"}})
+	if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
+		t.Errorf("a township set the county's target: %d", res.StatusCode)
+	}
 }
 
 // Every dashboard table exports; the catalogue lists every definition

@@ -124,6 +124,10 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/events/{id}/void", s.authed(s.apiVoidEvent)},
 		{"GET /api/v1/events/{id}/history", s.authed(s.apiEventHistory)},
 		{"GET /api/v1/worklists/{list}", s.authed(s.apiWorkList)},
+		{"GET /api/v1/analytics", s.authed(s.apiAnalytics)},
+		{"GET /api/v1/targets", s.authed(s.apiTargets)},
+		{"POST /api/v1/targets", s.authed(s.apiSetTargets)},
+		{"POST /api/v1/targets/allocate", s.authed(s.apiAllocate)},
 
 		// Dashboards, the indicator catalogue and targets (dash*.go,
 		// indicators.go, targets.go): analytics.view, within its scope.
@@ -137,8 +141,8 @@ func (s *Server) routes() []route {
 		{"GET /indicators/{code}", s.authed(s.indicatorDetail)},
 		{"GET /targets", s.authed(s.targetsPage)},
 		{"GET /targets/export", s.authed(s.exportTargets)},
-		{"POST /targets", s.authed(s.setTarget)},                // set: population.edit
-		{"POST /targets/allocate", s.authed(s.allocateTargets)}, // allocate: population.edit
+		{"POST /targets", s.authed(s.setTarget)},                // targets.edit
+		{"POST /targets/allocate", s.authed(s.allocateTargets)}, // targets.edit
 
 		// Notifiable-disease surveillance (surveil*.go).
 		{"GET /surveillance", s.cardReader(s.surveillanceHome)},

@@ -57,6 +57,7 @@ type Store interface {
 	weijian.ResidentStore
 	weijian.ResidentImporter
 	weijian.DataValueStore
+	weijian.TargetStore
 	Ping(ctx context.Context) error
 }
 
@@ -75,8 +76,10 @@ type Deps struct {
 	// service forms.
 	Programmes *programme.Catalogue
 	Surveil    *surveil.Service // may be nil: surveillance pages answer 404
-	// Analytics answers the dashboards, the indicator catalogue and the
-	// targets page; nil: those pages answer 403 and the menu hides them.
+	// Analytics answers /api/v1/analytics, the dashboards, the indicator
+	// catalogue and the targets page, and allocates targets; nil (no
+	// indicator engine): the API answers 404, the pages 403 and the menu
+	// hides them; targets are still stored.
 	Analytics *analytics.Service
 }
 
@@ -111,8 +114,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil,
-		analytics: deps.Analytics}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil, analytics: deps.Analytics}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

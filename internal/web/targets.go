@@ -46,10 +46,10 @@ type targetRow struct {
 	UpdatedAt string
 }
 
-// targetScope is where the user may set targets: the planning figures of
-// the commission, like the population (population.edit).
-func targetScope(r *http.Request) weijian.Scope {
-	return currentUser(r).ScopeFor(weijian.PermEditPopulation)
+// canEditTargets reports whether the user may set targets at u (a
+// targets.edit grant covering it).
+func canEditTargets(r *http.Request, u *weijian.OrgUnit) bool {
+	return currentUser(r).ScopeFor(weijian.PermEditTargets).Covers(u.Path)
 }
 
 // targetsQuery is what the targets page shows.
@@ -117,7 +117,7 @@ func (s *Server) asOfFor(year int) period.Date {
 func (s *Server) targetsView(r *http.Request, tq targetsQuery) (*targetsPage, error) {
 	lang := info(r).lang
 	p := &targetsPage{basePage: s.base(r, "targets", s.msg(r, "nav.targets")), Def: tq.def, Year: tq.year, Unit: tq.unit,
-		Divisible: !hasDenominator(tq.def.Unit), CanEdit: currentUser(r).Can(weijian.PermEditPopulation)}
+		Divisible: !hasDenominator(tq.def.Unit), CanEdit: canEditTargets(r, tq.unit)}
 	for _, d := range keyIndicators(s.analytics.Eval.Library()) {
 		p.Defs = append(p.Defs, option{d.Code, d.Name.In(lang), d.Code == tq.def.Code})
 	}
@@ -135,7 +135,7 @@ func (s *Server) targetsView(r *http.Request, tq targetsQuery) (*targetsPage, er
 	if err != nil {
 		return nil, err
 	}
-	stored, err := s.analytics.Store.Targets(r.Context(), analyticsScope(r), weijian.TargetFilter{Indicators: []string{tq.def.Code},
+	stored, err := s.store.Targets(r.Context(), analyticsScope(r), weijian.TargetFilter{Indicators: []string{tq.def.Code},
 		Under: tq.unit.Code, Year: tq.year})
 	if err != nil {
 		return nil, err
@@ -169,18 +169,30 @@ func (s *Server) targetsView(r *http.Request, tq targetsQuery) (*targetsPage, er
 	return p, nil
 }
 
-// POST /targets: set the unit's target (and, with allocate=population,
-// share it among the children by population in the same step).
-func (s *Server) setTarget(w http.ResponseWriter, r *http.Request) error {
+// targetEdit reads the form of a change of targets: what page it is on
+// and the scope of the user's targets.edit grants, which must cover the
+// unit.
+func (s *Server) targetEdit(r *http.Request) (targetsQuery, weijian.Scope, error) {
 	if err := r.ParseForm(); err != nil {
-		return weijian.Invalid(weijian.T("表单无效", "bad form"))
+		return targetsQuery{}, weijian.Scope{}, weijian.Invalid(weijian.T("表单无效", "bad form"))
 	}
 	tq, err := s.targetsQueryOf(r)
 	if err != nil {
-		return err
+		return tq, weijian.Scope{}, err
 	}
-	if !currentUser(r).Can(weijian.PermEditPopulation) {
-		return errForbidden
+	sc, err := targetScope(r)
+	if err == nil && !sc.Covers(tq.unit.Path) {
+		err = errForbidden
+	}
+	return tq, sc, err
+}
+
+// POST /targets: set the unit's target (and, with allocate=population,
+// share it among the children by population in the same step).
+func (s *Server) setTarget(w http.ResponseWriter, r *http.Request) error {
+	tq, sc, err := s.targetEdit(r)
+	if err != nil {
+		return err
 	}
 	v, err := targetValue(r.PostForm.Get("value"), "value")
 	if err != nil {
@@ -188,11 +200,11 @@ func (s *Server) setTarget(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := analytics.Allocation{Indicator: tq.def.Code, OrgUnit: tq.unit.Code, Year: tq.year, Value: &v, Method: r.PostForm.Get("allocate")}
 	if a.Method == weijian.TargetByPopulation {
-		_, err = s.analytics.Allocate(r.Context(), targetScope(r), currentUser(r).Username, a)
+		_, err = s.analytics.Allocate(r.Context(), sc, actor(r), a)
 	} else {
-		_, err = s.analytics.Store.SetTargets(r.Context(), targetScope(r), currentUser(r).Username,
+		_, err = s.store.SetTargets(r.Context(), sc, actor(r),
 			[]weijian.Target{{Indicator: tq.def.Code, UnitCode: tq.unit.Code, Year: tq.year, Value: v, Method: weijian.TargetEntered}},
-			weijian.ImportOptions{Actor: currentUser(r).Username})
+			weijian.ImportOptions{Actor: actor(r)})
 	}
 	if err != nil {
 		return s.targetsError(w, r, tq, err)
@@ -204,15 +216,9 @@ func (s *Server) setTarget(w http.ResponseWriter, r *http.Request) error {
 // children by population share (method=population) or as typed
 // (method=hand, one field v|CODE per child).
 func (s *Server) allocateTargets(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return weijian.Invalid(weijian.T("表单无效", "bad form"))
-	}
-	tq, err := s.targetsQueryOf(r)
+	tq, sc, err := s.targetEdit(r)
 	if err != nil {
 		return err
-	}
-	if !currentUser(r).Can(weijian.PermEditPopulation) {
-		return errForbidden
 	}
 	a := analytics.Allocation{Indicator: tq.def.Code, OrgUnit: tq.unit.Code, Year: tq.year, Method: r.PostForm.Get("method")}
 	if a.Method == weijian.TargetByHand {
@@ -229,7 +235,7 @@ func (s *Server) allocateTargets(w http.ResponseWriter, r *http.Request) error {
 	} else if a.Method != weijian.TargetByPopulation {
 		return weijian.Invalid(weijian.T("分解方式应为按人口比例或手工", "allocate by population or by hand"))
 	}
-	if _, err := s.analytics.Allocate(r.Context(), targetScope(r), currentUser(r).Username, a); err != nil {
+	if _, err := s.analytics.Allocate(r.Context(), sc, actor(r), a); err != nil {
 		return s.targetsError(w, r, tq, err)
 	}
 	return s.backToTargets(w, r, tq)
