@@ -111,8 +111,8 @@ func (s *Server) apiSetTargets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if svc, _ := s.analyticsService(); svc != nil {
-		if err := analytics.CheckIndicators(svc.Eval.Library(), body.Targets); err != nil {
-			return err
+		if is := analytics.ResolveIndicators(svc.Eval.Library(), body.Targets); len(is) > 0 {
+			return weijian.Invalid(weijian.T("任务数/目标值有误，未保存任何一条", "the targets have errors; nothing was stored"), is...)
 		}
 	}
 	for i := range body.Targets {
