@@ -276,3 +276,26 @@ func TestDashboardExportsAndCatalogue(t *testing.T) {
 	res, body = c.get("/indicators/no_such")
 	wantStatus(t, res, body, http.StatusNotFound)
 }
+
+// Targets come in from a file through the import page: a bad row is
+// named and nothing is written; a good file, once confirmed, shows on
+// the targets page with its 完成率.
+func TestTargetsImport(t *testing.T) {
+	e := newDashEnv(t)
+	c := e.login(t, "admin")
+	bad := "指标,单位代码,年度,目标值\n高血压患者管理人数," + codeHaian + ",2024,8\nno_such_indicator," + codeHaian + ",2024,1\n"
+	res, body := c.uploadImport("targets", "bad.csv", []byte(bad))
+	wantStatus(t, res, body, http.StatusUnprocessableEntity)
+	wantContains(t, body, `data-testid="import-problems"`, "no_such_indicator")
+	good := "指标,单位代码,年度,目标值\n高血压患者管理人数," + codeHaian + ",2024,8\n"
+	res, body = c.uploadImport("targets", "good.csv", []byte(good))
+	wantStatus(t, res, body, http.StatusOK)
+	m := hashField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no hash in the preview:\n%.2000s", body)
+	}
+	res, body = c.post("/import/confirm", url.Values{"hash": {m[1]}})
+	wantStatus(t, res, body, http.StatusOK)
+	_, body = c.get("/targets?ind=htn_managed&year=2024&unit=" + codeHaian)
+	wantContains(t, body, "文件导入", "50.00%")
+}
