@@ -34,6 +34,7 @@ type dashView struct {
 	AsOf      string             // YYYY-MM-DD
 	AsOfLabel string             // 截至2026年12月7日
 	Year      int
+	Groups    []workListTab // the catalogue groups of the key indicators
 	KPIs      []kpiRow
 	Focus     *kpiRow // the indicator the lower panels show
 	FocusDef  *indicator.Def
@@ -113,14 +114,56 @@ func keyIndicators(lib *indicator.Library) []*indicator.Def {
 	return out
 }
 
-// dashIndicators are the key indicators, and the one asked for (from the
-// catalogue) when it is not among them.
-func dashIndicators(lib *indicator.Library, code string) []*indicator.Def {
-	defs := keyIndicators(lib)
-	if d := lib.Get(code); d != nil && !slices.Contains(defs, d) {
-		defs = append(defs, d)
+// dashIndicators are the key indicators of one catalogue group, and the
+// one asked for (from the catalogue) when it is not among them. The group
+// is ?group=, else the asked indicator's, else the first; the tabs name
+// every group with key indicators.
+func dashIndicators(r *http.Request, lib *indicator.Library) (defs []*indicator.Def, group string, groups []string) {
+	q := r.URL.Query()
+	asked := lib.Get(q.Get("ind"))
+	group = q.Get("group")
+	if group == "" && asked != nil {
+		group = asked.Group
 	}
-	return defs
+	keys := keyIndicators(lib)
+	for _, d := range keys {
+		if !slices.Contains(groups, d.Group) {
+			groups = append(groups, d.Group)
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b string) int { return cmpRank(groupRank(a), groupRank(b)) })
+	if group == "" && len(groups) > 0 {
+		group = groups[0]
+	}
+	for _, d := range keys {
+		if d.Group == group {
+			defs = append(defs, d)
+		}
+	}
+	if asked != nil && !slices.Contains(defs, asked) {
+		defs = append(defs, asked)
+	}
+	return defs, group, groups
+}
+
+// groupFirst are the catalogue groups a dashboard shows first, the
+// county's daily work; the others follow in library order.
+var groupFirst = []string{"基本公卫", "免疫规划", "妇幼", "疾控"}
+
+// groupRank orders groups: groupFirst by position from 1, others 0
+// (which cmpRank puts last).
+func groupRank(g string) int { return slices.Index(groupFirst, g) + 1 }
+
+// groupTabs link the dashboard of each group.
+func groupTabs(r *http.Request, group string, groups []string) []workListTab {
+	var out []workListTab
+	for _, g := range groups {
+		q := cloneValues(r.URL.Query())
+		q.Set("group", g)
+		q.Del("ind")
+		out = append(out, workListTab{Key: g, Name: g, URL: r.URL.Path + "?" + q.Encode(), Active: g == group})
+	}
+	return out
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
@@ -172,7 +215,9 @@ func (s *Server) dashboard(r *http.Request) (*dashView, error) {
 		return nil, err
 	}
 	lib := s.analytics.Eval.Library()
-	if v.KPIs, err = s.kpis(r, dashIndicators(lib, r.URL.Query().Get("ind")), u.Code, analytics.OUSelf, asOf); err != nil {
+	defs, group, groups := dashIndicators(r, lib)
+	v.Groups = groupTabs(r, group, groups)
+	if v.KPIs, err = s.kpis(r, defs, u.Code, analytics.OUSelf, asOf); err != nil {
 		return nil, err
 	}
 	v.Focus = focusOf(v.KPIs, r.URL.Query().Get("ind"))
@@ -329,7 +374,7 @@ func (s *Server) kpiRow(r *http.Request, d *indicator.Def, c analytics.Cell, asO
 	if v := d.VersionAt(asOf); v != nil {
 		k.Version = v.ValidFrom.String()
 	}
-	q := url.Values{"unit": {c.OrgUnit}, "ind": {d.Code}, "asOf": {asOf.String()}}
+	q := url.Values{"unit": {c.OrgUnit}, "ind": {d.Code}, "group": {d.Group}, "asOf": {asOf.String()}}
 	k.Link = "/dashboard?" + q.Encode()
 	return k
 }

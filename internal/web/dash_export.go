@@ -67,7 +67,8 @@ func (s *Server) exportDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.kpis(r, keyIndicators(s.analytics.Eval.Library()), u.Code, analytics.OUSelf, asOf)
+	defs, _, _ := dashIndicators(r, s.analytics.Eval.Library())
+	rows, err := s.kpis(r, defs, u.Code, analytics.OUSelf, asOf)
 	if err != nil {
 		return err
 	}
