@@ -39,8 +39,9 @@ func childBarChart(valueName, targetName string, rows []kpiRow) (string, error) 
 	o := baseOption()
 	o["xAxis"] = map[string]any{"type": "value", "splitLine": map[string]any{"lineStyle": map[string]any{"color": "#eee"}}}
 	o["yAxis"] = map[string]any{"type": "category", "data": labels, "axisTick": map[string]any{"show": false}}
+	// The value inside the bar's end, clear of the target mark beyond it.
 	series := []any{map[string]any{"name": valueName, "type": "bar", "data": bars, "barMaxWidth": 18,
-		"label": map[string]any{"show": true, "position": "right", "fontSize": 11}}}
+		"label": map[string]any{"show": true, "position": "insideRight", "color": "#fff", "fontSize": 11}}}
 	if hasTarget && !rows[0].isCount {
 		series = append(series, map[string]any{"name": targetName, "type": "scatter", "data": targets, "symbol": "rect",
 			"symbolSize": []int{3, 18}, "itemStyle": map[string]any{"color": "#333"}})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -134,7 +135,7 @@ func (s *Server) dashPersons(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := max(1, atoiDefault(q.Get("page"), 1))
 	from := min(len(rows), (page-1)*personsPageSize)
-	if p.Rows, err = s.personRows(r, rows[from:min(len(rows), from+personsPageSize)]); err != nil {
+	if p.Rows, err = s.personRows(r, pq.def.Programme, rows[from:min(len(rows), from+personsPageSize)]); err != nil {
 		return err
 	}
 	p.Pager = newPager(r.URL, len(rows), page, personsPageSize)
@@ -143,7 +144,7 @@ func (s *Server) dashPersons(w http.ResponseWriter, r *http.Request) error {
 
 // personRows reads each person (within the user's scope) and masks them.
 // A person the engine counted but the user may not see is left out.
-func (s *Server) personRows(r *http.Request, rows []indicator.PersonRow) ([]personRow, error) {
+func (s *Server) personRows(r *http.Request, prog string, rows []indicator.PersonRow) ([]personRow, error) {
 	out := make([]personRow, 0, len(rows))
 	for _, pr := range rows {
 		x, err := s.store.Person(r.Context(), residentScope(r), pr.PersonID)
@@ -152,21 +153,43 @@ func (s *Server) personRows(r *http.Request, rows []indicator.PersonRow) ([]pers
 		} else if err != nil {
 			return nil, err
 		}
-		out = append(out, personRow{R: residentView(x, false, s.today()), Facts: factsText(pr.Facts)})
+		out = append(out, personRow{R: residentView(x, false, s.today()), Facts: s.factsText(r, prog, pr.Facts)})
 	}
 	return out, nil
 }
 
-// factsText joins the facts a list shows, by name: "末次随访日期 2024-05-01；…".
-func factsText(f map[string]string) string {
-	keys := make([]string, 0, len(f))
-	for k := range f {
-		keys = append(keys, k)
+// factsText joins the facts a list shows, named by the programme's
+// status labels in the user's language, in the programme's order:
+// "年内随访次数 4；规范管理 是；…".
+func (s *Server) factsText(r *http.Request, prog string, f map[string]string) string {
+	lang := info(r).lang
+	yes := map[string]string{"true": s.msg(r, "common.yes"), "false": s.msg(r, "common.no")}
+	var keys []string
+	label := map[string]string{"last": s.msg(r, "dash.lastService")}
+	if s.programmes != nil {
+		if p, ok := s.programmes.Programme(prog); ok {
+			for _, it := range p.Status {
+				keys, label[it.Code] = append(keys, it.Code), it.Label.In(lang)
+			}
+		}
 	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + " " + f[k]
+	rest := make([]string, 0, len(f))
+	for k := range f {
+		if !slices.Contains(keys, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	var parts []string
+	for _, k := range append(keys, rest...) {
+		v, ok := f[k]
+		if !ok {
+			continue
+		}
+		if y, ok := yes[v]; ok {
+			v = y
+		}
+		parts = append(parts, cmp.Or(label[k], k)+" "+v)
 	}
 	return strings.Join(parts, "；")
 }
@@ -178,7 +201,7 @@ func (s *Server) exportDashPersons(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	list, err := s.personRows(r, rows)
+	list, err := s.personRows(r, pq.def.Programme, rows)
 	if err != nil {
 		return err
 	}
