@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/weijian-health/weijian"
@@ -100,6 +101,7 @@ func (s *Server) catalogue(r *http.Request, q string) ([]indicatorGroup, int) {
 		groups[i].Defs = append(groups[i].Defs, row)
 		n++
 	}
+	slices.SortStableFunc(groups, func(a, b indicatorGroup) int { return cmpRank(groupRank(a.Name), groupRank(b.Name)) })
 	return groups, n
 }
 
@@ -108,7 +110,7 @@ func (s *Server) indicatorsCatalogue(w http.ResponseWriter, r *http.Request) err
 		return errForbidden
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	p := &indicatorsPage{basePage: s.base(r, "indicators", s.msg(r, "nav.indicators")), Q: q,
+	p := &indicatorsPage{basePage: s.base(r, "indicators", s.msg(r, "nav.catalogue")), Q: q,
 		Export: exportQuery("/indicators/export", r.URL.Query())}
 	p.Groups, p.Total = s.catalogue(r, q)
 	return s.render(w, r, http.StatusOK, "indicators", p)
@@ -134,7 +136,7 @@ func (s *Server) exportIndicators(w http.ResponseWriter, r *http.Request) error 
 		return errForbidden
 	}
 	groups, _ := s.catalogue(r, strings.TrimSpace(r.URL.Query().Get("q")))
-	t := table{Sheet: s.msg(r, "nav.indicators")}
+	t := table{Sheet: s.msg(r, "nav.catalogue")}
 	for _, k := range []string{"ind.code", "ind.name", "ind.group", "ind.unit", "ind.definition", "ind.validFrom",
 		"ind.numerator", "ind.denominator", "ind.note", "ind.source", "ind.programme", "ind.targeted"} {
 		t.Header = append(t.Header, s.msg(r, k))
@@ -148,5 +150,5 @@ func (s *Server) exportIndicators(w http.ResponseWriter, r *http.Request) error 
 			}
 		}
 	}
-	return s.export(w, r, s.msg(r, "nav.indicators"), t)
+	return s.export(w, r, s.msg(r, "nav.catalogue"), t)
 }
