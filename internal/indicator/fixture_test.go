@@ -2,6 +2,7 @@ package indicator_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,10 @@ import (
 )
 
 var ctx = context.Background()
+
+// evaluated records the indicators the tests computed, for
+// TestEveryIndicatorTested.
+var evaluated sync.Map
 var all = weijian.ScopeAll()
 
 // The hand-built county of the correctness tests: 海安市 with two towns,
@@ -47,6 +52,7 @@ type fixture struct {
 	st  *sqlstore.Store
 	eng *indicator.Engine
 	lib *indicator.Library
+	src indicator.Sources
 }
 
 // newFixture opens a store with the programme rules and the built-in
@@ -78,21 +84,25 @@ func newFixture(t *testing.T, st *sqlstore.Store) *fixture {
 	if _, err := st.ImportOrgUnits(ctx, all, rows, weijian.ImportOptions{ValidFrom: day("2015-01-01")}); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{st: st, lib: lib, eng: indicator.NewEngine(lib, st, indicator.Sources{DataSets: cat, Programmes: progs})}
+	src := indicator.Sources{DataSets: cat, Programmes: progs}
+	return &fixture{st: st, lib: lib, src: src, eng: indicator.NewEngine(lib, st, src)}
 }
 
-// population stores, for each village and year, men and women aged 0–64
-// and 65+ (counts in that order).
-func (f *fixture) population(t *testing.T, y int, byVillage map[string][4]int64) {
+// bands of the test population, with men and women per village.
+var popBands = []weijian.AgeBand{{From: 0, To: 1}, {From: 1, To: 7}, {From: 7, To: 13}, {From: 13, To: 14}, {From: 14, To: 15},
+	{From: 15, To: 35}, {From: 35, To: 65}, {From: 65, To: weijian.AgeOpen}}
+
+// population stores a year's population: per village, men and women in
+// each of popBands.
+func (f *fixture) population(t *testing.T, y int, byVillage map[string][][2]int64) {
 	t.Helper()
 	var rows []weijian.PopulationRow
-	young, old := weijian.AgeBand{From: 0, To: 65}, weijian.AgeBand{From: 65, To: weijian.AgeOpen}
-	for code, c := range byVillage {
-		rows = append(rows,
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: young, Count: c[0]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: young, Count: c[1]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: old, Count: c[2]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: old, Count: c[3]})
+	for code, bands := range byVillage {
+		for i, c := range bands {
+			rows = append(rows,
+				weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: popBands[i], Count: c[0]},
+				weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: popBands[i], Count: c[1]})
+		}
 	}
 	if _, err := f.st.ImportPopulation(ctx, all, rows, weijian.ImportOptions{}); err != nil {
 		t.Fatal(err)
@@ -154,6 +164,7 @@ func (f *fixture) eval(t *testing.T, code, unit string, span period.Span) indica
 	if err != nil {
 		t.Fatalf("%s at %s: %v", code, unit, err)
 	}
+	evaluated.Store(code, true)
 	return r
 }
 
@@ -165,7 +176,11 @@ func want(t *testing.T, r indicator.Result, what string, num, den, value float64
 		t.Errorf("%s: no data (%s), want %v/%v = %v", what, r.Why, num, den, value)
 		return
 	}
-	if r.Numerator != num || r.Denominator != den || round2(r.Value) != value {
+	unit := indicator.Percent
+	if r.Denominator != 0 && r.Value == r.Numerator/r.Denominator*1000 {
+		unit = indicator.PerMille
+	}
+	if r.Numerator != num || r.Denominator != den || round2(r.Value) != value || r.Rounded(unit, 2) != value {
 		t.Errorf("%s = %v/%v = %v, want %v/%v = %v", what, r.Numerator, r.Denominator, r.Value, num, den, value)
 	}
 }
