@@ -14,7 +14,6 @@ import (
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/analytics"
 	"github.com/weijian-health/weijian/internal/auth"
-	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/period"
 	"github.com/weijian-health/weijian/internal/programme"
@@ -49,15 +48,11 @@ func newDashEnv(t *testing.T) *testEnv {
 	now := func() time.Time { return dashNow }
 	store, sd := seededStoreWith(t, sqlstore.Options{Rules: rules.New(progs), Now: now})
 	loadPatients(t, store)
-	lib, err := indicator.Builtin()
+	svc, err := analytics.NewLive(store) // as `weijian serve` builds it
 	if err != nil {
 		t.Fatal(err)
 	}
-	sets, err := dataset.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := &analytics.Service{Eval: indicator.NewEngine(lib, store, indicator.Sources{DataSets: sets, Programmes: progs}), Store: store, Now: now}
+	svc.Now = now
 	e := &testEnv{store: store, logs: &bytes.Buffer{}, seed: sd}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	srv, err := New(Config{Version: "test"}, Deps{Store: store, Auth: auth.New(store, auth.DefaultConfig(), nil, log), Log: log,
