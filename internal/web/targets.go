@@ -91,12 +91,18 @@ func (s *Server) targetsQueryOf(r *http.Request) (targetsQuery, error) {
 	return tq, err
 }
 
-func (s *Server) targetsPage(w http.ResponseWriter, r *http.Request) error {
+// targetsOf builds the targets page the request asks for.
+func (s *Server) targetsOf(r *http.Request) (targetsQuery, *targetsPage, error) {
 	tq, err := s.targetsQueryOf(r)
 	if err != nil {
-		return err
+		return tq, nil, err
 	}
 	p, err := s.targetsView(r, tq)
+	return tq, p, err
+}
+
+func (s *Server) targetsPage(w http.ResponseWriter, r *http.Request) error {
+	_, p, err := s.targetsOf(r)
 	if err != nil {
 		return err
 	}
@@ -277,11 +283,7 @@ func (s *Server) backToTargets(w http.ResponseWriter, r *http.Request, tq target
 // target, figure and 完成率, in the target import's first four columns
 // (indicator, unit code, year, target) so that it imports back.
 func (s *Server) exportTargets(w http.ResponseWriter, r *http.Request) error {
-	tq, err := s.targetsQueryOf(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.targetsView(r, tq)
+	tq, p, err := s.targetsOf(r)
 	if err != nil {
 		return err
 	}
