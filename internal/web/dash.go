@@ -154,14 +154,27 @@ var groupFirst = []string{"基本公卫", "免疫规划", "妇幼", "疾控"}
 // (which cmpRank puts last).
 func groupRank(g string) int { return slices.Index(groupFirst, g) + 1 }
 
+// groupName is a catalogue group (named in Chinese in the library) in
+// the user's language: i18n "dash.group.<name>", else the name itself.
+func (s *Server) groupName(r *http.Request, g string) string {
+	res, err := s.resources(r)
+	if err != nil {
+		return g
+	}
+	if name, ok := res.cat[info(r).lang]["dash.group."+g]; ok {
+		return name
+	}
+	return g
+}
+
 // groupTabs link the dashboard of each group.
-func groupTabs(r *http.Request, group string, groups []string) []workListTab {
+func (s *Server) groupTabs(r *http.Request, group string, groups []string) []workListTab {
 	var out []workListTab
 	for _, g := range groups {
 		q := cloneValues(r.URL.Query())
 		q.Set("group", g)
 		q.Del("ind")
-		out = append(out, workListTab{Key: g, Name: g, URL: r.URL.Path + "?" + q.Encode(), Active: g == group})
+		out = append(out, workListTab{Key: g, Name: s.groupName(r, g), URL: r.URL.Path + "?" + q.Encode(), Active: g == group})
 	}
 	return out
 }
@@ -216,7 +229,7 @@ func (s *Server) dashboard(r *http.Request) (*dashView, error) {
 	}
 	lib := s.analytics.Eval.Library()
 	defs, group, groups := dashIndicators(r, lib)
-	v.Groups = groupTabs(r, group, groups)
+	v.Groups = s.groupTabs(r, group, groups)
 	if v.KPIs, err = s.kpis(r, defs, u.Code, analytics.OUSelf, asOf); err != nil {
 		return nil, err
 	}

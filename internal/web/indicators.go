@@ -23,7 +23,8 @@ type indicatorsPage struct {
 }
 
 type indicatorGroup struct {
-	Name string
+	Name string // in the user's language
+	key  string // as the library names it
 	Defs []indicatorRow
 }
 
@@ -96,12 +97,12 @@ func (s *Server) catalogue(r *http.Request, q string) ([]indicatorGroup, int) {
 		i, ok := at[row.Group]
 		if !ok {
 			i, at[row.Group] = len(groups), len(groups)
-			groups = append(groups, indicatorGroup{Name: row.Group})
+			groups = append(groups, indicatorGroup{Name: s.groupName(r, row.Group), key: row.Group})
 		}
 		groups[i].Defs = append(groups[i].Defs, row)
 		n++
 	}
-	slices.SortStableFunc(groups, func(a, b indicatorGroup) int { return cmpRank(groupRank(a.Name), groupRank(b.Name)) })
+	slices.SortStableFunc(groups, func(a, b indicatorGroup) int { return cmpRank(groupRank(a.key), groupRank(b.key)) })
 	return groups, n
 }
 
