@@ -240,7 +240,7 @@ func (s *Server) dashboard(r *http.Request) (*dashView, error) {
 		return v, nil
 	}
 	v.FocusDef = lib.Get(v.Focus.Code)
-	v.Persons = v.FocusDef.Programme != ""
+	v.Persons = v.FocusDef.Programme != "" && currentUser(r).Can(weijian.PermViewResidents)
 	if err := s.dashChildren(r, v, asOf); err != nil {
 		return nil, err
 	}

@@ -176,6 +176,14 @@ func TestDashboardScope(t *testing.T) {
 			t.Errorf("%s: %d for a township user\n%.500s", path, res.StatusCode, body)
 		}
 	}
+	// CDC staff see figures but no persons: no link to them.
+	addUser(t, e, "cdc", weijian.RoleCDCStaff, codeHaian)
+	cdc := e.login(t, "cdc")
+	res, body = cdc.get("/dashboard?ind=htn_standard_rate&unit=" + codeZhongba)
+	wantStatus(t, res, body, http.StatusOK)
+	if strings.Contains(body, `data-testid="drill-persons"`) {
+		t.Error("a user who may not see residents is offered the persons behind a figure")
+	}
 	rep := e.login(t, "reporter")
 	res, body = rep.get("/dashboard")
 	wantStatus(t, res, body, http.StatusForbidden)
