@@ -29,24 +29,25 @@ type dashPage struct {
 
 // dashView is the body of a dashboard; the home page shows it too.
 type dashView struct {
-	Unit      *weijian.OrgUnit
-	Ancestors []*weijian.OrgUnit // from the user's home unit down to Unit's parent
-	AsOf      string             // YYYY-MM-DD
-	AsOfLabel string             // 截至2026年12月7日
-	Year      int
-	Groups    []workListTab // the catalogue groups of the key indicators
-	KPIs      []kpiRow
-	Focus     *kpiRow // the indicator the lower panels show
-	FocusDef  *indicator.Def
-	Children  []kpiRow // Focus at each unit below Unit, best first
-	Lagging   []kpiRow // the children flagged 慢序时, furthest behind first
-	Chart     string   // Focus by child unit, JSON
-	ChartH    int      // pixels
-	Trend     string   // Focus by month with last year, JSON
-	Persons   bool     // Focus counts persons: the drill-down to them is offered
-	Leaf      bool     // Unit has no areas below it
-	Export    exportLinks
-	KidExport exportLinks
+	Unit        *weijian.OrgUnit
+	Ancestors   []*weijian.OrgUnit // from the user's home unit down to Unit's parent
+	AsOf        string             // YYYY-MM-DD
+	AsOfLabel   string             // 截至2026年12月7日
+	Year        int
+	Groups      []workListTab // the catalogue groups of the key indicators
+	KPIs        []kpiRow
+	Focus       *kpiRow // the indicator the lower panels show
+	FocusDef    *indicator.Def
+	Children    []kpiRow // Focus at each unit below Unit, best first
+	Lagging     []kpiRow // the children flagged 慢序时, furthest behind first (at most laggingShown)
+	LaggingMore int      // further lagging children, in the table below
+	Chart       string   // Focus by child unit, JSON
+	ChartH      int      // pixels
+	Trend       string   // Focus by month with last year, JSON
+	Persons     bool     // Focus counts persons: the drill-down to them is offered
+	Leaf        bool     // Unit has no areas below it
+	Export      exportLinks
+	KidExport   exportLinks
 }
 
 // kpiRow is one indicator at one unit, formatted for a table.
@@ -250,6 +251,10 @@ func (s *Server) dashboard(r *http.Request) (*dashView, error) {
 	return v, err
 }
 
+// laggingShown is how many lagging units the ranking panel lists; the
+// table by unit below holds them all.
+const laggingShown = 10
+
 // focusOf picks the focused indicator: the one asked for, or the one
 // furthest behind pace, or the first.
 func focusOf(rows []kpiRow, code string) *kpiRow {
@@ -291,6 +296,9 @@ func (s *Server) dashChildren(r *http.Request, v *dashView, asOf period.Date) er
 		}
 	}
 	slices.SortStableFunc(v.Lagging, func(a, b kpiRow) int { return cmp.Compare(a.gap, b.gap) })
+	if n := len(v.Lagging); n > laggingShown {
+		v.Lagging, v.LaggingMore = v.Lagging[:laggingShown], n-laggingShown
+	}
 	if len(v.Children) > 0 {
 		v.Chart, err = childBarChart(s.msg(r, "dash.value"), s.msg(r, "dash.target"), v.Children)
 		v.ChartH = max(240, 26*len(v.Children)+60)

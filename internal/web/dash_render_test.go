@@ -16,7 +16,7 @@ func dashSamples(base basePage) map[string]any {
 	nodata := kpiRow{Code: "x", Name: "托位数", NoData: true, Why: "无数据"}
 	dash := &dashView{Unit: unit, Ancestors: []*weijian.OrgUnit{unit}, AsOf: "2026-12-07", AsOfLabel: "截至2026年12月7日", Year: 2026,
 		KPIs: []kpiRow{kpi, nodata}, Focus: &kpi, FocusDef: &indicator.Def{Code: "htn_standard_rate", Programme: "hypertension"},
-		Children: []kpiRow{kpi, behind}, Lagging: []kpiRow{behind}, Chart: "{}", ChartH: 300, Trend: "{}", Persons: true,
+		Children: []kpiRow{kpi, behind}, Lagging: []kpiRow{behind}, LaggingMore: 3, Chart: "{}", ChartH: 300, Trend: "{}", Persons: true,
 		Export: exportLinks{"/x?format=xlsx", "/x?format=csv"}, KidExport: exportLinks{"/y?format=xlsx", "/y?format=csv"}}
 	leaf := *dash
 	leaf.Children, leaf.Lagging, leaf.Leaf, leaf.Chart = nil, nil, true, ""
