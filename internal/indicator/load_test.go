@@ -3,9 +3,6 @@ package indicator
 import (
 	"strings"
 	"testing"
-
-	"github.com/weijian-health/weijian/internal/dataset"
-	"github.com/weijian-health/weijian/internal/programme"
 )
 
 func builtinLib(t testing.TB) *Library {
@@ -31,15 +28,11 @@ func TestBuiltinLoads(t *testing.T) {
 
 func sources(t *testing.T) Sources {
 	t.Helper()
-	cat, err := dataset.Builtin()
+	_, src, err := builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	progs, err := programme.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Sources{DataSets: cat, Programmes: progs}
+	return src
 }
 
 // Errors are found at load time, at the file, line and column of the
