@@ -95,6 +95,13 @@ var templates = map[string]*seedTemplate{"sqlite": {}, "postgres": {}}
 // seed, of the test's own, and what the seed wrote.
 func seededStore(t *testing.T) (*sqlstore.Store, seeded) {
 	t.Helper()
+	return seededStoreWith(t, sqlstore.Options{})
+}
+
+// seededStoreWith is seededStore opened with opt (programme rules, a
+// clock); its Logger is always quiet.
+func seededStoreWith(t *testing.T, opt sqlstore.Options) (*sqlstore.Store, seeded) {
+	t.Helper()
 	tp := templates[testDB]
 	tp.once.Do(func() { tp.build(t) })
 	if !tp.ok {
@@ -102,10 +109,11 @@ func seededStore(t *testing.T) (*sqlstore.Store, seeded) {
 	}
 	sd := tp.seed
 	sd.users = maps.Clone(sd.users)
+	opt.Logger = quietLog
 	if testDB == "sqlite" {
-		return tp.sqliteCopy(t), sd
+		return tp.sqliteCopy(t, opt), sd
 	}
-	return tp.postgresCopy(t), sd
+	return tp.postgresCopy(t, opt), sd
 }
 
 var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -147,7 +155,7 @@ func (tp *seedTemplate) build(t *testing.T) {
 	tp.ok = true
 }
 
-func (tp *seedTemplate) sqliteCopy(t *testing.T) *sqlstore.Store {
+func (tp *seedTemplate) sqliteCopy(t *testing.T, opt sqlstore.Options) *sqlstore.Store {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(tp.dir, "template.db"))
 	if err != nil {
@@ -157,17 +165,17 @@ func (tp *seedTemplate) sqliteCopy(t *testing.T) *sqlstore.Store {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return openTestStore(t, path)
+	return openTestStore(t, path, opt)
 }
 
-func (tp *seedTemplate) postgresCopy(t *testing.T) *sqlstore.Store {
+func (tp *seedTemplate) postgresCopy(t *testing.T, opt sqlstore.Options) *sqlstore.Store {
 	t.Helper()
 	name := "web_" + randomName()
 	if err := pgAdmin(context.Background(), strings.ReplaceAll(tp.copySQL, copyTarget, name)); err != nil {
 		t.Fatalf("copy the template schema: %v", err)
 	}
 	t.Cleanup(func() { pgAdmin(context.Background(), "DROP SCHEMA IF EXISTS "+name+" CASCADE") })
-	return openTestStore(t, sqltest.WithSearchPath(os.Getenv("WEIJIAN_TEST_POSTGRES"), name))
+	return openTestStore(t, sqltest.WithSearchPath(os.Getenv("WEIJIAN_TEST_POSTGRES"), name), opt)
 }
 
 // copyTarget stands for the new schema's name in seedTemplate.copySQL.
@@ -228,9 +236,9 @@ func queryStrings(ctx context.Context, db *sql.DB, q string, args ...any) ([]str
 	return out, rows.Err()
 }
 
-func openTestStore(t *testing.T, dsn string) *sqlstore.Store {
+func openTestStore(t *testing.T, dsn string, opt sqlstore.Options) *sqlstore.Store {
 	t.Helper()
-	s, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{Logger: quietLog})
+	s, err := sqlstore.Open(context.Background(), dsn, opt)
 	if err != nil {
 		t.Fatalf("open %s: %v", sqlstore.RedactDSN(dsn), err)
 	}

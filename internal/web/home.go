@@ -22,7 +22,8 @@ type homePage struct {
 	HasAreas    bool             // the unit has areas below it (the chart panel)
 	Parent      *weijian.OrgUnit // the area a facility belongs to
 	TypeName    string
-	Tasks       []task // what the user's roles let them do here
+	Tasks       []task    // what the user's roles let them do here
+	Dash        *dashView // the key indicators, for those who may see them
 }
 
 // task is an entry of the home page's "what you can do" panel.
@@ -53,6 +54,10 @@ func (s *Server) tasks(r *http.Request, u *weijian.OrgUnit, can menuPerms, admin
 	}
 	if can.DataSets {
 		out = append(out, t("nav.reports", "home.task.reports", "/datasets"))
+	}
+	if can.Dashboards {
+		out = append(out, t("nav.dashboard", "home.task.dashboard", "/dashboard"),
+			t("nav.targets", "home.task.targets", "/targets"))
 	}
 	return append(out, t("nav.account", "home.task.account", "/account"))
 }
@@ -92,6 +97,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Tasks = s.tasks(r, u, p.Can, p.CanAdmin)
+	if s.canDash(r) && !u.IsFacility() {
+		if p.Dash, err = s.dashboard(r); err != nil {
+			return err
+		}
+	}
 	p.HasAreas = len(p.Counts) > 0
 	if u.IsFacility() {
 		p.TypeName = n.typeName(u.FacilityType, info(r).lang)

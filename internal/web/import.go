@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/analytics"
 	"github.com/weijian-health/weijian/internal/ingest"
 	"github.com/weijian-health/weijian/internal/tabular"
 )
@@ -43,7 +44,7 @@ type issueRow struct {
 var importKinds = []struct {
 	key  string
 	perm weijian.Permission
-}{{"orgunits", weijian.PermEditOrgUnits}, {"population", weijian.PermEditPopulation}}
+}{{"orgunits", weijian.PermEditOrgUnits}, {"population", weijian.PermEditPopulation}, {"targets", weijian.PermEditTargets}}
 
 // importPerm is the permission an import kind needs; "" for an unknown kind.
 func importPerm(kind string) weijian.Permission {
@@ -160,11 +161,28 @@ func (s *Server) importTable(r *http.Request, st *staged, sc weijian.Scope, opt 
 		}
 		return s.store.ImportOrgUnits(r.Context(), sc, rows, opt)
 	}
+	if st.kind == "targets" {
+		return s.importTargets(r, tb, sc, opt)
+	}
 	rows, err := ingest.Population(tb)
 	if err != nil {
 		return weijian.ImportSummary{}, err
 	}
 	return s.store.ImportPopulation(r.Context(), sc, rows, opt)
+}
+
+// importTargets imports a file of targets (任务数/目标值) all or nothing,
+// the indicators named by code or name; the file's cell problems and
+// unknown indicators are listed with the store's.
+func (s *Server) importTargets(r *http.Request, tb *tabular.Table, sc weijian.Scope, opt weijian.ImportOptions) (weijian.ImportSummary, error) {
+	rows, err := ingest.Targets(tb)
+	if opt.Issues, err = ingest.CellIssues(err); err != nil {
+		return weijian.ImportSummary{}, err
+	}
+	if s.analytics != nil {
+		opt.Issues = append(opt.Issues, analytics.ResolveIndicators(s.analytics.Eval.Library(), rows)...)
+	}
+	return s.store.SetTargets(r.Context(), sc, opt.Actor, rows, opt)
 }
 
 // readUpload reads the multipart form of the preview: the kind, the date

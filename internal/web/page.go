@@ -29,6 +29,7 @@ type basePage struct {
 type menuPerms struct {
 	Population, Import, Analytics, Services, Cases bool
 	Residents, Surveillance, DataSets              bool
+	Dashboards                                     bool // analytics and the service behind it
 }
 
 func menuPermsOf(u *weijian.User) menuPerms {
@@ -57,6 +58,7 @@ func (s *Server) base(r *http.Request, nav, title string) basePage {
 	p := basePage{Lang: info(r).lang, Title: title, Nav: nav, User: u, Path: r.URL.RequestURI(),
 		Version: s.cfg.Version, CanAdmin: u != nil && u.Can(weijian.PermManageUsers), Can: menuPermsOf(u),
 		CanResidents: u != nil && u.Can(weijian.PermViewResidents)}
+	p.Can.Dashboards = p.Can.Analytics && s.analytics != nil
 	if ok := r.URL.Query().Get("ok"); ok != "" && isFlashKey(ok) {
 		p.Flash = s.msg(r, "flash."+ok)
 	}

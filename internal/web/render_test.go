@@ -71,6 +71,12 @@ func samplePages(lang string) map[string]any {
 	for k, v := range surveilSamples(base) {
 		pages[k] = v
 	}
+	for k, v := range dashSamples(base) {
+		if k == "home" {
+			k = "home " // the home page with the dashboard, beside the one without
+		}
+		pages[k] = v
+	}
 	return pages
 }
 
@@ -93,7 +99,7 @@ func TestTemplatesRender(t *testing.T) {
 		}
 		for name, data := range pages {
 			var b bytes.Buffer
-			if err := res.execPage(&b, lang, name, data); err != nil {
+			if err := res.execPage(&b, lang, strings.TrimSpace(name), data); err != nil {
 				t.Errorf("%s/%s: %v", lang, name, err)
 				continue
 			}

@@ -129,6 +129,21 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/targets", s.authed(s.apiSetTargets)},
 		{"POST /api/v1/targets/allocate", s.authed(s.apiAllocate)},
 
+		// Dashboards, the indicator catalogue and targets (dash*.go,
+		// indicators.go, targets.go): analytics.view, within its scope.
+		{"GET /dashboard", s.authed(s.dashboardPage)},
+		{"GET /dashboard/export", s.authed(s.exportDashboard)},
+		{"GET /dashboard/children/export", s.authed(s.exportDashChildren)},
+		{"GET /dashboard/persons", s.authed(s.dashPersons)},
+		{"GET /dashboard/persons/export", s.authed(s.exportDashPersons)},
+		{"GET /indicators", s.authed(s.indicatorsCatalogue)},
+		{"GET /indicators/export", s.authed(s.exportIndicators)},
+		{"GET /indicators/{code}", s.authed(s.indicatorDetail)},
+		{"GET /targets", s.authed(s.targetsPage)},
+		{"GET /targets/export", s.authed(s.exportTargets)},
+		{"POST /targets", s.authed(s.setTarget)},                // targets.edit
+		{"POST /targets/allocate", s.authed(s.allocateTargets)}, // targets.edit
+
 		// Notifiable-disease surveillance (surveil*.go).
 		{"GET /surveillance", s.cardReader(s.surveillanceHome)},
 		{"GET /surveillance/cases", s.cardReader(s.casesPage)},

@@ -76,8 +76,10 @@ type Deps struct {
 	// service forms.
 	Programmes *programme.Catalogue
 	Surveil    *surveil.Service // may be nil: surveillance pages answer 404
-	// Analytics answers /api/v1/analytics and allocates targets; nil
-	// (no indicator engine): those answer 404, targets are still stored.
+	// Analytics answers /api/v1/analytics, the dashboards, the indicator
+	// catalogue and the targets page, and allocates targets; nil (no
+	// indicator engine): the API answers 404, the pages 403 and the menu
+	// hides them; targets are still stored.
 	Analytics *analytics.Service
 }
 
@@ -99,7 +101,7 @@ type Server struct {
 	// programmes generates the service forms and names the programmes.
 	programmes *programme.Catalogue
 	sv         *surveil.Service
-	analytics  *analytics.Service
+	analytics  *analytics.Service // may be nil
 }
 
 // New builds the server: it loads the embedded templates, messages and
