@@ -1,0 +1,168 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/weijian-health/weijian/internal/analytics"
+)
+
+// lagging tells whether a unit's cell is behind its target or its pace:
+// 慢序时, or below a rate's 目标值 at the end of the year.
+func lagging(c *analytics.Cell) bool {
+	if c.NoData || c.Target == nil {
+		return false
+	}
+	if c.PaceFlag == "behind" || (c.PaceFlag == "" && c.PaceGap != nil && *c.PaceGap < 0) {
+		return true
+	}
+	return c.Pace == nil && c.Completion != nil && *c.Completion < 100
+}
+
+// codesOr returns codes, or every indicator the template names.
+func (r *run) codesOr(codes []string) []string {
+	if len(codes) > 0 {
+		return codes
+	}
+	return r.t.codes
+}
+
+// behind lists the indicators behind target or pace, or says none is.
+func (r *run) behind(codes ...string) (string, error) {
+	var parts []string
+	for _, code := range r.codesOr(codes) {
+		c, d, err := r.self(code)
+		if err != nil {
+			return "", err
+		}
+		if lagging(c) {
+			parts = append(parts, d.Name.ZH+r.fig(c, "completion", completionText(c), c.Completion)+"，"+r.fig(c, "pace", paceText(c), c.PaceGap))
+		}
+	}
+	if len(parts) == 0 {
+		return "各项指标均达到序时进度", nil
+	}
+	return strings.Join(parts, "；"), nil
+}
+
+// problems drafts the 存在问题 section from the data, one numbered
+// paragraph per problem, for the author to edit: indicators behind target
+// or pace with the units furthest behind, rates that fell from a year
+// before, late or missing data-set reports, signals not answered in time.
+func (r *run) problems(codes ...string) (string, error) {
+	var items []string
+	for _, code := range r.codesOr(codes) {
+		s, err := r.indicatorProblem(code)
+		if err != nil {
+			return "", err
+		}
+		if s != "" {
+			items = append(items, s)
+		}
+	}
+	q, err := r.qualityProblems()
+	if err != nil {
+		return "", err
+	}
+	items = append(items, q...)
+	if s, err := r.signalProblem(); err != nil {
+		return "", err
+	} else if s != "" {
+		items = append(items, s)
+	}
+	if len(items) == 0 {
+		return "经数据核对，本期各项指标均达到序时进度，数据报告完整及时。", nil
+	}
+	var b strings.Builder
+	for i, s := range items {
+		b.WriteString(strconv.Itoa(i+1) + "." + s + "\n\n")
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+func (r *run) indicatorProblem(code string) (string, error) {
+	c, d, err := r.self(code)
+	if err != nil {
+		return "", err
+	}
+	var s, todo string
+	switch {
+	case lagging(c) && c.Pace != nil:
+		s = d.Name.ZH + r.fig(c, "value", valueText(c, d.Unit), rawOf(c)) + "，" + r.fig(c, "completion", completionText(c), c.Completion) + "，" + r.fig(c, "pace", paceText(c), c.PaceGap)
+		todo = "需加快推进"
+	case lagging(c):
+		s = d.Name.ZH + r.fig(c, "value", valueText(c, d.Unit), rawOf(c)) + "，低于" + r.fig(c, "target", targetText(c, d.Unit, ""), c.Target) + "（" + r.fig(c, "completion", completionText(c), c.Completion) + "）"
+		todo = "需加强管理"
+	case d.Higher && isRate(d.Unit) && !c.NoData && c.YoY != nil && c.Raw != nil && *c.Raw < *c.YoY-0.005 && (c.Completion == nil || *c.Completion < 100):
+		s = d.Name.ZH + r.fig(c, "value", valueText(c, d.Unit), rawOf(c)) + "，" + r.fig(c, "yoy", changeText(c, d.Unit, c.YoY, "较去年同期", ""), c.YoY)
+		todo = "需查找原因"
+	default:
+		return "", nil
+	}
+	cs, err := r.ranked(code)
+	if err != nil {
+		return "", err
+	}
+	var low []string
+	for i := len(cs) - 1; i >= 0 && len(low) < 3; i-- {
+		if lagging(cs[i]) || (cs[i].Target == nil && cs[i].Raw != nil && c.Raw != nil && better(c, cs[i], d.Higher)) {
+			low = append(low, r.unitFig(cs[i]))
+		}
+	}
+	if len(low) > 0 {
+		s += "，其中" + strings.Join(low, "、") + "相对滞后"
+	}
+	return s + "，" + todo + "。", nil
+}
+
+// qualityProblems says which data sets were reported late or not at all.
+func (r *run) qualityProblems() ([]string, error) {
+	qs, err := r.dataQuality()
+	if err != nil || qs == nil {
+		return nil, err
+	}
+	var out []string
+	for _, q := range qs {
+		if q.Expected == 0 || (q.Reported == q.Expected && q.OnTime == q.Reported) {
+			continue
+		}
+		s := "数据报送不够及时完整：" + q.Name + "应报" + r.plainFig(strconv.Itoa(q.Expected)) + "份，已报" + r.plainFig(strconv.Itoa(q.Reported)) +
+			"份（报告率" + r.plainFig(ratio(q.Reported, q.Expected)) + "），按时报告" + r.plainFig(strconv.Itoa(q.OnTime)) + "份（及时率" + r.plainFig(ratio(q.OnTime, q.Expected)) + "）"
+		if names := firstN(q.Missing, 3); names != "" {
+			s += "，" + names + "等单位尚未报告"
+		} else if names := firstN(q.Late, 3); names != "" {
+			s += "，" + names + "等单位未按时报告"
+		}
+		out = append(out, s+"。")
+	}
+	return out, nil
+}
+
+// plainFig registers a figure that is no indicator (a count of reports,
+// of signals) so the spreadsheet and the HTML still show it as one.
+func (r *run) plainFig(text string) string {
+	return r.fig(&analytics.Cell{OrgUnit: r.p.OrgUnit}, "count", text, nil)
+}
+
+func ratio(n, d int) string {
+	if d == 0 {
+		return NoData
+	}
+	return fixed2(float64(n)*100/float64(d)) + "%"
+}
+
+func firstN(names []string, n int) string {
+	return strings.Join(names[:min(n, len(names))], "、")
+}
+
+func (r *run) signalProblem() (string, error) {
+	s, err := r.signalSummary()
+	if err != nil || s == nil || s.Total == 0 || s.InTime == s.Total {
+		return "", err
+	}
+	msg := "预警信号响应不够及时：本期产生预警信号" + r.plainFig(strconv.Itoa(s.Total)) + "条，在规定时限内响应" + r.plainFig(strconv.Itoa(s.InTime)) + "条（及时响应率" + r.plainFig(ratio(s.InTime, s.Total)) + "）"
+	if s.Open > 0 {
+		msg += "，尚有" + r.plainFig(strconv.Itoa(s.Open)) + "条待处理"
+	}
+	return msg + "。", nil
+}
