@@ -152,4 +152,3 @@ func fixedSources() (Sources, *fixedFigures) {
 	x := newFixed()
 	return Sources{Figures: x, Surveillance: fixedSurveil{}, Quality: fixedQuality{}}, x
 }
-

@@ -9,3 +9,7 @@ func mustDate(s string) period.Date {
 	}
 	return d
 }
+
+var analytics0 = rateCell("x", "o", 1, 2, nil, nil)
+
+func ptr[T any](x T) *T { return &x }

@@ -87,10 +87,10 @@ func completionText(c *analytics.Cell) string {
 // paceText prints "超序时进度3.2个百分点", "慢于序时进度…" or "达到序时进度".
 func paceText(c *analytics.Cell) string {
 	switch {
-	case c.Target == nil || c.Pace == nil:
-		return "暂无任务数，不计序时进度"
-	case c.NoData || c.PaceGap == nil:
+	case c.NoData:
 		return "序时进度" + NoData
+	case c.Target == nil || c.Pace == nil || c.PaceGap == nil:
+		return "暂无任务数，不计序时进度"
 	}
 	gap := expr.RoundHalfUp(*c.PaceGap, 2)
 	flag := c.PaceFlag

@@ -29,6 +29,7 @@ type Template struct {
 	codes       []string // indicators the template names, in order of first use
 	unitCodes   []string // those of them shown by unit (tables, best, worst)
 	lib         *indicator.Library
+	body        string // the template text, for columns
 	allByUnit   bool // behind or problems over every indicator: all are asked by unit
 }
 
@@ -92,7 +93,7 @@ func Parse(file, src string, lib *indicator.Library) (*Template, error) {
 	if perr != nil {
 		return nil, asInvalid(parseError(file, body, perr))
 	}
-	t.tmpl = tm
+	t.tmpl, t.body = tm, body
 	if werr := t.walk(tm.Tree.Root); werr != nil {
 		return nil, asInvalid(werr)
 	}
@@ -175,6 +176,16 @@ func parseError(file, body string, err error) *Error {
 	return &Error{File: file, Line: line, Col: col, Msg: weijian.T(zh, text)}
 }
 
+// runeColumn turns a 0-based byte offset on line into a 1-based column
+// in characters.
+func runeColumn(body string, line, b int) int {
+	lines := strings.Split(body, "\n")
+	if line < 1 || line > len(lines) || b > len(lines[line-1]) {
+		return b + 1
+	}
+	return utf8.RuneCountInString(lines[line-1][:b]) + 1
+}
+
 // columnOf finds the column (in characters) on line of the name quoted in
 // msg, or of the line's first action.
 func columnOf(body string, line int, msg string) int {
@@ -202,7 +213,8 @@ func (t *Template) nodeError(n parse.Node, zh, en string) *Error {
 	e := &Error{File: t.File, Msg: weijian.T(zh, en)}
 	if parts := strings.Split(loc, ":"); len(parts) >= 3 {
 		e.Line, _ = strconv.Atoi(parts[len(parts)-2])
-		e.Col, _ = strconv.Atoi(parts[len(parts)-1])
+		b, _ := strconv.Atoi(parts[len(parts)-1]) // a byte offset from 0
+		e.Col = runeColumn(t.body, e.Line, b)
 	}
 	return e
 }
