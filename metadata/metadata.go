@@ -24,3 +24,9 @@ var DataSets embed.FS
 //
 //go:embed reports/*.md
 var Reports embed.FS
+
+// Indicators holds the built-in indicator library, indicators/*.yaml
+// (internal/indicator loads and checks it).
+//
+//go:embed indicators/*.yaml
+var Indicators embed.FS

@@ -8,8 +8,11 @@ package indicator
 
 import (
 	"context"
+	"fmt"
+	"sort"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/expr"
 	"github.com/weijian-health/weijian/internal/period"
 )
 
@@ -132,6 +135,11 @@ type PersonRow struct {
 type Library struct {
 	defs   []*Def
 	byCode map[string]*Def
+	consts map[string]*Constant
+	// trees holds the parsed formulas per definition and version
+	// ([numerator, denominator]); filled by Load, parsed on demand
+	// otherwise.
+	trees map[*Def][][2]expr.Node
 }
 
 // NewLibrary indexes defs by code.
@@ -148,3 +156,38 @@ func (l *Library) Get(code string) *Def { return l.byCode[code] }
 
 // All returns every definition in load order.
 func (l *Library) All() []*Def { return l.defs }
+
+// Constant returns the constant with code, or nil.
+func (l *Library) Constant(code string) *Constant { return l.consts[code] }
+
+// Constants returns the library's constants in code order.
+func (l *Library) Constants() []*Constant {
+	out := make([]*Constant, 0, len(l.consts))
+	for _, c := range l.consts {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Formulas returns the parsed numerator and denominator (nil for a count)
+// of version v of d.
+func (l *Library) Formulas(d *Def, v *Version) (num, den expr.Node, err error) {
+	for i := range d.Versions {
+		if &d.Versions[i] != v {
+			continue
+		}
+		if ts := l.trees[d]; len(ts) == len(d.Versions) && ts[i][0] != nil {
+			return ts[i][0], ts[i][1], nil
+		}
+	}
+	if num, err = expr.Parse(v.Numerator); err != nil {
+		return nil, nil, fmt.Errorf("%s numerator: %w", d.Code, err)
+	}
+	if v.Denominator != "" {
+		if den, err = expr.Parse(v.Denominator); err != nil {
+			return nil, nil, fmt.Errorf("%s denominator: %w", d.Code, err)
+		}
+	}
+	return num, den, nil
+}

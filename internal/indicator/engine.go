@@ -1,0 +1,210 @@
+package indicator
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/dataset"
+	"github.com/weijian-health/weijian/internal/expr"
+	"github.com/weijian-health/weijian/internal/period"
+)
+
+// Engine computes indicators from live data: aggregate values through
+// dataset.Resolver, population from the stored tables, persons(…) and
+// events(…) with one SQL query per rule and span for every org unit asked
+// (grouped by village and rolled up here by the tree as it stood in the
+// period), I{…} by recursion and C{…} from the library. It implements
+// Evaluator.
+type Engine struct {
+	lib   *Library
+	store Store
+	src   Sources
+}
+
+var _ Evaluator = (*Engine)(nil)
+
+// NewEngine returns an engine over st for the definitions of lib; src
+// gives the data sets and programmes its formulas use.
+func NewEngine(lib *Library, st Store, src Sources) *Engine {
+	return &Engine{lib: lib, store: st, src: src}
+}
+
+// Library returns the definitions the engine computes.
+func (e *Engine) Library() *Library { return e.lib }
+
+// Eval computes one cell.
+func (e *Engine) Eval(ctx context.Context, sc weijian.Scope, c Cell) (Result, error) {
+	rs, err := e.EvalMany(ctx, sc, []Cell{c})
+	if err != nil {
+		return Result{}, err
+	}
+	return rs[0], nil
+}
+
+// EvalMany computes many cells: each persons(…) or events(…) rule is
+// counted once per span for all the cells' units together.
+func (e *Engine) EvalMany(ctx context.Context, sc weijian.Scope, cells []Cell) ([]Result, error) {
+	r, err := e.newRun(ctx, sc, cells)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(cells))
+	for i, c := range cells {
+		d := e.lib.Get(c.Indicator)
+		if d == nil {
+			return nil, weijian.NotFound(weijian.T("指标 "+c.Indicator, "indicator "+c.Indicator))
+		}
+		if out[i], err = r.result(d, r.units[c.OrgUnit], c.Span); err != nil {
+			return nil, fmt.Errorf("%s at %s %s: %w", c.Indicator, c.OrgUnit, c.Span, err)
+		}
+	}
+	return out, nil
+}
+
+// run is one EvalMany: the units asked, the tree around them and what
+// has been read so far.
+type run struct {
+	e      *Engine
+	ctx    context.Context
+	sc     weijian.Scope
+	units  map[string]*weijian.OrgUnit // asked, by code
+	tree   *tree
+	rows   map[string]map[int64]int64 // rule and span → unit id → count
+	empty  map[string]bool            // rule and span with no row anywhere
+	data   map[string]expr.Value      // reference, unit and span → value
+	pops   map[popKey]*weijian.Population
+	popRaw map[int][]weijian.UnitPopulation // year → rows of the counties
+	values map[valueKey]Result              // I{…} already computed
+}
+
+type popKey struct {
+	unit string
+	year int
+}
+
+type valueKey struct {
+	code string
+	unit string
+	span period.Span
+}
+
+func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
+	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[string]map[int64]int64{},
+		empty: map[string]bool{}, data: map[string]expr.Value{}, pops: map[popKey]*weijian.Population{},
+		popRaw: map[int][]weijian.UnitPopulation{}, values: map[valueKey]Result{}}
+	var codes []string
+	for _, c := range cells {
+		if _, ok := r.units[c.OrgUnit]; ok {
+			continue
+		}
+		u, err := e.store.OrgUnit(ctx, sc, c.OrgUnit)
+		if err != nil {
+			return nil, err
+		}
+		if !sc.Covers(u.Path) {
+			return nil, weijian.E(weijian.KindForbidden, weijian.T("无权查看 "+u.Name+" 的指标", "the indicators of "+u.Name+" are outside your scope"))
+		}
+		r.units[c.OrgUnit] = u
+		codes = append(codes, c.OrgUnit)
+	}
+	if len(codes) == 0 {
+		return r, nil
+	}
+	units, counties, err := e.store.UnitForest(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	r.tree = newTree(units, counties)
+	return r, nil
+}
+
+// result computes d for unit u over span.
+func (r *run) result(d *Def, u *weijian.OrgUnit, span period.Span) (Result, error) {
+	k := valueKey{d.Code, u.Code, span}
+	if res, ok := r.values[k]; ok {
+		return res, nil
+	}
+	v := d.VersionAt(span.Start)
+	if v == nil {
+		return Result{}, fmt.Errorf("indicator %s has no version", d.Code)
+	}
+	num, den, err := r.e.lib.Formulas(d, v)
+	if err != nil {
+		return Result{}, err
+	}
+	q := expr.Query{Unit: u.Code, Span: span}
+	res := Result{Version: v.ValidFrom}
+	rv := &resolver{r: r}
+	n, err := expr.Eval(r.ctx, num, rv, q)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Numerator = n.Num
+	if den != nil {
+		res.HasDen = true
+		dv, err := expr.Eval(r.ctx, den, rv, q)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Denominator = dv.Num
+		switch {
+		case dv.Null:
+			res.NoData, res.Why = true, "分母无数据: "+dv.Why
+		case dv.Num == 0:
+			res.NoData, res.Why = true, "分母为零 (denominator is zero)"
+		}
+	}
+	switch {
+	case n.Null:
+		res.NoData, res.Why = true, "分子无数据: "+n.Why
+	case !res.NoData && res.HasDen:
+		res.Value = n.Num / res.Denominator * d.Unit.Factor()
+	case !res.NoData:
+		res.Value = n.Num
+	}
+	r.values[k] = res
+	return res, nil
+}
+
+// resolver answers an expression's references for one run.
+type resolver struct{ r *run }
+
+func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr.Value, error) {
+	r := rv.r
+	switch ref.Kind {
+	case expr.RefConstant:
+		c := r.e.lib.Constant(ref.Name)
+		if c == nil {
+			return expr.Value{}, fmt.Errorf("no constant %q", ref.Name)
+		}
+		return expr.Num(c.Value), nil
+	case expr.RefIndicator:
+		d := r.e.lib.Get(ref.Name)
+		if d == nil {
+			return expr.Value{}, fmt.Errorf("no indicator %q", ref.Name)
+		}
+		res, err := r.result(d, r.units[q.Unit], q.Span)
+		if err != nil || res.NoData {
+			return expr.NoData(res.Why), err
+		}
+		return expr.Num(res.Value), nil
+	case expr.RefPopulation:
+		return r.population(ref, q)
+	}
+	key := ref.String() + "|" + q.Unit + "|" + q.Span.String()
+	if v, ok := r.data[key]; ok {
+		return v, nil
+	}
+	dr := dataset.Resolver{Catalog: r.e.src.DataSets, Store: r.e.store, Scope: r.sc}
+	v, err := dr.Data(ctx, ref, q)
+	if err != nil {
+		return v, err
+	}
+	r.data[key] = v
+	return v, nil
+}
+
+func (rv *resolver) Rows(ctx context.Context, function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {
+	return rv.r.rowCount(function, source, rule, q)
+}

@@ -1,0 +1,80 @@
+package indicator
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/expr"
+	"github.com/weijian-health/weijian/internal/period"
+)
+
+// Persons lists the persons behind a programme indicator's numerator
+// (numerator=true) or denominator: those its first persons(…) or
+// events(…) call selects, living under the unit (by its current path),
+// ordered by village. Facts are the status values (or the event's) as
+// text, with 末次 "last" the latest date.
+func (e *Engine) Persons(ctx context.Context, sc weijian.Scope, c Cell, numerator bool, limit int) ([]PersonRow, error) {
+	d := e.lib.Get(c.Indicator)
+	if d == nil {
+		return nil, weijian.NotFound(weijian.T("指标 "+c.Indicator, "indicator "+c.Indicator))
+	}
+	v := d.VersionAt(c.Span.Start)
+	num, den, err := e.lib.Formulas(d, v)
+	if err != nil {
+		return nil, err
+	}
+	n := num
+	if !numerator {
+		n = den
+	}
+	call := rowCall(n)
+	if call == nil {
+		return nil, weijian.E(weijian.KindInvalid, weijian.T(d.Name.ZH+"不是按人计算的指标", d.Code+" does not count persons"))
+	}
+	r, err := e.newRun(ctx, sc, []Cell{c})
+	if err != nil {
+		return nil, err
+	}
+	source := call.Args[0].(*expr.String).Value
+	q, err := r.rowQuery(call.Name, source, call.Args[1], c.Span)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := e.store.ListRows(ctx, q, r.units[c.OrgUnit].Path, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PersonRow, len(rows))
+	for i, row := range rows {
+		out[i] = PersonRow{PersonID: row.PersonID, Facts: map[string]string{}}
+		if ids := weijian.PathIDs(row.Path); len(ids) > 0 {
+			if u := r.tree.byID[ids[len(ids)-1]]; u != nil {
+				out[i].Village = u.Code
+			}
+		}
+		for k, val := range row.Values {
+			out[i].Facts[k] = fmt.Sprint(val)
+		}
+		if row.Last != (period.Date{}) {
+			out[i].Facts["last"] = row.Last.String()
+		}
+	}
+	return out, nil
+}
+
+// rowCall is the first persons(…) or events(…) call in n, or nil.
+func rowCall(n expr.Node) *expr.Call {
+	var found *expr.Call
+	if n == nil {
+		return nil
+	}
+	expr.Walk(n, func(m expr.Node) bool {
+		if c, ok := m.(*expr.Call); ok && found == nil && (c.Name == "persons" || c.Name == "events") {
+			found = c
+			return false
+		}
+		return found == nil
+	})
+	return found
+}

@@ -1,0 +1,267 @@
+package indicator
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/expr"
+	"github.com/weijian-health/weijian/internal/period"
+)
+
+// rowQuery builds the store query of persons(source, rule) or
+// events(source, rule) over span.
+func (r *run) rowQuery(function, source string, rule expr.Node, span period.Span) (RowQuery, error) {
+	q := RowQuery{Function: function, Programme: source, Counties: r.tree.counties, From: span.Start, To: span.End, Rule: rule}
+	if function == "events" {
+		q.Programme, q.Stage, _ = strings.Cut(source, ".")
+	}
+	types, err := rowFields(r.e.src.Programmes, function, source)
+	if err != nil {
+		return q, err
+	}
+	q.Fields = map[string]FieldKind{}
+	for _, f := range expr.Fields(rule) {
+		t, ok := types[f]
+		if !ok {
+			return q, fmt.Errorf("%s(%q): no field %q", function, source, f)
+		}
+		q.Fields[f] = map[expr.Type]FieldKind{expr.TNumber: FieldNumber, expr.TBool: FieldBool, expr.TString: FieldString}[t]
+	}
+	return q, nil
+}
+
+// rowCount answers persons(…) and events(…) for q.Unit: the first ask
+// for a rule and span counts it for every unit of the run in one query.
+func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {
+	key := function + "(" + source + ", " + rule.String() + ")|" + q.Span.String()
+	counts, ok := r.rows[key]
+	if !ok {
+		rq, err := r.rowQuery(function, source, rule, q.Span)
+		if err != nil {
+			return expr.Value{}, err
+		}
+		pcs, err := r.e.store.CountRows(r.ctx, rq)
+		if err != nil {
+			return expr.Value{}, err
+		}
+		counts = r.rollUp(pcs, q.Span.Start)
+		r.rows[key] = counts
+		r.empty[key] = len(pcs) == 0
+	}
+	if r.empty[key] && !r.anyRecords(function, source, q.Span) {
+		return expr.NoData(fmt.Sprintf("%s 在 %s 没有任何记录 (no records in the period)", source, q.Span)), nil
+	}
+	return expr.Num(float64(counts[r.units[q.Unit].ID])), nil
+}
+
+// anyRecords reports whether the programme (or stage) has any row in the
+// counties over span, so that "none met the rule" (0) is told apart from
+// "nothing recorded" (no data).
+func (r *run) anyRecords(function, source string, span period.Span) bool {
+	all := &expr.Bool{Value: true}
+	key := function + "(" + source + ", true)|" + span.String()
+	if _, ok := r.rows[key]; !ok {
+		if _, err := r.rowCount(function, source, all, expr.Query{Unit: r.anyUnit(), Span: span}); err != nil {
+			return true // the error surfaces on the real query; do not hide data
+		}
+	}
+	return !r.empty[key]
+}
+
+func (r *run) anyUnit() string {
+	for c := range r.units {
+		return c
+	}
+	return ""
+}
+
+// rollUp adds each village's count to the asked units above it in the
+// tree as it stood on day.
+func (r *run) rollUp(pcs []PathCount, day period.Date) map[int64]int64 {
+	asked := map[int64]bool{}
+	for _, u := range r.units {
+		asked[u.ID] = true
+	}
+	out := map[int64]int64{}
+	for _, pc := range pcs {
+		ids := weijian.PathIDs(pc.Path)
+		if len(ids) == 0 {
+			continue
+		}
+		for _, id := range r.tree.chain(ids[len(ids)-1], day, ids) {
+			if asked[id] {
+				out[id] += pc.N
+			}
+		}
+	}
+	return out
+}
+
+// tree is the org units of the run's counties with their parent spells.
+type tree struct {
+	byID     map[int64]*TreeUnit
+	counties []string
+	chains   map[chainKey][]int64
+}
+
+type chainKey struct {
+	id  int64
+	day period.Date
+}
+
+func newTree(units []TreeUnit, counties []string) *tree {
+	t := &tree{byID: map[int64]*TreeUnit{}, counties: counties, chains: map[chainKey][]int64{}}
+	for i := range units {
+		t.byID[units[i].ID] = &units[i]
+	}
+	return t
+}
+
+// parentAt is the parent of unit id on day: the stored version in force
+// then, else the current parent.
+func (t *tree) parentAt(id int64, day period.Date) int64 {
+	u := t.byID[id]
+	if u == nil {
+		return 0
+	}
+	for _, sp := range u.Parents {
+		if !sp.From.After(day) && (sp.To.IsZero() || day.Before(sp.To)) {
+			return sp.ParentID
+		}
+	}
+	return u.ParentID
+}
+
+// chain lists id and its ancestors on day; a unit outside the loaded
+// tree keeps the ancestors of its stored path.
+func (t *tree) chain(id int64, day period.Date, stored []int64) []int64 {
+	k := chainKey{id, day}
+	if c, ok := t.chains[k]; ok {
+		return c
+	}
+	var c []int64
+	if t.byID[id] == nil {
+		c = stored
+	} else {
+		for cur, n := id, 0; cur != 0 && n < 64; cur, n = t.parentAt(cur, day), n+1 {
+			c = append(c, cur)
+		}
+	}
+	t.chains[k] = c
+	return c
+}
+
+// population answers pop{…} for q.Unit in the year the span starts: the
+// stored population rolled up the tree (weijian.RollUpPopulation), read
+// once per year for the run's counties.
+func (r *run) population(ref *expr.Ref, q expr.Query) (expr.Value, error) {
+	sel, err := popFilter(ref)
+	if err != nil {
+		return expr.Value{}, err
+	}
+	year := q.Span.Start.Year
+	p, err := r.populationOf(q.Unit, year)
+	if err != nil {
+		return expr.Value{}, err
+	}
+	if p.Source == "" {
+		return expr.NoData(strconv.Itoa(year) + " 年没有人口数据 (no population stored for the year)"), nil
+	}
+	return sumPopulation(p, sel)
+}
+
+func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
+	if p, ok := r.pops[popKey{unit, year}]; ok {
+		return p, nil
+	}
+	data, ok := r.popRaw[year]
+	if !ok {
+		for _, c := range r.tree.countyCodes() {
+			_, d, err := r.e.store.PopulationData(r.ctx, weijian.ScopeAll(), c, year)
+			if err != nil {
+				return nil, err
+			}
+			data = append(data, d...)
+		}
+		r.popRaw[year] = data
+	}
+	p, err := weijian.RollUpPopulation(r.units[unit], year, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.pops[popKey{unit, year}] = p
+	return p, nil
+}
+
+// countyCodes are the codes of the loaded county units (or the roots
+// above them).
+func (t *tree) countyCodes() []string {
+	var out []string
+	for _, u := range t.byID {
+		if u.Level == weijian.LevelCounty {
+			out = append(out, u.Code)
+		}
+	}
+	return out
+}
+
+// sumPopulation sums the cells of p that sel keeps. A stored band or sex
+// that straddles the selection cannot be split: no data, with the reason.
+func sumPopulation(p *weijian.Population, sel popSel) (expr.Value, error) {
+	if len(sel.bands) == 0 && len(sel.sexes) == 0 {
+		return expr.Num(float64(p.Total)), nil
+	}
+	if len(sel.bands) == 0 && !p.MixedBands {
+		total := int64(0)
+		for _, s := range sel.sexes {
+			total += map[int]int64{weijian.SexMale: p.Male, weijian.SexFemale: p.Female}[s]
+		}
+		return expr.Num(float64(total)), nil
+	}
+	if p.MixedBands {
+		return expr.NoData("人口年龄组重叠，无法按年龄取数 (stored age bands overlap)"), nil
+	}
+	total := int64(0)
+	for _, c := range p.Cells {
+		in, straddles := bandIn(c.Age, sel.bands)
+		if straddles {
+			return expr.NoData("人口年龄组 " + c.Age.String() + " 跨越所需年龄段 (a stored age band straddles the one asked)"), nil
+		}
+		if !in {
+			continue
+		}
+		if len(sel.sexes) > 0 {
+			if c.Sex != weijian.SexMale && c.Sex != weijian.SexFemale {
+				return expr.NoData("人口未分性别 (population not stored by sex)"), nil
+			}
+			if !containsInt(sel.sexes, c.Sex) {
+				continue
+			}
+		}
+		total += c.Count
+	}
+	return expr.Num(float64(total)), nil
+}
+
+func bandIn(b weijian.AgeBand, sel []weijian.AgeBand) (in, straddles bool) {
+	for _, s := range sel {
+		if s.Contains(b) {
+			return true, false
+		}
+		if s.Overlaps(b) {
+			straddles = true
+		}
+	}
+	return false, straddles
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
