@@ -21,6 +21,7 @@ const (
 	ActionTokenUse         = "token.use"
 	ActionOrgUnitImport    = "orgunit.import"
 	ActionPopulationImport = "population.import"
+	ActionTargetSet        = "target.set" // targets entered, imported or allocated
 )
 
 // ActorCLI is the actor of changes made on the command line (by whoever

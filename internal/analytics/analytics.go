@@ -25,6 +25,8 @@ type Request struct {
 	Periods    []string // period ids as internal/period formats them: 2024, 2024Q2, 202406, 2024W23, 2024S1
 	AsOf       string   // YYYY-MM-DD: a period is cut at this date (year to date); pace is as of it
 	Disagg     string   // optional disaggregation dimension (sex, age …)
+	Pace       string   // pace convention for every indicator: "days", "months" or 12 monthly weights; "" = each indicator's (ParsePace)
+	Lang       string   // names and labels: "zh" (default) or "en"
 }
 
 // Cell is one figure of the grid. Raw figures are kept unrounded; Value is

@@ -104,6 +104,8 @@ func asText(v any) (*string, error) {
 		s = strconv.FormatInt(int64(x), 10)
 	case bool:
 		s = strconv.FormatBool(x)
+	case float64:
+		s = strconv.FormatFloat(x, 'g', -1, 64)
 	case time.Time:
 		s = x.UTC().Format(time.RFC3339Nano)
 	case driver.Valuer:
