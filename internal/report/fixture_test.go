@@ -21,7 +21,7 @@ type fixedFigures struct {
 
 func testLibrary() *indicator.Library {
 	def := func(code, zh string, u indicator.Unit, higher, targeted bool) *indicator.Def {
-		return &indicator.Def{Code: code, Name: weijian.T(zh, code), Unit: u, Higher: higher, Targeted: targeted}
+		return &indicator.Def{Code: code, Name: weijian.T(zh, code), Unit: u, Higher: higher, Targeted: targeted, Programme: "p"}
 	}
 	return indicator.NewLibrary([]*indicator.Def{
 		def("htn_managed", "高血压患者管理人数", indicator.Count, true, true),

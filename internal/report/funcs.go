@@ -88,7 +88,9 @@ func (r *run) fig(c *analytics.Cell, kind, text string, raw *float64) string {
 		f.Note = r.ouName(c.OrgUnit) + " " + countsText(c)
 	}
 	if c.Indicator == "" {
-		f.Period, f.AsOf = period.Format(r.pe), r.asOf.String()
+		f.Period = period.Format(r.pe)
+	} else if d := r.t.lib.Get(c.Indicator); d != nil {
+		f.Persons = d.Programme != ""
 	}
 	r.figs = append(r.figs, f)
 	return mark(f)

@@ -58,6 +58,7 @@ type Figure struct {
 	Raw       *float64 // the number behind it, for the spreadsheet
 	Text      string
 	Note      string // the tooltip: counts, why no data
+	Persons   bool   // the indicator counts persons of a programme: the records open
 }
 
 // APIURL is the analytics query that answers the figure.
@@ -75,18 +76,31 @@ func (f *Figure) APIURL() string {
 	return "/api/v1/analytics?" + q.Encode()
 }
 
-// DrillURL is the dashboard page listing the records behind the figure.
+// DrillURL is the dashboard of the figure's unit focused on its
+// indicator, from which the units below and the records behind it open
+// (the dashboard counts the year to the as-of date).
 func (f *Figure) DrillURL() string {
 	if f.Indicator == "" {
 		return ""
 	}
-	q := url.Values{}
-	q.Set("ou", f.OrgUnit)
-	q.Set("pe", f.Period)
+	q := url.Values{"unit": {f.OrgUnit}, "ind": {f.Indicator}}
 	if f.AsOf != "" {
 		q.Set("asOf", f.AsOf)
 	}
-	return "/indicators/" + url.PathEscape(f.Indicator) + "?" + q.Encode()
+	return "/dashboard?" + q.Encode()
+}
+
+// RecordsURL lists the persons counted in the figure's numerator, for an
+// indicator that counts persons of a programme; "" otherwise.
+func (f *Figure) RecordsURL() string {
+	if !f.Persons {
+		return ""
+	}
+	q := url.Values{"unit": {f.OrgUnit}, "ind": {f.Indicator}, "side": {"num"}}
+	if f.AsOf != "" {
+		q.Set("asOf", f.AsOf)
+	}
+	return "/dashboard/persons?" + q.Encode()
 }
 
 // plain joins the text of inlines.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"html"
 	"io"
 	"strconv"
@@ -104,7 +105,11 @@ func htmlInline(in []Inline) string {
 				title += " · " + f.Note
 			}
 			b.WriteString(`<a class="fig" data-fig="` + strconv.Itoa(f.ID) + `" href="` + html.EscapeString(f.DrillURL()) + `" data-api="` +
-				html.EscapeString(f.APIURL()) + `" title="` + html.EscapeString(title) + `">` + html.EscapeString(x.Text) + `</a>`)
+				html.EscapeString(f.APIURL()) + `"`)
+			if rec := f.RecordsURL(); rec != "" {
+				b.WriteString(` data-records="` + html.EscapeString(rec) + `"`)
+			}
+			b.WriteString(` title="` + html.EscapeString(title) + `">` + html.EscapeString(x.Text) + `</a>`)
 		}
 	}
 	return b.String()
@@ -120,10 +125,46 @@ func htmlSources(b *strings.Builder, figs []*Figure) {
 			continue
 		}
 		seen[u] = true
-		items = append(items, `<li><a href="`+html.EscapeString(u)+`">`+html.EscapeString(f.Indicator+" · "+f.OrgUnit+" · "+f.Period)+`</a></li>`)
+		item := `<li><a href="` + html.EscapeString(u) + `">` + html.EscapeString(f.Indicator+" · "+f.OrgUnit+" · "+f.Period) + `</a>`
+		if rec := f.RecordsURL(); rec != "" {
+			item += ` · <a href="` + html.EscapeString(rec) + `">明细</a>`
+		}
+		items = append(items, item+`</li>`)
 	}
 	if len(items) == 0 {
 		return
 	}
 	b.WriteString("<details class=\"report-sources\"><summary>数据来源（分析查询）</summary>\n<ul>\n" + strings.Join(items, "\n") + "\n</ul>\n</details>\n")
+}
+
+// Formats are the outputs a report is written in, by file extension.
+var Formats = []string{"md", "html", "docx", "xlsx"}
+
+// KnownFormat tells whether format is one of Formats.
+func KnownFormat(format string) bool {
+	for _, f := range Formats {
+		if f == format {
+			return true
+		}
+	}
+	return false
+}
+
+// Write writes the report in format (md, html, docx or xlsx). HTML is a
+// whole page around the fragment HTML returns.
+func (d *Document) Write(w io.Writer, format string) error {
+	switch format {
+	case "md":
+		return d.WriteMarkdown(w)
+	case "docx":
+		return d.WriteDOCX(w)
+	case "xlsx":
+		return d.WriteXLSX(w)
+	case "html":
+		_, err := io.WriteString(w, "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>"+html.EscapeString(d.Title)+
+			"</title><style>body{max-width:46em;margin:2em auto;font-family:serif;line-height:1.8}table{border-collapse:collapse}td,th{border:1px solid #888;padding:.2em .5em}a.fig{color:inherit;text-decoration:underline dotted}</style></head><body>\n"+
+			d.HTML()+"</body></html>\n")
+		return err
+	}
+	return fmt.Errorf("unknown report format %q", format)
 }

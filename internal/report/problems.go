@@ -115,27 +115,31 @@ func (r *run) indicatorProblem(code string) (string, error) {
 	return s + "，" + todo + "。", nil
 }
 
-// qualityProblems says which data sets were reported late or not at all.
+// qualityProblems says, in one paragraph, which data sets were reported
+// late or not at all, and by whom.
 func (r *run) qualityProblems() ([]string, error) {
 	qs, err := r.dataQuality()
 	if err != nil || qs == nil {
 		return nil, err
 	}
-	var out []string
+	var parts []string
 	for _, q := range qs {
 		if q.Expected == 0 || (q.Reported == q.Expected && q.OnTime == q.Reported) {
 			continue
 		}
-		s := "数据报送不够及时完整：" + q.Name + "应报" + r.plainFig(strconv.Itoa(q.Expected)) + "份，已报" + r.plainFig(strconv.Itoa(q.Reported)) +
-			"份（报告率" + r.plainFig(ratio(q.Reported, q.Expected)) + "），按时报告" + r.plainFig(strconv.Itoa(q.OnTime)) + "份（及时率" + r.plainFig(ratio(q.OnTime, q.Expected)) + "）"
+		s := q.Name + "应报" + r.plainFig(strconv.Itoa(q.Expected)) + "份、已报" + r.plainFig(strconv.Itoa(q.Reported)) + "份、按时报告" + r.plainFig(strconv.Itoa(q.OnTime)) +
+			"份（报告率" + r.plainFig(ratio(q.Reported, q.Expected)) + "，及时率" + r.plainFig(ratio(q.OnTime, q.Expected)) + "）"
 		if names := firstN(q.Missing, 3); names != "" {
-			s += "，" + names + "等单位尚未报告"
+			s += "，" + names + "尚有报表未报"
 		} else if names := firstN(q.Late, 3); names != "" {
-			s += "，" + names + "等单位未按时报告"
+			s += "，" + names + "未按时报告"
 		}
-		out = append(out, s+"。")
+		parts = append(parts, s)
 	}
-	return out, nil
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	return []string{"数据报送不够及时完整。" + strings.Join(parts, "；") + "。"}, nil
 }
 
 // plainFig registers a figure that is no indicator (a count of reports,

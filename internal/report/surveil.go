@@ -120,7 +120,7 @@ func (r *run) cases() (string, error) {
 	}
 	list := sortedCases(m)
 	if len(list) == 0 {
-		return "本期未报告法定传染病病例", nil
+		return "未报告法定传染病病例", nil
 	}
 	n := total(m)
 	s := "共报告法定传染病" + r.plainFig(strconv.Itoa(len(list))) + "种" + r.plainFig(strconv.Itoa(n)) + "例"
@@ -177,7 +177,7 @@ func (r *run) caseTable() (string, error) {
 	}
 	list := sortedCases(ms[0])
 	if len(list) == 0 {
-		return "本期未报告法定传染病病例。", nil
+		return "未报告法定传染病病例。", nil
 	}
 	var rows [][]string
 	for _, d := range list {
@@ -196,7 +196,7 @@ func (r *run) signals() (string, error) {
 	case s == nil:
 		return "预警信号" + NoData, nil
 	case s.Total == 0:
-		return "本期未产生传染病预警信号", nil
+		return "未产生传染病预警信号", nil
 	}
 	out := "共产生传染病预警信号" + r.plainFig(strconv.Itoa(s.Total)) + "条，已响应" + r.plainFig(strconv.Itoa(s.Responded)) + "条，其中在规定时限内响应" +
 		r.plainFig(strconv.Itoa(s.InTime)) + "条（及时响应率" + r.plainFig(ratio(s.InTime, s.Total)) + "）；经核实判定疑似事件" + r.plainFig(strconv.Itoa(s.Suspected)) +

@@ -69,13 +69,13 @@ func sheetName(caption string, n int, used map[string]bool) string {
 }
 
 func (d *Document) figureSheet(used map[string]bool) tabular.Sheet {
-	sh := tabular.Sheet{Name: sheetName("数字来源", 0, used), Header: []string{"序号", "数字", "未修约值", "指标", "单位", "期间", "截至", "类别", "说明", "分析查询", "明细"}}
+	sh := tabular.Sheet{Name: sheetName("数字来源", 0, used), Header: []string{"序号", "数字", "未修约值", "指标", "单位", "期间", "截至", "类别", "说明", "分析查询", "仪表盘", "明细记录"}}
 	for _, f := range d.Figures {
 		var raw any = ""
 		if f.Raw != nil {
 			raw = *f.Raw
 		}
-		sh.Rows = append(sh.Rows, []any{f.ID + 1, f.Text, raw, f.Indicator, f.OrgUnit, f.Period, f.AsOf, f.Kind, f.Note, f.APIURL(), f.DrillURL()})
+		sh.Rows = append(sh.Rows, []any{f.ID + 1, f.Text, raw, f.Indicator, f.OrgUnit, f.Period, f.AsOf, f.Kind, f.Note, f.APIURL(), f.DrillURL(), f.RecordsURL()})
 	}
 	return sh
 }
