@@ -1,0 +1,153 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+var (
+	reportDemoOnce sync.Once
+	reportDemoDB   string
+	reportDemoErr  error
+)
+
+// reportDemo generates a small demo county (0.5% of the residents with
+// their services, the case reports and data-set reports) once for the
+// report tests and benchmarks.
+func reportDemo(tb testing.TB) string {
+	tb.Helper()
+	reportDemoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "weijian-report-demo-")
+		if err != nil {
+			reportDemoErr = err
+			return
+		}
+		reportDemoDB = filepath.Join(dir, "demo.db")
+		_, errOut, err := runDemoCmd(tb, demoEnv(dir), "demo", "--no-serve", "--db", reportDemoDB)
+		if err != nil {
+			reportDemoErr = err
+			tb.Log(errOut)
+		}
+	})
+	if reportDemoErr != nil {
+		tb.Fatal(reportDemoErr)
+	}
+	return reportDemoDB
+}
+
+// The built-in templates write real text from the demo county: figures
+// with their counts, tables by town, cases by disease, drafted problems.
+func TestReportOnDemo(t *testing.T) {
+	db := reportDemo(t)
+	env := map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}
+	for _, tc := range []struct {
+		args []string
+		want []*regexp.Regexp
+	}{
+		{[]string{"half_year_summary", "--pe", "2025H1"}, []*regexp.Regexp{
+			regexp.MustCompile(`^# 海安市2025年上半年卫生健康工作总结`),
+			regexp.MustCompile(`截至2025年6月30日，老年人健康管理率\d+\.\d\d%（\d+/\d+）`),
+			regexp.MustCompile(`高血压患者规范管理率\d+\.\d\d%（\d+/\d+），较去年同期(提高|下降)[\d.]+个百分点`),
+			regexp.MustCompile(`\| 城东镇 \| \d+ \| \d+ \| \d+\.\d\d \|`),
+			regexp.MustCompile(`共报告法定传染病\d+种\d+例，居前5位的依次为`),
+			regexp.MustCompile(`## 二、存在问题\n\n1\.`),
+		}},
+		{[]string{"annual_summary", "--pe", "2025"}, []*regexp.Regexp{
+			regexp.MustCompile(`# 海安市2025年卫生健康工作总结和2026年工作计划`),
+			regexp.MustCompile(`\| 手足口病 \| 丙类 \| \d+ \|`),
+		}},
+		{[]string{"phc_quarterly", "--pe", "2025Q2"}, []*regexp.Regexp{regexp.MustCompile(`- 2型糖尿病患者规范管理率\d+\.\d\d%`)}},
+		{[]string{"epidemic_monthly", "--pe", "202506"}, []*regexp.Regexp{regexp.MustCompile(`较上期(增加|减少)\d+例`)}},
+	} {
+		args := append([]string{"report"}, tc.args...)
+		args = append(args, "--db", db, "--ou", "320685000000")
+		out, errOut, err := runCmd(t, env, "", args...)
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", tc.args, err, errOut)
+		}
+		for _, re := range tc.want {
+			if !re.MatchString(out) {
+				t.Errorf("%s: no match for %s in\n%s", tc.args[0], re, out)
+			}
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, "暂无数据") && !strings.HasPrefix(line, "|") {
+				t.Errorf("%s: the county has data for every figure (a small town may have no patient at this scale): %s", tc.args[0], line)
+			}
+		}
+	}
+}
+
+// Each output format by the extension of -o.
+func TestReportFormats(t *testing.T) {
+	db := reportDemo(t)
+	dir := t.TempDir()
+	env := map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}
+	for _, ext := range []string{"md", "html", "docx", "xlsx"} {
+		out := filepath.Join(dir, "r."+ext)
+		if _, errOut, err := runCmd(t, env, "", "report", "annual_summary", "--db", db, "--ou", "320685000000", "--pe", "2025", "-o", out); err != nil {
+			t.Fatalf("%s: %v\n%s", ext, err, errOut)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch ext {
+		case "html":
+			if !bytes.Contains(b, []byte(`<a class="fig"`)) || !bytes.Contains(b, []byte(`href="/dashboard?asOf=2025-12-31&amp;ind=htn_standard_rate&amp;unit=320685000000"`)) {
+				t.Errorf("the HTML has no figure links")
+			}
+		case "docx":
+			if _, err := zip.NewReader(bytes.NewReader(b), int64(len(b))); err != nil {
+				t.Errorf("the DOCX is not a zip: %v", err)
+			}
+		case "xlsx":
+			x, err := excelize.OpenReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(x.GetSheetList()); n != 5 {
+				t.Errorf("%d sheets, want 4 tables and the figures", n)
+			}
+			x.Close()
+		}
+	}
+}
+
+func TestReportErrors(t *testing.T) {
+	db := reportDemo(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.md")
+	if err := os.WriteFile(bad, []byte("# 标题\n\n{{value \"no_such\"}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "nope", "--db", db, "--ou", "320685000000", "--pe", "2025"}, "没有名为 nope 的报告模板"},
+		{[]string{"report", bad, "--db", db, "--ou", "320685000000", "--pe", "2025"}, "bad.md:3:9: 未知的指标：no_such"},
+		{[]string{"report", "half_year_summary", "--db", db, "--ou", "320685000000", "--pe", "2025"}, "按半年编写"},
+		{[]string{"report", "half_year_summary", "--db", db, "--ou", "999", "--pe", "2025H1"}, "999"},
+		{[]string{"report", "half_year_summary", "--db", db, "--ou", "320685000000", "--pe", "2025H1", "-o", "x.pdf"}, "extension"},
+		{[]string{"report", "half_year_summary", "--db", db}, "needs a TEMPLATE, --ou and --pe"},
+	} {
+		_, errOut, err := runCmd(t, env, "", tc.args...)
+		if err == nil {
+			t.Errorf("%v: no error", tc.args)
+			continue
+		}
+		if msg := formatError(err) + errOut; !strings.Contains(msg, tc.want) {
+			t.Errorf("%v: %s, want %q", tc.args, msg, tc.want)
+		}
+	}
+}
