@@ -18,6 +18,7 @@ import (
 	"github.com/weijian-health/weijian/internal/report"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/surveil"
+	"github.com/weijian-health/weijian/internal/web"
 )
 
 const reportHelp = `用实时数据撰写工作总结：每个数字来自指标分析（任务数、完成率、序时进度、同比环比），
@@ -164,3 +165,21 @@ func (w *reportWiring) render(ctx context.Context, sc weijian.Scope, tm *report.
 	return tm.Render(ctx, w.sources(sc), p)
 }
 
+
+// webReports wires the report page: the built-in templates over the
+// indicator engine and analytics service of store.
+func webReports(store *sqlstore.Store) (*web.Reports, error) {
+	lib, err := indicator.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	list, err := report.Builtins(lib)
+	if err != nil {
+		return nil, err
+	}
+	w, err := newReportWiring(store, lib)
+	if err != nil {
+		return nil, err
+	}
+	return &web.Reports{Templates: list, Sources: w.sources}, nil
+}

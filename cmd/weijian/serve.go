@@ -51,8 +51,12 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 		return err
 	}
 	go sv.Start(ctx)
+	reports, err := webReports(store)
+	if err != nil {
+		return err
+	}
 	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version,
-		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv})
+		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv, Reports: reports})
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,8 @@ type Deps struct {
 	// service forms.
 	Programmes *programme.Catalogue
 	Surveil    *surveil.Service // may be nil: surveillance pages answer 404
+	// Reports writes work summaries; nil: the report page answers 403.
+	Reports *Reports
 }
 
 // Server is the HTTP handler of the whole application.
@@ -94,6 +96,7 @@ type Server struct {
 	// programmes generates the service forms and names the programmes.
 	programmes *programme.Catalogue
 	sv         *surveil.Service
+	reports    *Reports // may be nil
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -106,7 +109,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil, reports: deps.Reports}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
