@@ -3,6 +3,10 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"flag"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +14,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/indicator"
+	"github.com/weijian-health/weijian/internal/report"
+	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -150,4 +158,47 @@ func TestReportErrors(t *testing.T) {
 			t.Errorf("%v: %s, want %q", tc.args, msg, tc.want)
 		}
 	}
+}
+
+var reportBenchDB = flag.String("report-db", "", "demo database for BenchmarkAnnualReportDemo (default: a small generated demo county)")
+
+// The annual summary of the demo county, all sections, to DOCX: the goal
+// is ≤ 3 s. Every iteration computes every figure afresh (the engine,
+// analytics, cases, signals, data-set completeness) and writes the DOCX.
+// go test ./cmd/weijian -run '^$' -bench AnnualReportDemo -report-db /path/to/full-demo.db
+func BenchmarkAnnualReportDemo(b *testing.B) {
+	db := *reportBenchDB
+	if db == "" {
+		db = reportDemo(b)
+	}
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, db, sqlstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), NoCreate: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	lib, err := indicator.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tm, err := report.Load("annual_summary", lib)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := newReportWiring(store, lib)
+	if err != nil {
+		b.Fatal(err)
+	}
+	figures := 0
+	for b.Loop() {
+		doc, err := w.render(ctx, weijian.ScopeAll(), tm, report.Params{OrgUnit: "320685000000", Period: "2025"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := doc.WriteDOCX(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		figures = len(doc.Figures)
+	}
+	b.ReportMetric(float64(figures), "figures")
 }
