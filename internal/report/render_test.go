@@ -84,9 +84,7 @@ func TestHalfYearSummary(t *testing.T) {
 		"数据报送不够及时完整。托育服务情况月报应报18份、已报17份、按时报告15份（报告率94.44%，及时率83.33%），李堡镇卫生院尚有报表未报。",
 		"预警信号响应不够及时",
 	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("the summary lacks %q", want)
-		}
+		wantIn(t, "the summary", md, want)
 	}
 	if zeroRate.MatchString(md) || strings.Contains(md, "NaN") {
 		t.Errorf("a figure without data is printed as a number:\n%s", md)
@@ -98,6 +96,13 @@ func TestHalfYearSummary(t *testing.T) {
 		t.Errorf("the figures are asked for %v as of %s, want 2024 as of 2024-06-30", r.Periods, r.AsOf)
 	}
 	golden(t, "half_year_summary.md", md)
+}
+
+func wantIn(t *testing.T, what, text, want string) {
+	t.Helper()
+	if !strings.Contains(text, want) {
+		t.Errorf("%s lacks %q", what, want)
+	}
 }
 
 func golden(t *testing.T, name, got string) {
@@ -141,9 +146,7 @@ func TestEpidemicMonthly(t *testing.T) {
 		"| 手足口病 | 丙类 | 40 | 40 | 80 |",
 		"| 合计 |  | 61 | 61 | 101 |",
 	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("the monthly report lacks %q\n%s", want, md)
-		}
+		wantIn(t, "the monthly report", md, want)
 	}
 }
 
