@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/report/check"
 )
 
@@ -22,9 +23,13 @@ mixed traditional/simplified characters.
   weijian check report FILE        FILE: .txt, .md (UTF-8 or GBK, 繁体 too) or .docx
 
 退出码 Exit code: 0 无错误 no errors, 1 发现错误 errors found, 2 用法或输入错误 usage or input failure.
-与实时指标比对需要指标引擎，尚未提供：目前只核对报告内部的一致性。
-Comparing figures with live indicator values needs the indicator engine, which does not exist
-yet: for now the checker checks the report against itself.`
+加 --db 时，报告中写明的比率与数据库中的实时指标值比对（按指标名称或别名匹配，--ou 为报告所述机构代码，
+--period 为期间，如 2024 或 2024-10-31；不写时取文中的日期）。
+With --db, stated rates are compared with live indicator values from the database (matched by
+indicator name or alias; --ou is the org-unit code the report is about, --period e.g. 2024 or
+2024-10-31, else the date in the text).
+
+  weijian check report --db county.db --ou 320685000000 --period 2024 FILE`
 
 // exitErr carries the exit code of a command that fails in a way of its
 // own ("weijian check": 1 for errors found, 2 for bad input).
@@ -38,10 +43,13 @@ func (e *exitErr) Unwrap() error { return e.err }
 func (e *exitErr) ExitCode() int { return e.code }
 
 func runCheck(ctx context.Context, env *cmdEnv, args []string) error {
-	var format, lang string
+	var format, lang, db, ou, pe string
 	fs := flagSet(env, "check", "check report [flags] FILE", checkHelp)
 	fs.StringVar(&format, "format", "text", "output: text or json")
 	fs.StringVar(&lang, "lang", "zh", "language of the messages: zh or en")
+	fs.StringVar(&db, "db", "", "database to compare stated rates with live values (a SQLite file or postgres://…); default: none")
+	fs.StringVar(&ou, "ou", "", "with --db: the org-unit code the report is about")
+	fs.StringVar(&pe, "period", "", "with --db: the period the report is about (2024, 2024-10-31); default: dates in the text")
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		fs.Usage()
 		return flag.ErrHelp
@@ -70,7 +78,15 @@ func runCheck(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := check.Options{Resolver: liveResolver()}
+	opt := check.Options{OrgUnit: ou, Period: pe}
+	if db != "" {
+		res, closeDB, err := liveResolver(ctx, env, db, ou)
+		if err != nil {
+			return err
+		}
+		defer closeDB()
+		opt.Resolver = res
+	}
 	res, err := c.Check(ctx, in.Text, opt)
 	if err != nil {
 		return err
@@ -90,11 +106,22 @@ func runCheck(ctx context.Context, env *cmdEnv, args []string) error {
 	return nil
 }
 
-// liveResolver is where the indicator engine will plug in its Resolver
-// (check.Resolver): given the stated indicator, unit and period it returns
-// the live value. The engine does not exist yet, so there is none and the
-// checker compares figures only with each other.
-func liveResolver() check.Resolver { return nil }
+// liveResolver opens the database and returns the indicator engine's
+// check.Resolver over it (the whole database in scope: the command runs
+// with the database's own rights), and the function that closes it.
+func liveResolver(ctx context.Context, env *cmdEnv, db, ou string) (check.Resolver, func(), error) {
+	cfg := Config{DB: db, LogLevel: "warn", LogFormat: "text"}
+	store, _, err := cfg.open(ctx, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err := indicator.NewBuiltinEngine(store)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return &indicator.CheckResolver{Eval: eng, Scope: weijian.ScopeAll(), OrgUnit: ou}, func() { store.Close() }, nil
+}
 
 // readReport reads and decodes a report file, refusing one over
 // check.MaxInput before reading it.

@@ -40,6 +40,9 @@ func (b *sqlBuilder) node(n Node) error {
 			return &Error{Pos: n.At, Msg: "not a finite number"}
 		}
 		b.sb.WriteString("(" + strconv.FormatFloat(n.Value, 'f', -1, 64) + ")")
+	case *String:
+		// a literal of the rule's text (an option code): quoted, quotes doubled
+		b.sb.WriteString("'" + strings.ReplaceAll(n.Value, "'", "''") + "'")
 	case *Bool:
 		if n.Value {
 			b.sb.WriteString("TRUE")

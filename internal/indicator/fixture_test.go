@@ -2,6 +2,7 @@ package indicator_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,10 @@ import (
 )
 
 var ctx = context.Background()
+
+// evaluated records the indicators the tests computed, for
+// TestEveryIndicatorTested.
+var evaluated sync.Map
 var all = weijian.ScopeAll()
 
 // The hand-built county of the correctness tests: 海安市 with two towns,
@@ -81,18 +86,21 @@ func newFixture(t *testing.T, st *sqlstore.Store) *fixture {
 	return &fixture{st: st, lib: lib, eng: indicator.NewEngine(lib, st, indicator.Sources{DataSets: cat, Programmes: progs})}
 }
 
-// population stores, for each village and year, men and women aged 0–64
-// and 65+ (counts in that order).
-func (f *fixture) population(t *testing.T, y int, byVillage map[string][4]int64) {
+// bands of the test population, with men and women per village.
+var popBands = []weijian.AgeBand{{From: 0, To: 1}, {From: 1, To: 7}, {From: 7, To: 13}, {From: 13, To: 14}, {From: 14, To: 15},
+	{From: 15, To: 35}, {From: 35, To: 65}, {From: 65, To: weijian.AgeOpen}}
+
+// population stores a year's population: per village, men and women in
+// each of popBands.
+func (f *fixture) population(t *testing.T, y int, byVillage map[string][][2]int64) {
 	t.Helper()
 	var rows []weijian.PopulationRow
-	young, old := weijian.AgeBand{From: 0, To: 65}, weijian.AgeBand{From: 65, To: weijian.AgeOpen}
-	for code, c := range byVillage {
-		rows = append(rows,
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: young, Count: c[0]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: young, Count: c[1]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: old, Count: c[2]},
-			weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: old, Count: c[3]})
+	for code, bands := range byVillage {
+		for i, c := range bands {
+			rows = append(rows,
+				weijian.PopulationRow{UnitCode: code, Year: y, Sex: 1, Age: popBands[i], Count: c[0]},
+				weijian.PopulationRow{UnitCode: code, Year: y, Sex: 2, Age: popBands[i], Count: c[1]})
+		}
 	}
 	if _, err := f.st.ImportPopulation(ctx, all, rows, weijian.ImportOptions{}); err != nil {
 		t.Fatal(err)
@@ -115,7 +123,7 @@ type event struct {
 	vals              map[string]any
 }
 
-func (f *fixture) load(t *testing.T, ps ...person) {
+func (f *fixture) load(t *testing.T, ps ...person) []*weijian.Person {
 	t.Helper()
 	var hs []weijian.History
 	for i, p := range ps {
@@ -140,6 +148,11 @@ func (f *fixture) load(t *testing.T, ps ...person) {
 	if err := f.st.LoadResidents(ctx, hs); err != nil {
 		t.Fatal(err)
 	}
+	out := make([]*weijian.Person, len(hs))
+	for i, h := range hs {
+		out[i] = h.Person
+	}
+	return out
 }
 
 // eval computes one indicator at one unit over a span.
@@ -149,6 +162,7 @@ func (f *fixture) eval(t *testing.T, code, unit string, span period.Span) indica
 	if err != nil {
 		t.Fatalf("%s at %s: %v", code, unit, err)
 	}
+	evaluated.Store(code, true)
 	return r
 }
 
@@ -160,7 +174,11 @@ func want(t *testing.T, r indicator.Result, what string, num, den, value float64
 		t.Errorf("%s: no data (%s), want %v/%v = %v", what, r.Why, num, den, value)
 		return
 	}
-	if r.Numerator != num || r.Denominator != den || round2(r.Value) != value {
+	unit := indicator.Percent
+	if r.Denominator != 0 && r.Value == r.Numerator/r.Denominator*1000 {
+		unit = indicator.PerMille
+	}
+	if r.Numerator != num || r.Denominator != den || round2(r.Value) != value || r.Rounded(unit, 2) != value {
 		t.Errorf("%s = %v/%v = %v, want %v/%v = %v", what, r.Numerator, r.Denominator, r.Value, num, den, value)
 	}
 }

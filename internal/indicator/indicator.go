@@ -9,6 +9,7 @@ package indicator
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"sort"
 
 	"github.com/weijian-health/weijian"
@@ -100,6 +101,27 @@ type Result struct {
 	Why         string
 	Version     period.Date // ValidFrom of the 口径 used
 	Coverage    string      // how complete the inputs are ("覆盖 12/14 个村"), may be empty
+}
+
+// Rounded is the value rounded half up to places decimals, as Chinese
+// reports round: computed exactly from Numerator and Denominator (a rate
+// of counts such as 4497/4380 × 100 never passes through a rounded
+// float), or from Value for a count. 0 when NoData.
+func (r Result) Rounded(u Unit, places int) float64 {
+	if r.NoData {
+		return 0
+	}
+	if !r.HasDen {
+		return expr.RoundHalfUp(r.Value, places)
+	}
+	num, den := new(big.Rat).SetFloat64(r.Numerator), new(big.Rat).SetFloat64(r.Denominator)
+	if num == nil || den == nil || den.Sign() == 0 {
+		return expr.RoundHalfUp(r.Value, places)
+	}
+	q := new(big.Rat).Quo(num, den)
+	q.Mul(q, new(big.Rat).SetFloat64(u.Factor()))
+	f, _ := expr.RoundRat(q, places).Float64()
+	return f
 }
 
 // Cell asks for one indicator at one org unit over one span.

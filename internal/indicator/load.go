@@ -101,15 +101,33 @@ type Sources struct {
 // Builtin loads the embedded library (metadata/indicators/*.yaml) and
 // checks it against the built-in data sets and programmes.
 func Builtin() (*Library, error) {
+	lib, _, err := builtin()
+	return lib, err
+}
+
+func builtin() (*Library, Sources, error) {
 	cat, err := dataset.Builtin()
 	if err != nil {
-		return nil, err
+		return nil, Sources{}, err
 	}
 	progs, err := programme.LoadBuiltin()
 	if err != nil {
+		return nil, Sources{}, err
+	}
+	src := Sources{DataSets: cat, Programmes: progs}
+	lib, err := LoadFS(metadata.Indicators, "indicators", src)
+	return lib, src, err
+}
+
+// NewBuiltinEngine returns an engine over st for the built-in library,
+// data sets and programmes: what the server, the command line and the
+// report checker use.
+func NewBuiltinEngine(st Store) (*Engine, error) {
+	lib, src, err := builtin()
+	if err != nil {
 		return nil, err
 	}
-	return LoadFS(metadata.Indicators, "indicators", Sources{DataSets: cat, Programmes: progs})
+	return NewEngine(lib, st, src), nil
 }
 
 // LoadFS loads and checks every *.yaml file of dir in fsys.
@@ -259,8 +277,11 @@ func (l *loader) def(pf *parsedFile, i int, y defYAML) *Def {
 		if j > 0 && !from.After(d.Versions[j-1].ValidFrom) {
 			l.errAt(pf, vp+".valid_from", "versions must be in order of valid_from")
 		}
-		if (v.Denominator == "") != (u == Count || u == Amount) {
-			l.errAt(pf, vp, "a %s indicator %s a denominator", y.Unit, map[bool]string{true: "has no", false: "needs"}[u == Count || u == Amount])
+		switch noDen := u == Count || u == Amount; {
+		case noDen && v.Denominator != "":
+			l.errAt(pf, vp+".denominator", "a %s indicator has no denominator", y.Unit)
+		case !noDen && v.Denominator == "":
+			l.errAt(pf, vp, "a %s indicator needs a denominator", y.Unit)
 		}
 		d.Versions = append(d.Versions, Version{ValidFrom: from, Numerator: v.Numerator, Denominator: v.Denominator, Note: v.Note})
 	}

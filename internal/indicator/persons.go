@@ -28,7 +28,7 @@ func (e *Engine) Persons(ctx context.Context, sc weijian.Scope, c Cell, numerato
 	if !numerator {
 		n = den
 	}
-	call := rowCall(n)
+	call := e.rowCall(n, c.Span.Start, 0)
 	if call == nil {
 		return nil, weijian.E(weijian.KindInvalid, weijian.T(d.Name.ZH+"不是按人计算的指标", d.Code+" does not count persons"))
 	}
@@ -63,10 +63,12 @@ func (e *Engine) Persons(ctx context.Context, sc weijian.Scope, c Cell, numerato
 	return out, nil
 }
 
-// rowCall is the first persons(…) or events(…) call in n, or nil.
-func rowCall(n expr.Node) *expr.Call {
+// rowCall is the first persons(…) or events(…) call in n, or in the
+// numerator of the first indicator n refers to (I{…}, in force on day),
+// or nil.
+func (e *Engine) rowCall(n expr.Node, day period.Date, depth int) *expr.Call {
 	var found *expr.Call
-	if n == nil {
+	if n == nil || depth > 8 {
 		return nil
 	}
 	expr.Walk(n, func(m expr.Node) bool {
@@ -76,5 +78,15 @@ func rowCall(n expr.Node) *expr.Call {
 		}
 		return found == nil
 	})
-	return found
+	if found != nil {
+		return found
+	}
+	for _, r := range expr.Refs(n) {
+		if d := e.lib.Get(r.Name); r.Kind == expr.RefIndicator && d != nil {
+			if num, _, err := e.lib.Formulas(d, d.VersionAt(day)); err == nil {
+				return e.rowCall(num, day, depth+1)
+			}
+		}
+	}
+	return nil
 }

@@ -6,15 +6,28 @@ import (
 	"github.com/weijian-health/weijian"
 )
 
-// The population of 2024 (men 0–64, women 0–64, men 65+, women 65+):
+// The population of 2024 by band (men, women):
 //
-//	甲村 400 450 45 55 → 950, 65+ 100
-//	乙村 200 250 20 30 → 500, 65+ 50
-//	丙村 300 320 40 40 → 700, 65+ 80
+//	band    甲村      乙村      丙村
+//	0       5  4     2  3     3  3
+//	1–6     30 28    15 14    20 18
+//	7–12    35 33    16 15    22 20
+//	13      6  5     3  2     4  4
+//	14      6  6     3  3     4  3
+//	15–34   120 130  60 70    90 95
+//	35–64   198 244  101 143  157 177
+//	65+     45 55    20 30    40 40
+//	total   950      500      700      → 海安镇 1450, 城东镇 700, 海安市 2150
 //
-// 海安镇 1450 (65+ 150), 城东镇 700 (65+ 80), 海安市 2150 (65+ 230).
+// Derived: 65+ 100/50/80 (海安镇 150, 海安市 230); age 0: 9/5/6 (海安市 20);
+// 0–6: 67/34/44 (海安市 145); girls 13: 5/2/4 (11); girls 13–14: 11/5/7 (23);
+// 35+: 542/294/414 (海安市 1250); women 35–64: 244/143/177 (564).
 func loadPopulation(t *testing.T, f *fixture) {
-	f.population(t, 2024, map[string][4]int64{vilA1: {400, 450, 45, 55}, vilA2: {200, 250, 20, 30}, vilB1: {300, 320, 40, 40}})
+	f.population(t, 2024, map[string][][2]int64{
+		vilA1: {{5, 4}, {30, 28}, {35, 33}, {6, 5}, {6, 6}, {120, 130}, {198, 244}, {45, 55}},
+		vilA2: {{2, 3}, {15, 14}, {16, 15}, {3, 2}, {3, 3}, {60, 70}, {101, 143}, {20, 30}},
+		vilB1: {{3, 3}, {20, 18}, {22, 20}, {4, 4}, {4, 3}, {90, 95}, {157, 177}, {40, 40}},
+	})
 }
 
 func (f *fixture) values(t *testing.T, vals ...weijian.DataValue) {
@@ -78,5 +91,52 @@ func TestChildcarePlaces(t *testing.T) {
 		if r := f.eval(t, "childcare_new_places", county, year(2023)); !r.NoData {
 			t.Errorf("新增托位数 2023 = %+v, want no data (nothing reported)", r)
 		}
+	})
+}
+
+func dv(set, unit, el, p, combo, v string) weijian.DataValue {
+	return weijian.DataValue{DataSet: set, Element: el, UnitCode: unit, Period: p, Combo: combo, Value: v}
+}
+
+// The other data-set indicators, 2024 at 海安市 (reports by the towns or
+// the county; flows sum over the months, stocks take the latest month):
+//
+//	已备案托育机构 (stock): 海安镇 Q3 5, Q4 6; 城东镇 Q4 3 → 6 + 3 = 9
+//	户厕改造 (flow): 海安镇 Jan 10 + Feb 12; 城东镇 Mar 8 → 30
+//	毒饵站 (stock): 海安镇 Jan 40, Jun 44; 城东镇 Jun 20 → 64
+//	隐患整改率: hazards 海安镇 Jan 5 + Feb 3, 城东镇 Mar 4 = 12; rectified 4 + 3 + 2 = 9 → 9/12 = 75%
+//	健康讲座: 海安镇 Jan 2 + Feb 3 → 5
+//	健康教育人次 (by sex and age): 海安镇 Jan M 18-64 30 + F 65+ 25 → 55
+//	培训人次 (by mode): 海安市 Jan offline 100 + online 250 → 350
+//	隔离房间使用率 (stocks): 海安市 Mar usable 80 occupied 20, Jun usable 60 occupied 15 → latest: 15/60 = 25%
+//	立案数 (by field): 海安市 Jan medical 2 + water 1, Feb school 1 → 4
+//	有效投资 (by kind): 海安市 Jan construction 1200.5 + it 300 → 1500.5
+func TestOtherDataSets(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		f.values(t,
+			dv("tuoyu", townA, "registered", "2024Q3", "type=public", "5"), dv("tuoyu", townA, "registered", "2024Q4", "type=public", "6"),
+			dv("tuoyu", townB, "registered", "2024Q4", "type=private", "3"),
+			dv("aiguo", townA, "toilets", "2024-01", "", "10"), dv("aiguo", townA, "toilets", "2024-02", "", "12"), dv("aiguo", townB, "toilets", "2024-03", "", "8"),
+			dv("aiguo", townA, "bait_stations", "2024-01", "", "40"), dv("aiguo", townA, "bait_stations", "2024-06", "", "44"),
+			dv("aiguo", townB, "bait_stations", "2024-06", "", "20"),
+			dv("anquan", townA, "hazards", "2024-01", "", "5"), dv("anquan", townA, "hazards", "2024-02", "", "3"), dv("anquan", townB, "hazards", "2024-03", "", "4"),
+			dv("anquan", townA, "rectified", "2024-01", "", "4"), dv("anquan", townA, "rectified", "2024-02", "", "3"), dv("anquan", townB, "rectified", "2024-03", "", "2"),
+			dv("jiankang", townA, "lectures", "2024-01", "", "2"), dv("jiankang", townA, "lectures", "2024-02", "", "3"),
+			dv("jiankang", townA, "participants", "2024-01", "sex=M;age=18-64", "30"), dv("jiankang", townA, "participants", "2024-01", "sex=F;age=65+", "25"),
+			dv("peixun", county, "attendance", "2024-01", "mode=offline", "100"), dv("peixun", county, "attendance", "2024-01", "mode=online", "250"),
+			dv("geli", county, "usable", "2024-03", "", "80"), dv("geli", county, "occupied", "2024-03", "", "20"),
+			dv("geli", county, "usable", "2024-06", "", "60"), dv("geli", county, "occupied", "2024-06", "", "15"),
+			dv("jiandu", county, "cases", "2024-01", "field=medical", "2"), dv("jiandu", county, "cases", "2024-01", "field=water", "1"),
+			dv("jiandu", county, "cases", "2024-02", "field=school", "1"),
+			dv("touzi", county, "amount", "2024-01", "kind=construction", "1200.5"), dv("touzi", county, "amount", "2024-01", "kind=it", "300"))
+		y := year(2024)
+		for code, n := range map[string]float64{"childcare_registered": 9, "toilets_renovated": 30, "bait_stations": 64, "health_lectures": 5,
+			"health_education_participants": 55, "training_attendance": 350, "supervision_cases": 4, "investment_amount": 1500.5} {
+			if r := f.eval(t, code, county, y); r.NoData || r.Value != n {
+				t.Errorf("%s = %+v, want %v", code, r, n)
+			}
+		}
+		want(t, f.eval(t, "hazard_rectification_rate", county, y), "隐患整改率", 9, 12, 75)
+		want(t, f.eval(t, "quarantine_occupancy_rate", county, y), "隔离房间使用率", 15, 60, 25)
 	})
 }

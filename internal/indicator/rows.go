@@ -99,9 +99,11 @@ func (r *run) rollUp(pcs []PathCount, day period.Date) map[int64]int64 {
 	return out
 }
 
-// tree is the org units of the run's counties with their parent spells.
+// tree is the org units of the run's counties with their parent spells
+// and successions.
 type tree struct {
 	byID     map[int64]*TreeUnit
+	pred     map[int64][]int64 // unit → the closed units it replaced
 	counties []string
 	chains   map[chainKey][]int64
 }
@@ -112,20 +114,20 @@ type chainKey struct {
 }
 
 func newTree(units []TreeUnit, counties []string) *tree {
-	t := &tree{byID: map[int64]*TreeUnit{}, counties: counties, chains: map[chainKey][]int64{}}
+	t := &tree{byID: map[int64]*TreeUnit{}, pred: map[int64][]int64{}, counties: counties, chains: map[chainKey][]int64{}}
 	for i := range units {
-		t.byID[units[i].ID] = &units[i]
+		u := &units[i]
+		t.byID[u.ID] = u
+		if u.ReplacedBy != 0 {
+			t.pred[u.ReplacedBy] = append(t.pred[u.ReplacedBy], u.ID)
+		}
 	}
 	return t
 }
 
-// parentAt is the parent of unit id on day: the stored version in force
+// parentAt is the parent of unit u on day: the stored version in force
 // then, else the current parent.
-func (t *tree) parentAt(id int64, day period.Date) int64 {
-	u := t.byID[id]
-	if u == nil {
-		return 0
-	}
+func (t *tree) parentAt(u *TreeUnit, day period.Date) int64 {
 	for _, sp := range u.Parents {
 		if !sp.From.After(day) && (sp.To.IsZero() || day.Before(sp.To)) {
 			return sp.ParentID
@@ -134,19 +136,42 @@ func (t *tree) parentAt(id int64, day period.Date) int64 {
 	return u.ParentID
 }
 
-// chain lists id and its ancestors on day; a unit outside the loaded
-// tree keeps the ancestors of its stored path.
+// standIn is the unit that stood for u on day: its successor once it had
+// closed, its one predecessor before it opened (a village re-coded under
+// another town is the old village before the change), else u.
+func (t *tree) standIn(u *TreeUnit, day period.Date) *TreeUnit {
+	switch {
+	case !u.ValidTo.IsZero() && !day.Before(u.ValidTo) && u.ReplacedBy != 0 && t.byID[u.ReplacedBy] != nil:
+		return t.byID[u.ReplacedBy]
+	case day.Before(u.ValidFrom) && len(t.pred[u.ID]) == 1:
+		return t.byID[t.pred[u.ID][0]]
+	}
+	return u
+}
+
+// chain lists id, the unit standing for it on day and their ancestors on
+// day; a unit outside the loaded tree keeps the ancestors of its stored
+// path.
 func (t *tree) chain(id int64, day period.Date, stored []int64) []int64 {
 	k := chainKey{id, day}
 	if c, ok := t.chains[k]; ok {
 		return c
 	}
-	var c []int64
-	if t.byID[id] == nil {
-		c = stored
-	} else {
-		for cur, n := id, 0; cur != 0 && n < 64; cur, n = t.parentAt(cur, day), n+1 {
-			c = append(c, cur)
+	c := stored
+	if u := t.byID[id]; u != nil {
+		c = []int64{id}
+		for n := 0; u != nil && n < 64; n++ {
+			if s := t.standIn(u, day); s != u {
+				u = s
+				c = append(c, u.ID)
+				continue
+			}
+			p := t.parentAt(u, day)
+			if p == 0 {
+				break
+			}
+			c = append(c, p)
+			u = t.byID[p]
 		}
 	}
 	t.chains[k] = c

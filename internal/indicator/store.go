@@ -60,6 +60,11 @@ type TreeUnit struct {
 	ParentID int64 // current
 	Path     string
 	Parents  []ParentSpell // from org_unit_version, oldest first
+	// ValidFrom and ValidTo (zero while open) bound the unit's life;
+	// ReplacedBy is the unit that took over when it closed (a village
+	// re-coded under another town, merged towns).
+	ValidFrom, ValidTo period.Date
+	ReplacedBy         int64
 }
 
 // ParentSpell is a time during which a unit hung under a parent; To is

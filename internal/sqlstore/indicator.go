@@ -169,8 +169,15 @@ func (s *Store) UnitForest(ctx context.Context, codes []string) ([]indicator.Tre
 		lo, hi := weijian.PathRange(root)
 		us, err := queryAll(ctx, storeQ{s}, func(r rowScanner) (indicator.TreeUnit, error) {
 			var u indicator.TreeUnit
-			return u, r.Scan(&u.ID, &u.Code, &u.Level, idCol{&u.ParentID}, &u.Path)
-		}, "SELECT id, code, level, parent_id, path FROM org_unit WHERE path >= ? AND path < ? ORDER BY path", lo, hi)
+			var from, to time.Time
+			err := r.Scan(&u.ID, &u.Code, &u.Level, idCol{&u.ParentID}, &u.Path, timeCol{&from}, timeCol{&to}, idCol{&u.ReplacedBy})
+			u.ValidFrom = period.DateOf(from)
+			if !to.IsZero() {
+				u.ValidTo = period.DateOf(to)
+			}
+			return u, err
+		}, `SELECT id, code, level, parent_id, path, valid_from, valid_to, replaced_by FROM org_unit
+			WHERE path >= ? AND path < ? ORDER BY path`, lo, hi)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -92,6 +92,6 @@ func (r *Result) LiveNote() weijian.Text {
 	if r.Live {
 		return weijian.T("已与实时指标值比对。", "Figures were compared with live indicator values.")
 	}
-	return weijian.T("未与实时指标值比对：指标引擎尚未提供，只核对了报告内部的一致性。",
-		"Not compared with live indicator values: the indicator engine does not exist yet; only the report's own consistency was checked.")
+	return weijian.T("未与实时指标值比对（未指定数据库，命令行可加 --db），只核对了报告内部的一致性。",
+		"Not compared with live indicator values (no database given; the command line takes --db): only the report's own consistency was checked.")
 }
