@@ -34,6 +34,10 @@ const (
 	PermSurveillance   Permission = "surveillance.manage"
 	PermRecordServices Permission = "services.record"
 	PermReportCases    Permission = "cases.report"
+	// PermEditTargets sets targets (任务数/目标值) within the grant's
+	// subtree and allocates them down from any unit in it: a county role
+	// allocates from the county, a township from its town only.
+	PermEditTargets Permission = "targets.edit"
 )
 
 // RoleInfo describes a built-in role.
@@ -48,14 +52,14 @@ var Roles = []RoleInfo{
 	{RoleCountyAdmin, T("县卫健委管理员", "County administrator"), []Permission{
 		PermViewOrgUnits, PermEditOrgUnits, PermViewPopulation, PermEditPopulation,
 		PermManageUsers, PermViewAnalytics, PermSurveillance, PermRecordServices, PermReportCases,
-		PermViewResidents, PermUnmaskResidents}},
+		PermViewResidents, PermUnmaskResidents, PermEditTargets}},
 	{RoleCountyAnalyst, T("县卫健委统计分析", "County analyst"), []Permission{
-		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics, PermViewResidents}},
+		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics, PermViewResidents, PermEditTargets}},
 	{RoleCDCStaff, T("疾控中心人员", "CDC staff"), []Permission{
 		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics, PermSurveillance}},
 	{RoleTownshipStaff, T("乡镇卫生院人员", "Township health centre staff"), []Permission{
 		PermViewOrgUnits, PermViewPopulation, PermViewAnalytics, PermRecordServices,
-		PermViewResidents, PermUnmaskResidents}},
+		PermViewResidents, PermUnmaskResidents, PermEditTargets}},
 	{RoleVillageDoctor, T("村医", "Village doctor"), []Permission{
 		PermViewOrgUnits, PermViewPopulation, PermRecordServices,
 		PermViewResidents, PermUnmaskResidents}},

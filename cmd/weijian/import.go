@@ -32,6 +32,8 @@ at all; importing the same file again changes nothing.
                                    case reports: the national system's download as it comes; idempotent by 卡片ID
   weijian import series FILE       症状监测序列 syndromic series: source,area_code,date,count
                                    (source: fever_clinic, antipyretic_sales, antidiarrhoeal_sales, school_absence)
+  weijian import targets FILE      任务数/目标值 targets: 指标,机构代码,年度,目标值 (or indicator,unit_code,year,value)
+                                   指标 is the indicator's code or name; 目标值 may be 10000, 4.83万 or 90%
 
 数据库 Database: 导入只写入已有的数据库；首次导入到新文件时加 --create（或先运行 weijian migrate）。
   An import writes into an existing database; add --create for the first import into a new file
@@ -51,7 +53,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	var validFrom string
 	var dryRun bool
 	var rf residentImportFlags
-	fs := flagSet(env, "import", "import orgunits|population|persons|enrollments|events|cases|series [flags] FILE", importHelp)
+	fs := flagSet(env, "import", "import orgunits|population|persons|enrollments|events|cases|series|targets [flags] FILE", importHelp)
 	dbFlags(fs, env, &cfg, "weijian.db")
 	fs.StringVar(&validFrom, "valid-from", "", "date new names and codes take effect, e.g. 2021-01-01 (default today)")
 	fs.BoolVar(&dryRun, "dry-run", false, "check the file and report what the import would do; write nothing")
@@ -64,13 +66,13 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	if len(pos) == 0 {
 		fs.Usage()
-		return usageError("import needs a kind (orgunits, population, persons, enrollments, events, cases or series) and a FILE")
+		return usageError("import needs a kind (orgunits, population, persons, enrollments, events, cases, series or targets) and a FILE")
 	}
 	kind := pos[0]
 	switch kind {
-	case "orgunits", "population", "persons", "enrollments", "events", "cases", "series":
+	case "orgunits", "population", "persons", "enrollments", "events", "cases", "series", "targets":
 	default:
-		return usageError("unknown import kind %q: use orgunits, population, persons, enrollments, events, cases or series", kind)
+		return usageError("unknown import kind %q: use orgunits, population, persons, enrollments, events, cases, series or targets", kind)
 	}
 	if len(pos) != 2 {
 		return usageError("import %s needs exactly one FILE", kind)
@@ -123,7 +125,12 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 	opt.Progress = progressPrinter(env, "写入 writing")
 	start := time.Now()
 	var sum weijian.ImportSummary
-	if kind == "orgunits" {
+	switch kind {
+	case "targets":
+		if sum, err = importTargets(ctx, store, tb, opt); err != nil {
+			return err
+		}
+	case "orgunits":
 		rows, err := ingest.OrgUnits(tb)
 		if opt.Issues, err = ingest.CellIssues(err); err != nil {
 			return err
@@ -132,7 +139,7 @@ func importFile(ctx context.Context, env *cmdEnv, cfg Config, kind, path string,
 		if err != nil {
 			return err
 		}
-	} else {
+	default:
 		rows, err := ingest.Population(tb)
 		if opt.Issues, err = ingest.CellIssues(err); err != nil {
 			return err

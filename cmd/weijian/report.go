@@ -14,7 +14,6 @@ import (
 	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/indicator"
 	periodpkg "github.com/weijian-health/weijian/internal/period"
-	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/report"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/surveil"
@@ -48,11 +47,11 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	lib, err := indicator.Builtin()
-	if err != nil {
-		return err
-	}
 	if list {
+		lib, err := indicator.Builtin()
+		if err != nil {
+			return err
+		}
 		return listTemplates(env, lib)
 	}
 	if len(pos) != 1 || ou == "" || pe == "" {
@@ -66,16 +65,16 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) error {
 	if !report.KnownFormat(format) {
 		return usageError("bad -o %q: the extension must be .md, .html, .docx or .xlsx", out)
 	}
-	tm, err := report.Load(pos[0], lib)
-	if err != nil {
-		return err
-	}
 	store, _, err := cfg.open(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	w, err := newReportWiring(store, lib)
+	w, err := newReportWiring(store, nil)
+	if err != nil {
+		return err
+	}
+	tm, err := report.Load(pos[0], w.lib)
 	if err != nil {
 		return err
 	}
@@ -118,8 +117,8 @@ func listTemplates(env *cmdEnv, lib *indicator.Library) error {
 	return nil
 }
 
-// reportWiring holds what a report reads: the indicator engine behind
-// the analytics service, the surveillance catalogue and the data sets.
+// reportWiring holds what a report reads: the analytics service over the
+// indicator engine, the surveillance catalogue and the data sets.
 type reportWiring struct {
 	store    *sqlstore.Store
 	lib      *indicator.Library
@@ -129,12 +128,16 @@ type reportWiring struct {
 	now      func() time.Time
 }
 
-func newReportWiring(store *sqlstore.Store, lib *indicator.Library) (*reportWiring, error) {
-	sets, err := dataset.Builtin()
-	if err != nil {
-		return nil, err
+// newReportWiring wires the reports over svc (nil: the built-in engine
+// over store).
+func newReportWiring(store *sqlstore.Store, svc *analytics.Service) (*reportWiring, error) {
+	var err error
+	if svc == nil {
+		if svc, err = analytics.NewLive(store); err != nil {
+			return nil, err
+		}
 	}
-	progs, err := programme.LoadBuiltin()
+	sets, err := dataset.Builtin()
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +145,7 @@ func newReportWiring(store *sqlstore.Store, lib *indicator.Library) (*reportWiri
 	if err != nil {
 		return nil, err
 	}
-	eng := indicator.NewEngine(lib, store, indicator.Sources{DataSets: sets, Programmes: progs})
-	return &reportWiring{store: store, lib: lib, svc: &analytics.Service{Eval: eng, Store: store},
-		diseases: diseases, sets: sets.All(), now: time.Now}, nil
+	return &reportWiring{store: store, lib: svc.Eval.Library(), svc: svc, diseases: diseases, sets: sets.All(), now: time.Now}, nil
 }
 
 // sources are the live inputs of a report within sc.
@@ -165,19 +166,14 @@ func (w *reportWiring) render(ctx context.Context, sc weijian.Scope, tm *report.
 	return tm.Render(ctx, w.sources(sc), p)
 }
 
-
 // webReports wires the report page: the built-in templates over the
 // indicator engine and analytics service of store.
-func webReports(store *sqlstore.Store) (*web.Reports, error) {
-	lib, err := indicator.Builtin()
+func webReports(store *sqlstore.Store, svc *analytics.Service) (*web.Reports, error) {
+	w, err := newReportWiring(store, svc)
 	if err != nil {
 		return nil, err
 	}
-	list, err := report.Builtins(lib)
-	if err != nil {
-		return nil, err
-	}
-	w, err := newReportWiring(store, lib)
+	list, err := report.Builtins(w.lib)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/weijian-health/weijian"
-	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/report"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/xuri/excelize/v2"
@@ -177,15 +176,11 @@ func BenchmarkAnnualReportDemo(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	lib, err := indicator.Builtin()
+	w, err := newReportWiring(store, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	tm, err := report.Load("annual_summary", lib)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w, err := newReportWiring(store, lib)
+	tm, err := report.Load("annual_summary", w.lib)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/weijian-health/weijian/internal/analytics"
 	"github.com/weijian-health/weijian/internal/auth"
 	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/sqlstore"
@@ -51,12 +52,16 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 		return err
 	}
 	go sv.Start(ctx)
-	reports, err := webReports(store)
+	an, err := analytics.NewLive(store)
+	if err != nil {
+		return err
+	}
+	reports, err := webReports(store, an)
 	if err != nil {
 		return err
 	}
 	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version,
-		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv, Reports: reports})
+		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv, Analytics: an, Reports: reports})
 	if err != nil {
 		return err
 	}

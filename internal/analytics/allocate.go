@@ -482,3 +482,39 @@ func ageShare(have, want weijian.AgeBand) float64 {
 	}
 	return float64(hi-lo) / float64(to(have)-have.From)
 }
+
+// ResolveIndicators gives each target the code of its indicator, which
+// a file may name by code, by its Chinese or English name or by an
+// alias, and returns an issue for each row naming none; the store checks
+// units, scope and values.
+func ResolveIndicators(lib *indicator.Library, rows []weijian.Target) []weijian.Issue {
+	names := map[string]string{}
+	for _, d := range lib.All() {
+		for _, n := range append([]string{d.Name.ZH, d.Name.EN}, d.Aliases...) {
+			if n != "" {
+				names[n] = d.Code
+			}
+		}
+	}
+	var issues []weijian.Issue
+	for i, t := range rows {
+		name := strings.TrimSpace(t.Indicator)
+		if name == "" || lib.Get(name) != nil {
+			rows[i].Indicator = name
+			continue
+		}
+		if code, ok := names[name]; ok {
+			rows[i].Indicator = code
+			continue
+		}
+		row := t.Line
+		if row == 0 {
+			row = i + 1
+		}
+		if len(issues) < weijian.MaxIssues {
+			issues = append(issues, weijian.Issue{Row: row, Field: "indicator", Value: weijian.Clip(name), Rule: "indicator",
+				Msg: weijian.T("指标库中没有该指标（请写指标代码或名称）", "no such indicator in the library (give its code or name)")})
+		}
+	}
+	return issues
+}

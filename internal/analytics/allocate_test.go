@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/analytics/analyticstest"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/sqlstore/sqltest"
 )
@@ -70,7 +71,7 @@ func stored(t *testing.T, s *sqlstore.Store, ind string) map[string]float64 {
 func TestAllocateByPopulation(t *testing.T) {
 	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
 		fixture(t, s)
-		svc := &Service{Eval: newFixedEval(), Store: s}
+		svc := &Service{Eval: analyticstest.NewFixed(), Store: s}
 		v := 1001.0
 		if _, err := svc.Allocate(ctx, weijian.ScopeAll(), "test", Allocation{Indicator: "screen", OrgUnit: county, Year: 2024,
 			Method: weijian.TargetByPopulation, Value: &v, Depth: 2}); err != nil {
@@ -116,7 +117,7 @@ func TestAllocateByHand(t *testing.T) {
 	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
 		fixture(t, s)
 		setTargets(t, s, "screen", 2024, map[string]float64{county: 1001})
-		svc := &Service{Eval: newFixedEval(), Store: s}
+		svc := &Service{Eval: analyticstest.NewFixed(), Store: s}
 		_, err := svc.Allocate(ctx, weijian.ScopeAll(), "test", Allocation{Indicator: "screen", OrgUnit: county, Year: 2024,
 			Method: weijian.TargetByHand, Values: map[string]float64{townA: 500, townB: 300, townC: 200}})
 		msg := weijian.ErrorMessage(err, "zh")

@@ -2,12 +2,9 @@ package analytics
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/weijian-health/weijian"
-	"github.com/weijian-health/weijian/internal/indicator"
-	"github.com/weijian-health/weijian/internal/period"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 )
 
@@ -67,70 +64,4 @@ func fixture(t *testing.T, s *sqlstore.Store) {
 	if _, err := s.ImportPopulation(ctx, weijian.ScopeAll(), rows, weijian.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// fixedEval is a tiny evaluator over fixed numbers: an indicator counts
-// perDay[unit] × the span's days × yearFactor[year of the span's start]
-// (a village counts nothing, a county the sum of its towns). A rate
-// divides that count by a denominator of 1000. It records its calls.
-type fixedEval struct {
-	lib   *indicator.Library
-	calls int
-	cells int
-}
-
-var perDay = map[string]float64{townA: 3, townB: 0.5, townC: 0.55, county: 4.05}
-
-var yearFactor = map[int]float64{2024: 1, 2023: 0.8}
-
-func newFixedEval() *fixedEval {
-	ver := func(num, den string) []indicator.Version {
-		return []indicator.Version{{ValidFrom: period.NewDate(2000, 1, 1), Numerator: num, Denominator: den}}
-	}
-	return &fixedEval{lib: indicator.NewLibrary([]*indicator.Def{
-		{Code: "screen", Name: weijian.T("两癌检查人数", "women screened"), Unit: indicator.Count, Higher: true, Targeted: true,
-			Versions: ver("persons(\"twocancer\", screened)", "")},
-		{Code: "screen_rate", Name: weijian.T("两癌检查率", "screening rate"), Unit: indicator.Percent, Higher: true, Targeted: true,
-			Versions: ver("persons(\"twocancer\", screened)", "pop{sex=F; age=35-64}")},
-		{Code: "incidence", Name: weijian.T("发病率", "incidence"), Unit: indicator.Per100k, Higher: false,
-			Versions: ver("#{cases}", "pop{}")},
-	})}
-}
-
-func (e *fixedEval) Library() *indicator.Library { return e.lib }
-
-func (e *fixedEval) Eval(ctx context.Context, sc weijian.Scope, c indicator.Cell) (indicator.Result, error) {
-	rs, err := e.EvalMany(ctx, sc, []indicator.Cell{c})
-	if err != nil {
-		return indicator.Result{}, err
-	}
-	return rs[0], nil
-}
-
-func (e *fixedEval) EvalMany(_ context.Context, _ weijian.Scope, cells []indicator.Cell) ([]indicator.Result, error) {
-	e.calls++
-	e.cells += len(cells)
-	out := make([]indicator.Result, len(cells))
-	for i, c := range cells {
-		d := e.lib.Get(c.Indicator)
-		if d == nil {
-			return nil, fmt.Errorf("no indicator %s", c.Indicator)
-		}
-		f, ok := yearFactor[c.Span.Start.Year]
-		if !ok {
-			out[i] = indicator.Result{NoData: true, Why: "no data before 2023"}
-			continue
-		}
-		n := perDay[c.OrgUnit] * float64(c.Span.NumDays()) * f
-		r := indicator.Result{Numerator: n, Value: n}
-		if d.Unit != indicator.Count {
-			r.Denominator, r.HasDen, r.Value = 1000, true, n/1000*d.Unit.Factor()
-		}
-		out[i] = r
-	}
-	return out, nil
-}
-
-func (e *fixedEval) Persons(context.Context, weijian.Scope, indicator.Cell, bool, int) ([]indicator.PersonRow, error) {
-	return nil, nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/analytics/analyticstest"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/sqlstore/sqltest"
 )
@@ -50,15 +51,15 @@ func TestQueryCompletionPaceRank(t *testing.T) {
 	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
 		fixture(t, s)
 		setTargets(t, s, "screen", 2024, map[string]float64{county: 1500, townA: 500, townB: 300, townC: 200})
-		ev := newFixedEval()
+		ev := analyticstest.NewFixed()
 		svc := &Service{Eval: ev, Store: s}
 		resp, err := svc.Query(ctx, weijian.ScopeAll(), Request{Indicators: []string{"screen"}, OrgUnit: county,
 			OUMode: OUChildren, Periods: []string{"2024"}, AsOf: "2024-06-30"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev.calls != 1 || ev.cells != 12 {
-			t.Errorf("evaluator: %d calls, %d cells; want 1 call of 12 cells (4 units × value, 同比, 环比)", ev.calls, ev.cells)
+		if ev.Calls != 1 || ev.Cells != 12 {
+			t.Errorf("evaluator: %d calls, %d cells; want 1 call of 12 cells (4 units × value, 同比, 环比)", ev.Calls, ev.Cells)
 		}
 		if len(resp.Cells) != 4 || resp.Cells[0].OrgUnit != county {
 			t.Fatalf("cells = %+v, want the county then its 3 towns", resp.Cells)
@@ -101,7 +102,7 @@ func TestQueryPeriodsYoYMoM(t *testing.T) {
 	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
 		fixture(t, s)
 		setTargets(t, s, "screen", 2024, map[string]float64{townA: 500})
-		svc := &Service{Eval: newFixedEval(), Store: s}
+		svc := &Service{Eval: analyticstest.NewFixed(), Store: s}
 		resp, err := svc.Query(ctx, weijian.ScopeAll(), Request{Indicators: []string{"screen"}, OrgUnit: townA,
 			Periods: []string{"2024Q2", "2024-06", "2024H1", "2025"}, AsOf: "2024-06-15"})
 		if err != nil {
@@ -135,7 +136,7 @@ func TestQueryRateMonthsAndLowerBetter(t *testing.T) {
 		fixture(t, s)
 		setTargets(t, s, "screen_rate", 2024, map[string]float64{townA: 90})
 		setTargets(t, s, "incidence", 2024, map[string]float64{townA: 50000})
-		svc := &Service{Eval: newFixedEval(), Store: s}
+		svc := &Service{Eval: analyticstest.NewFixed(), Store: s}
 		resp, err := svc.Query(ctx, weijian.ScopeAll(), Request{Indicators: []string{"screen_rate", "incidence"}, OrgUnit: county,
 			OUMode: OULevel, Level: "town", Periods: []string{"2024"}, AsOf: "2024-06-30", Pace: "months"})
 		if err != nil {
@@ -167,7 +168,7 @@ func TestQueryRateMonthsAndLowerBetter(t *testing.T) {
 func TestQueryScopeAndErrors(t *testing.T) {
 	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
 		fixture(t, s)
-		svc := &Service{Eval: newFixedEval(), Store: s}
+		svc := &Service{Eval: analyticstest.NewFixed(), Store: s}
 		a, err := s.OrgUnit(ctx, weijian.ScopeAll(), townA)
 		if err != nil {
 			t.Fatal(err)

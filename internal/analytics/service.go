@@ -7,8 +7,11 @@ import (
 	"time"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/period"
+	"github.com/weijian-health/weijian/internal/programme"
+	"github.com/weijian-health/weijian/metadata"
 )
 
 // Store is what the service reads and writes besides the indicators: the
@@ -252,4 +255,30 @@ func areas(units []*weijian.OrgUnit) []*weijian.OrgUnit {
 		}
 	}
 	return out
+}
+
+// Backend is a store that serves both the engine and the service
+// (*sqlstore.Store).
+type Backend interface {
+	Store
+	indicator.Store
+}
+
+// NewLive returns the service over the built-in indicator library
+// (metadata/indicators) and the live engine on st.
+func NewLive(st Backend) (*Service, error) {
+	cat, err := dataset.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	progs, err := programme.LoadBuiltin()
+	if err != nil {
+		return nil, err
+	}
+	src := indicator.Sources{DataSets: cat, Programmes: progs}
+	lib, err := indicator.LoadFS(metadata.Indicators, "indicators", src)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{Eval: indicator.NewEngine(lib, st, src), Store: st}, nil
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/analytics"
 )
 
 // Store is what the generator writes to.
@@ -30,6 +31,7 @@ type Store interface {
 	weijian.UserStore
 	weijian.ResidentLoader
 	weijian.DataValueStore
+	analytics.Backend // targets, and the indicator engine that sets them from the demo's figures
 }
 
 // DefaultSeed seeds the generator: the census reference date.
@@ -76,6 +78,7 @@ type Summary struct {
 	Years              []YearStats  // population per year, census first
 	PopulationRows     int
 	DataValues         int          // aggregate data values of the built-in data sets
+	Targets            int          // targets (任务数/目标值) set and allocated (targets.go)
 	Users              []Credential // with the passwords, shown once
 	Residents          ResidentSummary
 	Surveillance       *SurveilSummary // case reports, series and signals (surveil.go)

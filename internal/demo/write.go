@@ -59,6 +59,10 @@ func (b *built) write(ctx context.Context, st Store, opt Options) (Summary, erro
 	if sum.DataValues, err = b.writeDataValues(ctx, st, opt); err != nil {
 		return sum, err
 	}
+	if sum.Targets, err = b.writeTargets(ctx, st, opt); err != nil {
+		return sum, err
+	}
+	opt.Progress(Progress{Step: weijian.T("任务数", "targets"), Done: sum.Targets, Total: sum.Targets})
 	if err := b.counts(ctx, st, &sum); err != nil {
 		return sum, err
 	}

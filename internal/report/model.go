@@ -67,7 +67,7 @@ func (f *Figure) APIURL() string {
 		return ""
 	}
 	q := url.Values{}
-	q.Set("indicator", f.Indicator)
+	q.Set("ind", f.Indicator)
 	q.Set("ou", f.OrgUnit)
 	q.Set("pe", f.Period)
 	if f.AsOf != "" {

@@ -24,7 +24,7 @@ func TestHTMLLinksEveryFigure(t *testing.T) {
 	for _, want := range []string{
 		`<a class="fig" data-fig="`,
 		`href="/dashboard?asOf=2024-06-30&amp;ind=htn_standard_rate&amp;unit=320621"`,
-		`data-api="/api/v1/analytics?asOf=2024-06-30&amp;indicator=htn_standard_rate&amp;ou=320621&amp;pe=2024"`,
+		`data-api="/api/v1/analytics?asOf=2024-06-30&amp;ind=htn_standard_rate&amp;ou=320621&amp;pe=2024"`,
 		`href="/dashboard?asOf=2024-06-30&amp;ind=htn_standard_rate&amp;unit=320621001"`,
 		`data-records="/dashboard/persons?asOf=2024-06-30&amp;ind=htn_standard_rate&amp;side=num&amp;unit=320621"`,
 		`<table class="report-table">`, `<caption>表1 2024年上半年各单位高血压患者规范管理情况</caption>`,

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/weijian-health/weijian/internal/indicator"
 )
 
 // zeroRate finds a rate printed as 0 (where the data are missing, the
@@ -180,5 +181,16 @@ func TestAsOfDefaultsToToday(t *testing.T) {
 	}
 	if md := markdown(t, d); !strings.Contains(md, "截至2024年5月20日") {
 		t.Errorf("no 截至 date in\n%s", md)
+	}
+}
+
+// The built-in templates name indicators of the real library.
+func TestBuiltinsParseAgainstTheLibrary(t *testing.T) {
+	lib, err := indicator.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Builtins(lib); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -30,7 +30,7 @@ type Template struct {
 	unitCodes   []string // those of them shown by unit (tables, best, worst)
 	lib         *indicator.Library
 	body        string // the template text, for columns
-	allByUnit   bool // behind or problems over every indicator: all are asked by unit
+	allByUnit   bool   // behind or problems over every indicator: all are asked by unit
 }
 
 // How a template's figures cover time.

@@ -85,6 +85,12 @@ func WriteCSV(w io.Writer, header []string, rows [][]any) error {
 	if _, err := w.Write(utf8BOM); err != nil {
 		return err
 	}
+	return WriteCSVPlain(w, header, rows)
+}
+
+// WriteCSVPlain writes CSV as WriteCSV does but without the byte-order
+// mark: for scripts and pipes rather than Excel.
+func WriteCSVPlain(w io.Writer, header []string, rows [][]any) error {
 	cw := csv.NewWriter(w)
 	rec := make([]string, len(header))
 	for i, h := range header {

@@ -26,7 +26,7 @@ type permRow struct {
 // permOrder lists the permissions shown on the account page.
 var permOrder = []weijian.Permission{weijian.PermViewOrgUnits, weijian.PermEditOrgUnits, weijian.PermViewPopulation,
 	weijian.PermEditPopulation, weijian.PermManageUsers, weijian.PermViewAnalytics, weijian.PermSurveillance,
-	weijian.PermRecordServices, weijian.PermReportCases}
+	weijian.PermRecordServices, weijian.PermReportCases, weijian.PermEditTargets}
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	return s.renderAccount(w, r, http.StatusOK, formError{})

@@ -8,8 +8,6 @@ import (
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/analytics"
 	"github.com/weijian-health/weijian/internal/dataset"
-	"github.com/weijian-health/weijian/internal/indicator"
-	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/report"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/surveil"
@@ -19,18 +17,17 @@ import (
 // templates over the indicator engine and analytics service of store.
 func testReports(t *testing.T, store *sqlstore.Store) *Reports {
 	t.Helper()
-	lib, err := indicator.Builtin()
+	svc, err := analytics.NewLive(store)
 	if err != nil {
 		t.Fatal(err)
 	}
+	lib := svc.Eval.Library()
 	list, err := report.Builtins(lib)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sets, _ := dataset.Builtin()
-	progs, _ := programme.LoadBuiltin()
 	diseases, _ := surveil.LoadCatalogue()
-	svc := &analytics.Service{Eval: indicator.NewEngine(lib, store, indicator.Sources{DataSets: sets, Programmes: progs}), Store: store}
 	return &Reports{Templates: list, Sources: func(sc weijian.Scope) report.Sources {
 		live := &report.Live{Store: store, Scope: sc, Diseases: diseases, DataSets: sets.All()}
 		return report.Sources{Figures: report.LiveFigures{Lib: lib, Query: svc.Query, Scope: sc}, Surveillance: live, Quality: live}

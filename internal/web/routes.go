@@ -127,6 +127,10 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/events/{id}/void", s.authed(s.apiVoidEvent)},
 		{"GET /api/v1/events/{id}/history", s.authed(s.apiEventHistory)},
 		{"GET /api/v1/worklists/{list}", s.authed(s.apiWorkList)},
+		{"GET /api/v1/analytics", s.authed(s.apiAnalytics)},
+		{"GET /api/v1/targets", s.authed(s.apiTargets)},
+		{"POST /api/v1/targets", s.authed(s.apiSetTargets)},
+		{"POST /api/v1/targets/allocate", s.authed(s.apiAllocate)},
 
 		// Notifiable-disease surveillance (surveil*.go).
 		{"GET /surveillance", s.cardReader(s.surveillanceHome)},

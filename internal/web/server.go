@@ -28,6 +28,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/analytics"
 	"github.com/weijian-health/weijian/internal/auth"
 	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/programme"
@@ -56,6 +57,7 @@ type Store interface {
 	weijian.ResidentStore
 	weijian.ResidentImporter
 	weijian.DataValueStore
+	weijian.TargetStore
 	Ping(ctx context.Context) error
 }
 
@@ -74,6 +76,9 @@ type Deps struct {
 	// service forms.
 	Programmes *programme.Catalogue
 	Surveil    *surveil.Service // may be nil: surveillance pages answer 404
+	// Analytics answers /api/v1/analytics and allocates targets; nil
+	// (no indicator engine): those answer 404, targets are still stored.
+	Analytics *analytics.Service
 	// Reports writes work summaries; nil: the report page answers 403.
 	Reports *Reports
 }
@@ -96,6 +101,7 @@ type Server struct {
 	// programmes generates the service forms and names the programmes.
 	programmes *programme.Catalogue
 	sv         *surveil.Service
+	analytics  *analytics.Service
 	reports    *Reports // may be nil
 }
 
@@ -109,7 +115,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil, reports: deps.Reports}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil,
+		analytics: deps.Analytics, reports: deps.Reports}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
