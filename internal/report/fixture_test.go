@@ -2,8 +2,8 @@ package report
 
 import (
 	"context"
+	"sync"
 
-	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/analytics"
 	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/period"
@@ -19,23 +19,21 @@ type fixedFigures struct {
 	requests []analytics.Request
 }
 
+// testLibrary is the built-in indicator library (the templates name its
+// indicators); the fixed figures give a few of them values.
 func testLibrary() *indicator.Library {
-	def := func(code, zh string, u indicator.Unit, higher, targeted bool) *indicator.Def {
-		return &indicator.Def{Code: code, Name: weijian.T(zh, code), Unit: u, Higher: higher, Targeted: targeted, Programme: "p"}
+	libOnce.Do(func() { lib, libErr = indicator.Builtin() })
+	if libErr != nil {
+		panic(libErr)
 	}
-	return indicator.NewLibrary([]*indicator.Def{
-		def("htn_managed", "高血压患者管理人数", indicator.Count, true, true),
-		def("htn_standard_rate", "高血压患者规范管理率", indicator.Percent, true, true),
-		def("htn_control_rate", "管理人群血压控制率", indicator.Percent, true, true),
-		def("dm_managed", "2型糖尿病患者管理人数", indicator.Count, true, true),
-		def("dm_standard_rate", "2型糖尿病患者规范管理率", indicator.Percent, true, true),
-		def("dm_control_rate", "管理人群血糖控制率", indicator.Percent, true, true),
-		def("elderly_management_rate", "老年人健康管理率", indicator.Percent, true, true),
-		def("smd_standard_rate", "严重精神障碍患者规范管理率", indicator.Percent, true, true),
-		def("childcare_new_places", "新增托位数", indicator.Count, true, true),
-		def("hfmd_incidence", "手足口病发病率", indicator.Per100k, false, false),
-	})
+	return lib
 }
+
+var (
+	libOnce sync.Once
+	lib     *indicator.Library
+	libErr  error
+)
 
 func f(x float64) *float64 { return &x }
 

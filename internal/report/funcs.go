@@ -195,7 +195,7 @@ func (r *run) done(code string, word ...string) (string, error) {
 		return s, nil
 	}
 	s += "，" + r.fig(c, "target", targetText(c, d.Unit, w), c.Target) + "，" + r.fig(c, "completion", completionText(c), c.Completion)
-	if c.Pace != nil && !c.NoData {
+	if c.Pace != nil && !c.NoData && cumulative(d.Unit) {
 		s += "，" + r.fig(c, "pace", paceText(c), c.PaceGap)
 	}
 	return s, nil
@@ -250,7 +250,7 @@ func (r *run) summary(code string) (string, error) {
 	}
 	if c.Target != nil {
 		s += "，" + r.fig(c, "target", targetText(c, d.Unit, ""), c.Target) + "，" + r.fig(c, "completion", completionText(c), c.Completion)
-		if c.Pace != nil {
+		if c.Pace != nil && cumulative(d.Unit) {
 			s += "，" + r.fig(c, "pace", paceText(c), c.PaceGap)
 		}
 	}

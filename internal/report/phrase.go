@@ -40,6 +40,11 @@ func suffix(u indicator.Unit) string {
 // isRate tells a unit whose values are compared in points (个百分点).
 func isRate(u indicator.Unit) bool { return u == indicator.Percent || u == indicator.PerMille }
 
+// cumulative tells a unit whose figure grows through the year (a count,
+// an amount): only such a figure is compared with 序时进度. A rate is
+// compared with its 目标值 as it stands.
+func cumulative(u indicator.Unit) bool { return u == indicator.Count || u == indicator.Amount }
+
 // valueText prints a cell's value with its unit, or NoData.
 func valueText(c *analytics.Cell, u indicator.Unit) string {
 	if c.NoData || c.Raw == nil || math.IsNaN(*c.Raw) || math.IsInf(*c.Raw, 0) {

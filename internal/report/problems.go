@@ -5,18 +5,19 @@ import (
 	"strings"
 
 	"github.com/weijian-health/weijian/internal/analytics"
+	"github.com/weijian-health/weijian/internal/indicator"
 )
 
 // lagging tells whether a unit's cell is behind its target or its pace:
 // 慢序时, or below a rate's 目标值 at the end of the year.
-func lagging(c *analytics.Cell) bool {
+func lagging(c *analytics.Cell, u indicator.Unit) bool {
 	if c.NoData || c.Target == nil {
 		return false
 	}
-	if c.PaceFlag == "behind" || (c.PaceFlag == "" && c.PaceGap != nil && *c.PaceGap < 0) {
-		return true
+	if cumulative(u) && c.Pace != nil {
+		return c.PaceFlag == "behind" || (c.PaceFlag == "" && c.PaceGap != nil && *c.PaceGap < 0)
 	}
-	return c.Pace == nil && c.Completion != nil && *c.Completion < 100
+	return c.Completion != nil && *c.Completion < 100
 }
 
 // codesOr returns codes, or every indicator the template names.
@@ -35,8 +36,12 @@ func (r *run) behind(codes ...string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if lagging(c) {
+		switch {
+		case !lagging(c, d.Unit):
+		case cumulative(d.Unit):
 			parts = append(parts, d.Name.ZH+r.fig(c, "completion", completionText(c), c.Completion)+"，"+r.fig(c, "pace", paceText(c), c.PaceGap))
+		default:
+			parts = append(parts, d.Name.ZH+r.fig(c, "value", valueText(c, d.Unit), rawOf(c))+"，低于"+r.fig(c, "target", targetText(c, d.Unit, ""), c.Target))
 		}
 	}
 	if len(parts) == 0 {
@@ -87,10 +92,10 @@ func (r *run) indicatorProblem(code string) (string, error) {
 	}
 	var s, todo string
 	switch {
-	case lagging(c) && c.Pace != nil:
+	case lagging(c, d.Unit) && cumulative(d.Unit):
 		s = d.Name.ZH + r.fig(c, "value", valueText(c, d.Unit), rawOf(c)) + "，" + r.fig(c, "completion", completionText(c), c.Completion) + "，" + r.fig(c, "pace", paceText(c), c.PaceGap)
 		todo = "需加快推进"
-	case lagging(c):
+	case lagging(c, d.Unit):
 		s = d.Name.ZH + r.fig(c, "value", valueText(c, d.Unit), rawOf(c)) + "，低于" + r.fig(c, "target", targetText(c, d.Unit, ""), c.Target) + "（" + r.fig(c, "completion", completionText(c), c.Completion) + "）"
 		todo = "需加强管理"
 	case d.Higher && isRate(d.Unit) && !c.NoData && c.YoY != nil && c.Raw != nil && *c.Raw < *c.YoY-0.005 && (c.Completion == nil || *c.Completion < 100):
@@ -105,7 +110,7 @@ func (r *run) indicatorProblem(code string) (string, error) {
 	}
 	var low []string
 	for i := len(cs) - 1; i >= 0 && len(low) < 3; i-- {
-		if lagging(cs[i]) || (cs[i].Target == nil && cs[i].Raw != nil && c.Raw != nil && better(c, cs[i], d.Higher)) {
+		if lagging(cs[i], d.Unit) || (cs[i].Target == nil && cs[i].Raw != nil && c.Raw != nil && better(c, cs[i], d.Higher)) {
 			low = append(low, r.unitFig(cs[i]))
 		}
 	}

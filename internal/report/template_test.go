@@ -57,7 +57,7 @@ func TestRenderErrorHasPlace(t *testing.T) {
 // A figure with no data, or a zero denominator, says 暂无数据 — in the
 // value, the counts, the target sentence and the tables.
 func TestNoData(t *testing.T) {
-	src := "{{value \"elderly_management_rate\"}}|{{rate \"elderly_management_rate\"}}|{{summary \"elderly_management_rate\"}}|{{pace \"elderly_management_rate\"}}|{{yoy \"elderly_management_rate\"}}|{{num \"hfmd_incidence\"}}|{{best \"hfmd_incidence\"}}\n"
+	src := "{{value \"elderly_management_rate\"}}|{{rate \"elderly_management_rate\"}}|{{summary \"elderly_management_rate\"}}|{{pace \"elderly_management_rate\"}}|{{yoy \"elderly_management_rate\"}}|{{num \"vacc_bcg_rate\"}}|{{best \"vacc_bcg_rate\"}}\n"
 	tm, err := Parse("x.md", src, testLibrary())
 	if err != nil {
 		t.Fatal(err)

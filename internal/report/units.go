@@ -96,7 +96,7 @@ func (r *run) detail(code string) (string, error) {
 		{"完成率（%）", func(c *analytics.Cell) bool { return c.Target != nil }, func(c *analytics.Cell) string {
 			return r.fig(c, "completion", pct(c.Completion, c.NoData), c.Completion)
 		}},
-		{"序时进度（%）", func(c *analytics.Cell) bool { return c.Pace != nil }, func(c *analytics.Cell) string { return r.fig(c, "pace", pct(c.Pace, false), c.Pace) }},
+		{"序时进度（%）", func(c *analytics.Cell) bool { return c.Pace != nil && cumulative(d.Unit) }, func(c *analytics.Cell) string { return r.fig(c, "pace", pct(c.Pace, false), c.Pace) }},
 		{"排名", func(c *analytics.Cell) bool { return c.Rank > 0 && c.OrgUnit != r.p.OrgUnit }, func(c *analytics.Cell) string { return rankText(c, r.p.OrgUnit) }},
 	}
 	head := []string{"单位"}
