@@ -62,7 +62,8 @@ func TestReportOnDemo(t *testing.T) {
 		{[]string{"half_year_summary", "--pe", "2025H1"}, []*regexp.Regexp{
 			regexp.MustCompile(`^# 海安市2025年上半年卫生健康工作总结`),
 			regexp.MustCompile(`截至2025年6月30日，老年人健康管理率\d+\.\d\d%（\d+/\d+）`),
-			regexp.MustCompile(`高血压患者规范管理率\d+\.\d\d%（\d+/\d+），较去年同期(提高|下降)[\d.]+个百分点`),
+			regexp.MustCompile(`高血压患者规范管理率\d+\.\d\d%（\d+/\d+），目标值\d+%，完成率\d+\.\d\d%，较去年同期(提高|下降)[\d.]+个百分点`),
+			regexp.MustCompile(`高血压患者健康管理完成\d+人，任务数\d+人，完成率\d+\.\d\d%，(超|慢于)序时进度[\d.]+个百分点`),
 			regexp.MustCompile(`\| 城东镇 \| \d+ \| \d+ \| \d+\.\d\d \|`),
 			regexp.MustCompile(`共报告法定传染病\d+种\d+例，居前5位的依次为`),
 			regexp.MustCompile(`## 二、存在问题\n\n1\.`),
@@ -121,8 +122,8 @@ func TestReportFormats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := len(x.GetSheetList()); n != 5 {
-				t.Errorf("%d sheets, want 4 tables and the figures", n)
+			if n := len(x.GetSheetList()); n != 6 {
+				t.Errorf("%d sheets, want 5 tables and the figures", n)
 			}
 			x.Close()
 		}
