@@ -1,6 +1,7 @@
 package report
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -55,15 +56,9 @@ func (r *run) behind(codes ...string) (string, error) {
 // or pace with the units furthest behind, rates that fell from a year
 // before, late or missing data-set reports, signals not answered in time.
 func (r *run) problems(codes ...string) (string, error) {
-	var items []string
-	for _, code := range r.codesOr(codes) {
-		s, err := r.indicatorProblem(code)
-		if err != nil {
-			return "", err
-		}
-		if s != "" {
-			items = append(items, s)
-		}
+	items, err := r.indicatorProblems(r.codesOr(codes))
+	if err != nil {
+		return "", err
 	}
 	q, err := r.qualityProblems()
 	if err != nil {
@@ -85,6 +80,58 @@ func (r *run) problems(codes ...string) (string, error) {
 	return strings.TrimSpace(b.String()), nil
 }
 
+// maxProblems is how many indicators the drafted problems describe one
+// by one, those furthest from their target or pace first; the others are
+// named in one closing item.
+const maxProblems = 5
+
+// indicatorProblems drafts one item per lagging indicator, the worst
+// first, and names the rest after maxProblems.
+func (r *run) indicatorProblems(codes []string) ([]string, error) {
+	type lag struct {
+		code string
+		gap  float64
+	}
+	var lags []lag
+	for _, code := range codes {
+		c, d, err := r.self(code)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case lagging(c, d.Unit) && cumulative(d.Unit) && c.PaceGap != nil:
+			lags = append(lags, lag{code, *c.PaceGap})
+		case lagging(c, d.Unit) && c.Completion != nil:
+			lags = append(lags, lag{code, *c.Completion - 100})
+		case fell(c, d):
+			lags = append(lags, lag{code, 0})
+		}
+	}
+	sort.SliceStable(lags, func(i, j int) bool { return lags[i].gap < lags[j].gap })
+	var items, rest []string
+	for i, l := range lags {
+		if i >= maxProblems {
+			rest = append(rest, r.t.lib.Get(l.code).Name.ZH)
+			continue
+		}
+		s, err := r.indicatorProblem(l.code)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, s)
+	}
+	if len(rest) > 0 {
+		items = append(items, "此外，"+strings.Join(rest, "、")+"等"+strconv.Itoa(len(rest))+"项指标也未达到目标值或序时进度。")
+	}
+	return items, nil
+}
+
+// fell tells a rate that is lower than a year before while short of its
+// target (or without one).
+func fell(c *analytics.Cell, d *indicator.Def) bool {
+	return d.Higher && isRate(d.Unit) && !c.NoData && c.YoY != nil && c.Raw != nil && *c.Raw < *c.YoY-0.005 && (c.Completion == nil || *c.Completion < 100)
+}
+
 func (r *run) indicatorProblem(code string) (string, error) {
 	c, d, err := r.self(code)
 	if err != nil {
@@ -98,7 +145,7 @@ func (r *run) indicatorProblem(code string) (string, error) {
 	case lagging(c, d.Unit):
 		s = d.Name.ZH + r.fig(c, "value", valueText(c, d.Unit), rawOf(c)) + "，低于" + r.fig(c, "target", targetText(c, d.Unit, ""), c.Target) + "（" + r.fig(c, "completion", completionText(c), c.Completion) + "）"
 		todo = "需加强管理"
-	case d.Higher && isRate(d.Unit) && !c.NoData && c.YoY != nil && c.Raw != nil && *c.Raw < *c.YoY-0.005 && (c.Completion == nil || *c.Completion < 100):
+	case fell(c, d):
 		s = d.Name.ZH + r.fig(c, "value", valueText(c, d.Unit), rawOf(c)) + "，" + r.fig(c, "yoy", changeText(c, d.Unit, c.YoY, "较去年同期", ""), c.YoY)
 		todo = "需查找原因"
 	default:
