@@ -108,6 +108,13 @@ func (r *run) indicatorProblems(codes []string) ([]string, error) {
 		}
 	}
 	sort.SliceStable(lags, func(i, j int) bool { return lags[i].gap < lags[j].gap })
+	var first []string
+	for _, l := range lags[:min(maxProblems, len(lags))] {
+		first = append(first, l.code)
+	}
+	if err := r.ensureChildren(first); err != nil { // one grid for the units of them all
+		return nil, err
+	}
 	var items, rest []string
 	for i, l := range lags {
 		if i >= maxProblems {

@@ -72,7 +72,8 @@ type run struct {
 	names    map[string]string // org unit code → name
 	children []string          // the units below, in the grid's order
 	figs     []*Figure
-	cache    map[string]any // surveillance and quality answers
+	cache    map[string]any  // surveillance and quality answers
+	kids     map[string]bool // the indicators asked for by unit below
 }
 
 type cellKey struct{ ind, ou string }
@@ -138,7 +139,7 @@ func (t *Template) newRun(ctx context.Context, src Sources, p Params) (*run, err
 		asOf = pe.End()
 	}
 	r := &run{ctx: ctx, t: t, src: src, p: p, pe: pe, asOf: asOf, cells: map[cellKey]*analytics.Cell{},
-		meta: map[string]analytics.Meta{}, names: map[string]string{}, cache: map[string]any{}}
+		meta: map[string]analytics.Meta{}, names: map[string]string{}, cache: map[string]any{}, kids: map[string]bool{}}
 	r.figPe, r.span = period.Format(pe), period.Span{Start: pe.Start(), End: asOf}
 	if t.Span == SpanYTD {
 		y := period.Of(period.Year, pe.Start())
@@ -148,17 +149,16 @@ func (t *Template) newRun(ctx context.Context, src Sources, p Params) (*run, err
 }
 
 // prefetch asks for every indicator the template names in one grid for
-// the unit and one for the units below it (for tables and rankings).
+// the unit and one for the units below it of those shown by unit (tables,
+// rankings); the drafted problems ask later for the units below of the
+// indicators that lag, in one more grid.
 func (r *run) prefetch() error {
 	if len(r.t.codes) > 0 {
 		if err := r.grid(r.t.codes, analytics.OUSelf); err != nil {
 			return err
 		}
 	}
-	if len(r.t.unitCodes) > 0 {
-		return r.grid(r.t.unitCodes, analytics.OUChildren)
-	}
-	return nil
+	return r.ensureChildren(r.t.unitCodes)
 }
 
 func (r *run) grid(codes []string, mode analytics.OUMode) error {

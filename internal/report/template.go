@@ -97,9 +97,6 @@ func Parse(file, src string, lib *indicator.Library) (*Template, error) {
 	if werr := t.walk(tm.Tree.Root); werr != nil {
 		return nil, asInvalid(werr)
 	}
-	if t.allByUnit {
-		t.unitCodes = append([]string(nil), t.codes...)
-	}
 	return t, nil
 }
 
@@ -287,9 +284,6 @@ func (t *Template) command(c *parse.CommandNode) *Error {
 	args := c.Args[1:]
 	if len(args) == 0 && spec.codes == codesFirst {
 		return t.nodeError(c, id.Ident+" 需要指标代码", id.Ident+" needs an indicator code")
-	}
-	if len(args) == 0 && spec.byUnit {
-		t.allByUnit = true
 	}
 	if spec.codes == codesFirst {
 		args = args[:1]

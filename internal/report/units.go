@@ -16,13 +16,29 @@ func (r *run) tableRows(codes []string) ([]string, error) {
 		if _, err := r.cell(code, r.p.OrgUnit); err != nil {
 			return nil, err
 		}
-		if !contains(r.t.unitCodes, code) {
-			if err := r.grid([]string{code}, analytics.OUChildren); err != nil {
-				return nil, err
-			}
-		}
+	}
+	if err := r.ensureChildren(codes); err != nil {
+		return nil, err
 	}
 	return append(append([]string{}, r.children...), r.p.OrgUnit), nil
+}
+
+// ensureChildren asks, in one grid, for the units below of the codes not
+// asked for yet.
+func (r *run) ensureChildren(codes []string) error {
+	var missing []string
+	for _, c := range codes {
+		if !r.kids[c] {
+			missing = addCode(missing, c)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	for _, c := range missing {
+		r.kids[c] = true
+	}
+	return r.grid(missing, analytics.OUChildren)
 }
 
 func mdRow(cells []string) string { return "| " + strings.Join(cells, " | ") + " |\n" }
