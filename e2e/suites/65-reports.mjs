@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { expectText, fail, login, shot } from "../lib.mjs";
 
 async function download(page, testid) {
-  const [d] = await Promise.all([page.waitForEvent("download"), page.click(`[data-testid=${testid}]`)]);
+  const [d] = await Promise.all([page.waitForEvent("download", { timeout: 120000 }), page.click(`[data-testid=${testid}]`)]);
   const file = await d.path();
   return { name: d.suggestedFilename(), size: fs.statSync(file).size, head: fs.readFileSync(file).subarray(0, 64) };
 }
@@ -24,8 +24,11 @@ export const steps = [
   ["preview the half-year summary of the county", async (page) => {
     await page.selectOption("[data-testid=report-template]", "half_year_summary");
     await page.fill("[data-testid=report-period]", "2025H1");
-    await page.click("[data-testid=report-preview-btn]");
+    // The whole summary (about 350 figures over the demo county) is
+    // computed on the request: allow for a loaded test machine.
+    await page.click("[data-testid=report-preview-btn]", { timeout: 120000 });
     const preview = page.locator("[data-testid=report-preview]");
+    await preview.waitFor({ timeout: 120000 });
     await expectText(preview.locator("h2").first(), "2025年上半年卫生健康工作总结", "report title");
     await expectText(preview, "截至2025年6月30日", "the cut-off date");
     await expectText(preview, "二、存在问题", "the drafted problems");
