@@ -148,17 +148,24 @@ func (t *Template) newRun(ctx context.Context, src Sources, p Params) (*run, err
 	return r, nil
 }
 
-// prefetch asks for every indicator the template names in one grid for
-// the unit and one for the units below it of those shown by unit (tables,
-// rankings); the drafted problems ask later for the units below of the
-// indicators that lag, in one more grid.
+// prefetch asks for the indicators shown by unit (tables, rankings) in
+// one grid of the units below (which has the unit itself too) and for the
+// others in one grid of the unit; the drafted problems ask later for the
+// units below of the indicators that lag, in one more grid.
 func (r *run) prefetch() error {
-	if len(r.t.codes) > 0 {
-		if err := r.grid(r.t.codes, analytics.OUSelf); err != nil {
-			return err
+	if err := r.ensureChildren(r.t.unitCodes); err != nil { // the unit itself comes with its children
+		return err
+	}
+	var rest []string
+	for _, c := range r.t.codes {
+		if !r.kids[c] {
+			rest = append(rest, c)
 		}
 	}
-	return r.ensureChildren(r.t.unitCodes)
+	if len(rest) == 0 {
+		return nil
+	}
+	return r.grid(rest, analytics.OUSelf)
 }
 
 func (r *run) grid(codes []string, mode analytics.OUMode) error {

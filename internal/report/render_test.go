@@ -90,10 +90,10 @@ func TestHalfYearSummary(t *testing.T) {
 	if zeroRate.MatchString(md) || strings.Contains(md, "NaN") {
 		t.Errorf("a figure without data is printed as a number:\n%s", md)
 	}
-	if n := len(x.requests); n != 3 || len(x.requests[2].Indicators) != 1 {
-		t.Errorf("%d grid requests, want 3 (the county; by town for the tables; by town for the one lagging indicator not in a table): %+v", n, x.requests)
+	if n := len(x.requests); n != 3 || len(x.requests[2].Indicators) != 1 || len(x.requests[1].Indicators) != 26 {
+		t.Errorf("%d grid requests, want 3 (by town for the tables, with the county; the county for the rest; by town for the one lagging indicator not in a table): %+v", n, x.requests)
 	}
-	if r := x.requests[0]; r.Periods[0] != "2024" || r.AsOf != "2024-06-30" {
+	if r := x.requests[0]; r.OUMode != "children" || r.Periods[0] != "2024" || r.AsOf != "2024-06-30" {
 		t.Errorf("the figures are asked for %v as of %s, want 2024 as of 2024-06-30", r.Periods, r.AsOf)
 	}
 	golden(t, "half_year_summary.md", md)
