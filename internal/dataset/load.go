@@ -130,8 +130,8 @@ func fileError(name string, b []byte, yamlPath, msg string) LoadError {
 	if err != nil {
 		return e
 	}
-	for p := yamlPath; p != "$" && p != ""; p = parentPath(p) {
-		if n := nodeAt(f, p); n != nil {
+	for p := yamlPath; p != "$" && p != ""; p = ParentPath(p) {
+		if n := NodeAt(f, p); n != nil {
 			e.Line, e.Col = n.GetToken().Position.Line, n.GetToken().Position.Column
 			return e
 		}
@@ -139,7 +139,9 @@ func fileError(name string, b []byte, yamlPath, msg string) LoadError {
 	return e
 }
 
-func nodeAt(f *ast.File, p string) ast.Node {
+// NodeAt returns the node at a YAML path ($.a[2].b) of a parsed file, or
+// nil; metadata loaders use it to place their messages.
+func NodeAt(f *ast.File, p string) ast.Node {
 	yp, err := yaml.PathString(p)
 	if err != nil {
 		return nil
@@ -151,7 +153,8 @@ func nodeAt(f *ast.File, p string) ast.Node {
 	return n
 }
 
-func parentPath(p string) string {
+// ParentPath is the YAML path one level up ("$" at the top).
+func ParentPath(p string) string {
 	i := strings.LastIndexAny(p, ".[")
 	if i <= 0 {
 		return "$"

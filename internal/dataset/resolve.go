@@ -90,7 +90,7 @@ type Resolver struct {
 
 // Data implements the data part of expr.Resolver.
 func (rv *Resolver) Data(ctx context.Context, r *expr.Ref, q expr.Query) (expr.Value, error) {
-	ds, el, err := rv.Catalog.refElement(r)
+	ds, _, err := rv.Catalog.refElement(r)
 	if err != nil {
 		return expr.Value{}, err
 	}
@@ -101,12 +101,7 @@ func (rv *Resolver) Data(ctx context.Context, r *expr.Ref, q expr.Query) (expr.V
 	if !rv.Scope.Covers(u.Path) {
 		return expr.Value{}, weijian.NotFound(weijian.T("机构 "+q.Unit, "org unit "+q.Unit))
 	}
-	var periods []string
-	for p := period.Of(ds.Period(), q.Span.Start); !p.End().After(q.Span.End); p = p.Next() {
-		if !p.Start().Before(q.Span.Start) {
-			periods = append(periods, period.Format(p))
-		}
-	}
+	periods := ds.PeriodsIn(q.Span)
 	if len(periods) == 0 {
 		return expr.NoData(fmt.Sprintf("%s is reported by %s; the span holds no whole one", ds.Code, ds.Period())), nil
 	}
@@ -114,10 +109,33 @@ func (rv *Resolver) Data(ctx context.Context, r *expr.Ref, q expr.Query) (expr.V
 	if err != nil {
 		return expr.Value{}, err
 	}
+	return rv.Catalog.Sum(r, vals)
+}
+
+// PeriodsIn lists the data set's periods that lie wholly inside span.
+func (d *DataSet) PeriodsIn(span period.Span) []string {
+	var periods []string
+	for p := period.Of(d.Period(), span.Start); !p.End().After(span.End); p = p.Next() {
+		if !p.Start().Before(span.Start) {
+			periods = append(periods, period.Format(p))
+		}
+	}
+	return periods
+}
+
+// Sum is the value of a data reference over vals (the values of one
+// unit's subtree for the periods wanted): the sum over periods of the
+// values whose element and combo the reference keeps, or for a stock
+// element the latest period with data. No data when nothing was reported.
+func (c *Catalog) Sum(r *expr.Ref, vals []weijian.DataValue) (expr.Value, error) {
+	ds, el, err := c.refElement(r)
+	if err != nil {
+		return expr.Value{}, err
+	}
 	byPeriod := map[string]float64{}
 	latest := ""
 	for _, v := range vals {
-		if v.Element != el.Code || !passes(v.Combo, r.Filters) {
+		if v.DataSet != ds.Code || v.Element != el.Code || !passes(v.Combo, r.Filters) {
 			continue
 		}
 		f, err := strconv.ParseFloat(v.Value, 64)
@@ -140,6 +158,12 @@ func (rv *Resolver) Data(ctx context.Context, r *expr.Ref, q expr.Query) (expr.V
 		total += x
 	}
 	return expr.Num(total), nil
+}
+
+// RefDataSet returns the data set a #{set.element} reference reads.
+func (c *Catalog) RefDataSet(r *expr.Ref) (*DataSet, error) {
+	ds, _, err := c.refElement(r)
+	return ds, err
 }
 
 // latestOf reports whether period p is later than cur ("" is earliest).

@@ -20,6 +20,9 @@ type Engine struct {
 	lib   *Library
 	store Store
 	src   Sources
+	// perCell makes the baseline: every reference of every cell read by
+	// its own query (see NewBaselineEngine).
+	perCell bool
 }
 
 var _ Evaluator = (*Engine)(nil)
@@ -28,6 +31,15 @@ var _ Evaluator = (*Engine)(nil)
 // gives the data sets and programmes its formulas use.
 func NewEngine(lib *Library, st Store, src Sources) *Engine {
 	return &Engine{lib: lib, store: st, src: src}
+}
+
+// NewBaselineEngine returns the engine the benchmarks compare against:
+// the same definitions computed cell by cell, each persons(…)/events(…)
+// of each cell by one plain SQL query over the unit's current subtree,
+// each data reference through dataset.Resolver and each population
+// through Store.Population — what a straightforward implementation does.
+func NewBaselineEngine(lib *Library, st Store, src Sources) *Engine {
+	return &Engine{lib: lib, store: st, src: src, perCell: true}
 }
 
 // Library returns the definitions the engine computes.
@@ -70,12 +82,13 @@ type run struct {
 	sc     weijian.Scope
 	units  map[string]*weijian.OrgUnit // asked, by code
 	tree   *tree
-	rows   map[string]map[int64]int64 // rule and span → unit id → count
-	empty  map[string]bool            // rule and span with no row anywhere
+	raw    map[string][]PathCount     // rule and years (persons) or span (events) → counts per village
+	rows   map[string]map[int64]int64 // the same at a day → asked unit id → count
 	data   map[string]expr.Value      // reference, unit and span → value
 	pops   map[popKey]*weijian.Population
-	popRaw map[int][]weijian.UnitPopulation // year → rows of the counties
-	values map[valueKey]Result              // I{…} already computed
+	popRaw map[int][]weijian.UnitPopulation         // year → rows of the counties
+	values map[valueKey]Result                      // I{…} already computed
+	dvals  map[string]map[int64][]weijian.DataValue // data set and span → asked unit → values below it
 }
 
 type popKey struct {
@@ -91,8 +104,8 @@ type valueKey struct {
 
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
 	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[string]map[int64]int64{},
-		empty: map[string]bool{}, data: map[string]expr.Value{}, pops: map[popKey]*weijian.Population{},
-		popRaw: map[int][]weijian.UnitPopulation{}, values: map[valueKey]Result{}}
+		raw: map[string][]PathCount{}, data: map[string]expr.Value{}, pops: map[popKey]*weijian.Population{},
+		popRaw: map[int][]weijian.UnitPopulation{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{}}
 	var codes []string
 	for _, c := range cells {
 		if _, ok := r.units[c.OrgUnit]; ok {
@@ -196,13 +209,69 @@ func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr
 	if v, ok := r.data[key]; ok {
 		return v, nil
 	}
-	dr := dataset.Resolver{Catalog: r.e.src.DataSets, Store: r.e.store, Scope: r.sc}
-	v, err := dr.Data(ctx, ref, q)
+	var v expr.Value
+	var err error
+	if r.e.perCell {
+		dr := dataset.Resolver{Catalog: r.e.src.DataSets, Store: r.e.store, Scope: r.sc}
+		v, err = dr.Data(ctx, ref, q)
+	} else {
+		v, err = r.dataValue(ref, q)
+	}
 	if err != nil {
 		return v, err
 	}
 	r.data[key] = v
 	return v, nil
+}
+
+// dataValue answers #{…} for q.Unit as dataset.Resolver does, batched:
+// the first ask for a data set and span reads the values of the run's
+// counties once, and each asked unit sums those of the units under it in
+// the tree as it stood at the span's start.
+func (r *run) dataValue(ref *expr.Ref, q expr.Query) (expr.Value, error) {
+	cat := r.e.src.DataSets
+	ds, err := cat.RefDataSet(ref)
+	if err != nil {
+		return expr.Value{}, err
+	}
+	periods := ds.PeriodsIn(q.Span)
+	if len(periods) == 0 {
+		return expr.NoData(fmt.Sprintf("%s 按%s报告，所选期间不含完整的一期 (the span holds no whole %s)", ds.Code, ds.Period(), ds.Period())), nil
+	}
+	key := ds.Code + "|" + q.Span.String()
+	byUnit, ok := r.dvals[key]
+	if !ok {
+		vals, err := r.e.store.DataValues(r.ctx, r.tree.countyScope(), weijian.DataValueFilter{DataSet: ds.Code, Periods: periods})
+		if err != nil {
+			return expr.Value{}, err
+		}
+		byUnit = r.distribute(vals, q.Span.Start)
+		r.dvals[key] = byUnit
+	}
+	return cat.Sum(ref, byUnit[r.units[q.Unit].ID])
+}
+
+// distribute gives each asked unit the values of the units under it on day.
+func (r *run) distribute(vals []weijian.DataValue, day period.Date) map[int64][]weijian.DataValue {
+	asked := r.askedIDs()
+	out := map[int64][]weijian.DataValue{}
+	for _, v := range vals {
+		id := r.tree.byCode[v.UnitCode]
+		for _, a := range r.tree.chain(id, day, nil) {
+			if asked[a] {
+				out[a] = append(out[a], v)
+			}
+		}
+	}
+	return out
+}
+
+func (r *run) askedIDs() map[int64]bool {
+	asked := make(map[int64]bool, len(r.units))
+	for _, u := range r.units {
+		asked[u.ID] = true
+	}
+	return asked
 }
 
 func (rv *resolver) Rows(ctx context.Context, function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {

@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"github.com/weijian-health/weijian"
-	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/expr"
 	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/period"
-	"github.com/weijian-health/weijian/internal/programme"
 	"github.com/weijian-health/weijian/internal/rules"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/weijian-health/weijian/internal/sqlstore/sqltest"
@@ -52,6 +50,7 @@ type fixture struct {
 	st  *sqlstore.Store
 	eng *indicator.Engine
 	lib *indicator.Library
+	src indicator.Sources
 }
 
 // newFixture opens a store with the programme rules and the built-in
@@ -62,14 +61,7 @@ func newFixture(t *testing.T, st *sqlstore.Store) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := dataset.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	progs, err := programme.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := testSources(t)
 	rows := []weijian.OrgUnitRow{
 		{Code: "320000000000", Name: "江苏省", Level: "province"},
 		{Code: "320600000000", Name: "南通市", Level: "city", ParentCode: "320000000000"},
@@ -83,7 +75,7 @@ func newFixture(t *testing.T, st *sqlstore.Store) *fixture {
 	if _, err := st.ImportOrgUnits(ctx, all, rows, weijian.ImportOptions{ValidFrom: day("2015-01-01")}); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{st: st, lib: lib, eng: indicator.NewEngine(lib, st, indicator.Sources{DataSets: cat, Programmes: progs})}
+	return &fixture{st: st, lib: lib, src: src, eng: indicator.NewEngine(lib, st, src)}
 }
 
 // bands of the test population, with men and women per village.
@@ -184,11 +176,7 @@ func want(t *testing.T, r indicator.Result, what string, num, den, value float64
 }
 
 func eachStore(t *testing.T, fn func(t *testing.T, f *fixture)) {
-	progs, err := programme.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqltest.Each(t, sqltest.Options{Rules: rules.New(progs)}, func(t *testing.T, st *sqlstore.Store) {
+	sqltest.Each(t, sqltest.Options{Rules: rules.New(testSources(t).Programmes)}, func(t *testing.T, st *sqlstore.Store) {
 		fn(t, newFixture(t, st))
 	})
 }

@@ -302,8 +302,8 @@ func (l *loader) errAt(pf *parsedFile, yamlPath, format string, args ...any) {
 // pos is the line and column of the node at a YAML path, or of its
 // nearest existing parent.
 func (l *loader) pos(pf *parsedFile, yamlPath string) (int, int) {
-	for p := yamlPath; p != "$" && p != ""; p = parentPath(p) {
-		if n := nodeAt(pf.ast, p); n != nil {
+	for p := yamlPath; p != "$" && p != ""; p = dataset.ParentPath(p) {
+		if n := dataset.NodeAt(pf.ast, p); n != nil {
 			t := n.GetToken()
 			return t.Position.Line, t.Position.Column
 		}
@@ -311,32 +311,12 @@ func (l *loader) pos(pf *parsedFile, yamlPath string) (int, int) {
 	return 1, 1
 }
 
-func nodeAt(f *ast.File, p string) ast.Node {
-	yp, err := yaml.PathString(p)
-	if err != nil {
-		return nil
-	}
-	n, err := yp.FilterFile(f)
-	if err != nil || n == nil || n.GetToken() == nil {
-		return nil
-	}
-	return n
-}
-
-func parentPath(p string) string {
-	i := strings.LastIndexAny(p, ".[")
-	if i <= 0 {
-		return "$"
-	}
-	return p[:i]
-}
-
 // formulaPos turns a position inside the formula at a YAML path into a
 // position in the file: a plain or quoted scalar starts at its token
 // (after the quote); a block scalar (| or >) on the line after it, at its
 // indentation.
 func (l *loader) formulaPos(pf *parsedFile, yamlPath string, at expr.Pos) (int, int) {
-	n := nodeAt(pf.ast, yamlPath)
+	n := dataset.NodeAt(pf.ast, yamlPath)
 	if n == nil {
 		return l.pos(pf, yamlPath)
 	}

@@ -3,12 +3,9 @@ package indicator
 import (
 	"strings"
 	"testing"
-
-	"github.com/weijian-health/weijian/internal/dataset"
-	"github.com/weijian-health/weijian/internal/programme"
 )
 
-func builtin(t testing.TB) *Library {
+func builtinLib(t testing.TB) *Library {
 	t.Helper()
 	lib, err := Builtin()
 	if err != nil {
@@ -18,7 +15,7 @@ func builtin(t testing.TB) *Library {
 }
 
 func TestBuiltinLoads(t *testing.T) {
-	lib := builtin(t)
+	lib := builtinLib(t)
 	if len(lib.All()) == 0 {
 		t.Fatal("empty library")
 	}
@@ -31,15 +28,11 @@ func TestBuiltinLoads(t *testing.T) {
 
 func sources(t *testing.T) Sources {
 	t.Helper()
-	cat, err := dataset.Builtin()
+	_, src, err := builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	progs, err := programme.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Sources{DataSets: cat, Programmes: progs}
+	return src
 }
 
 // Errors are found at load time, at the file, line and column of the

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/indicator"
 )
 
 // The population of 2024 by band (men, women):
@@ -138,5 +139,39 @@ func TestOtherDataSets(t *testing.T) {
 		}
 		want(t, f.eval(t, "hazard_rectification_rate", county, y), "隐患整改率", 9, 12, 75)
 		want(t, f.eval(t, "quarantine_occupancy_rate", county, y), "隔离房间使用率", 15, 60, 25)
+	})
+}
+
+// The batched engine and the cell-by-cell baseline agree on every
+// built-in indicator × every unit of the hand-built county, 2024.
+func TestBaselineAgrees(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadPopulation(t, f)
+		loadHypertension(t, f)
+		f.values(t, dv("tuoyu", townA, "places", "2024Q4", "type=public", "80"), dv("anquan", townB, "hazards", "2024-03", "", "4"),
+			dv("anquan", townB, "rectified", "2024-03", "", "2"))
+		var cells []indicator.Cell
+		for _, d := range f.lib.All() {
+			for _, u := range []string{county, townA, townB, vilA1, vilA2, vilB1} {
+				cells = append(cells, indicator.Cell{Indicator: d.Code, OrgUnit: u, Span: year(2024)})
+			}
+		}
+		got, err := f.eng.EvalMany(ctx, all, cells)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, err := indicator.NewBaselineEngine(f.lib, f.st, f.src).EvalMany(ctx, all, cells)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range cells {
+			g, b := got[i], base[i]
+			if g.NoData || b.NoData {
+				continue // "no records at all" is the engine's finer answer; values are compared
+			}
+			if g.Numerator != b.Numerator || g.Denominator != b.Denominator || g.Value != b.Value {
+				t.Errorf("%s at %s: engine %v/%v, baseline %v/%v", c.Indicator, c.OrgUnit, g.Numerator, g.Denominator, b.Numerator, b.Denominator)
+			}
+		}
 	})
 }

@@ -35,25 +35,47 @@ func (r *run) rowQuery(function, source string, rule expr.Node, span period.Span
 // rowCount answers persons(…) and events(…) for q.Unit: the first ask
 // for a rule and span counts it for every unit of the run in one query.
 func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {
-	key := function + "(" + source + ", " + rule.String() + ")|" + q.Span.String()
-	counts, ok := r.rows[key]
+	if r.e.perCell {
+		rq, err := r.rowQuery(function, source, rule, q.Span)
+		if err != nil {
+			return expr.Value{}, err
+		}
+		n, err := r.e.store.CountRowsUnder(r.ctx, rq, r.units[q.Unit].Path)
+		return expr.Num(float64(n)), err
+	}
+	key := rowsKey(function, source, rule, q.Span)
+	pcs, ok := r.raw[key]
 	if !ok {
 		rq, err := r.rowQuery(function, source, rule, q.Span)
 		if err != nil {
 			return expr.Value{}, err
 		}
-		pcs, err := r.e.store.CountRows(r.ctx, rq)
-		if err != nil {
+		if pcs, err = r.e.store.CountRows(r.ctx, rq); err != nil {
 			return expr.Value{}, err
 		}
-		counts = r.rollUp(pcs, q.Span.Start)
-		r.rows[key] = counts
-		r.empty[key] = len(pcs) == 0
+		r.raw[key] = pcs
 	}
-	if r.empty[key] && !r.anyRecords(function, source, q.Span) {
+	if len(pcs) == 0 && !r.anyRecords(function, source, q.Span) {
 		return expr.NoData(fmt.Sprintf("%s 在 %s 没有任何记录 (no records in the period)", source, q.Span)), nil
 	}
+	rolled := key + "@" + q.Span.Start.String()
+	counts, ok := r.rows[rolled]
+	if !ok {
+		counts = r.rollUp(pcs, q.Span.Start)
+		r.rows[rolled] = counts
+	}
 	return expr.Num(float64(counts[r.units[q.Unit].ID])), nil
+}
+
+// rowsKey names what a count depends on: persons(…) reads the status rows
+// of whole years (every month of a year asks the same query), events(…)
+// the days of the span.
+func rowsKey(function, source string, rule expr.Node, span period.Span) string {
+	k := function + "(" + source + ", " + rule.String() + ")|"
+	if function == "persons" {
+		return k + strconv.Itoa(span.Start.Year) + "-" + strconv.Itoa(span.End.Year)
+	}
+	return k + span.String()
 }
 
 // anyRecords reports whether the programme (or stage) has any row in the
@@ -61,13 +83,13 @@ func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (e
 // "nothing recorded" (no data).
 func (r *run) anyRecords(function, source string, span period.Span) bool {
 	all := &expr.Bool{Value: true}
-	key := function + "(" + source + ", true)|" + span.String()
-	if _, ok := r.rows[key]; !ok {
+	key := rowsKey(function, source, all, span)
+	if _, ok := r.raw[key]; !ok {
 		if _, err := r.rowCount(function, source, all, expr.Query{Unit: r.anyUnit(), Span: span}); err != nil {
 			return true // the error surfaces on the real query; do not hide data
 		}
 	}
-	return !r.empty[key]
+	return len(r.raw[key]) > 0
 }
 
 func (r *run) anyUnit() string {
@@ -80,10 +102,7 @@ func (r *run) anyUnit() string {
 // rollUp adds each village's count to the asked units above it in the
 // tree as it stood on day.
 func (r *run) rollUp(pcs []PathCount, day period.Date) map[int64]int64 {
-	asked := map[int64]bool{}
-	for _, u := range r.units {
-		asked[u.ID] = true
-	}
+	asked := r.askedIDs()
 	out := map[int64]int64{}
 	for _, pc := range pcs {
 		ids := weijian.PathIDs(pc.Path)
@@ -103,6 +122,7 @@ func (r *run) rollUp(pcs []PathCount, day period.Date) map[int64]int64 {
 // and successions.
 type tree struct {
 	byID     map[int64]*TreeUnit
+	byCode   map[string]int64  // the open unit of a code, else the last closed one
 	pred     map[int64][]int64 // unit → the closed units it replaced
 	counties []string
 	chains   map[chainKey][]int64
@@ -114,10 +134,14 @@ type chainKey struct {
 }
 
 func newTree(units []TreeUnit, counties []string) *tree {
-	t := &tree{byID: map[int64]*TreeUnit{}, pred: map[int64][]int64{}, counties: counties, chains: map[chainKey][]int64{}}
+	t := &tree{byID: map[int64]*TreeUnit{}, byCode: map[string]int64{}, pred: map[int64][]int64{}, counties: counties,
+		chains: map[chainKey][]int64{}}
 	for i := range units {
 		u := &units[i]
 		t.byID[u.ID] = u
+		if old := t.byID[t.byCode[u.Code]]; old == nil || !old.ValidTo.IsZero() {
+			t.byCode[u.Code] = u.ID
+		}
 		if u.ReplacedBy != 0 {
 			t.pred[u.ReplacedBy] = append(t.pred[u.ReplacedBy], u.ID)
 		}
@@ -198,6 +222,9 @@ func (r *run) population(ref *expr.Ref, q expr.Query) (expr.Value, error) {
 }
 
 func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
+	if r.e.perCell {
+		return r.e.store.Population(r.ctx, weijian.ScopeAll(), weijian.PopulationQuery{UnitCode: unit, Year: year})
+	}
 	if p, ok := r.pops[popKey{unit, year}]; ok {
 		return p, nil
 	}
@@ -220,8 +247,21 @@ func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
 	return p, nil
 }
 
-// countyCodes are the codes of the loaded county units (or the roots
-// above them).
+// countyScope is the scope of the loaded counties.
+func (t *tree) countyScope() weijian.Scope {
+	var paths []string
+	for _, u := range t.byID {
+		if u.Level == weijian.LevelCounty {
+			paths = append(paths, u.Path)
+		}
+	}
+	if len(paths) == 0 {
+		return weijian.ScopeAll()
+	}
+	return weijian.ScopeOf(paths...)
+}
+
+// countyCodes are the codes of the loaded county units.
 func (t *tree) countyCodes() []string {
 	var out []string
 	for _, u := range t.byID {

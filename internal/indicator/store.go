@@ -85,6 +85,10 @@ type Store interface {
 	// spells — and the county codes.
 	UnitForest(ctx context.Context, codes []string) ([]TreeUnit, []string, error)
 	CountRows(ctx context.Context, q RowQuery) ([]PathCount, error)
+	// CountRowsUnder is one cell's count (the baseline engine's query).
+	CountRowsUnder(ctx context.Context, q RowQuery, under string) (int64, error)
+	// Population is one unit's population (the baseline engine's read).
+	Population(ctx context.Context, sc weijian.Scope, q weijian.PopulationQuery) (*weijian.Population, error)
 	// ListRows returns the persons (distinct) or events selected by q
 	// whose village path starts with under, at most limit.
 	ListRows(ctx context.Context, q RowQuery, under string, limit int) ([]RowPerson, error)

@@ -259,3 +259,22 @@ func (s *Store) parentSpells(ctx context.Context, lo, hi string, units []indicat
 	}
 	return nil
 }
+
+// CountRowsUnder counts the persons or events a row query selects whose
+// village path starts with under: one plain query for one cell, the
+// baseline the engine's grouped CountRows is measured against.
+func (s *Store) CountRowsUnder(ctx context.Context, q indicator.RowQuery, under string) (int64, error) {
+	from, where, args, err := s.rowWhere(q)
+	if err != nil {
+		return 0, err
+	}
+	lo, hi := weijian.PathRange(under)
+	count := "count(*)"
+	if q.Function == "persons" && q.From.Year != q.To.Year {
+		count = "count(DISTINCT y.person_id)"
+	}
+	var n int64
+	err = s.queryRow(ctx, "SELECT "+count+" FROM "+from+" WHERE "+where+" AND y.village_path >= ? AND y.village_path < ?",
+		append(args, lo, hi)...).Scan(&n)
+	return n, err
+}
