@@ -14,14 +14,7 @@ import (
 // February, so to 30 June 2024 it has 4 of its 任务数 10: 完成率 40%,
 // against a pace of 182/366 = 49.73%: 9.73 points behind (慢序时).
 func TestAnalyticsAndTargetsCLI(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "c.db")
-	orgs := filepath.Join(dir, "o.csv")
-	os.WriteFile(orgs, []byte("code,name,level,parent_code\n320685000000,海安市,county,\n320685100000,海安镇,town,320685000000\n"+
-		"320685100201,甲村,village,320685100000\n"), 0o644)
-	if _, _, err := runCmd(t, nil, "", "import", "orgunits", "--create", "--db", db, orgs); err != nil {
-		t.Fatal(err)
-	}
+	dir, db := smallCounty(t)
 	if _, _, err := runCmd(t, nil, "", "import", "datavalues", "--mapping", "../../internal/dhis2/testdata/mapping.yaml",
 		"--db", db, "../../internal/dhis2/testdata/values.json"); err != nil {
 		t.Fatal(err)

@@ -11,17 +11,25 @@ import (
 	"github.com/weijian-health/weijian/internal/dhis2"
 )
 
-// Import a DHIS2 file through the command line, import it again (nothing
-// changes), export the same selection and get the same values back.
-func TestDataValuesImportExportCLI(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "c.db")
+// smallCounty creates a database holding 海安市, 海安镇 and its village
+// 甲村 (the units of the DHIS2 test mapping) in a temporary directory.
+func smallCounty(t *testing.T) (dir, db string) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepath.Join(dir, "c.db")
 	orgs := filepath.Join(dir, "o.csv")
 	os.WriteFile(orgs, []byte("code,name,level,parent_code\n320685000000,海安市,county,\n320685100000,海安镇,town,320685000000\n"+
 		"320685100201,甲村,village,320685100000\n"), 0o644)
 	if _, _, err := runCmd(t, nil, "", "import", "orgunits", "--create", "--db", db, orgs); err != nil {
 		t.Fatal(err)
 	}
+	return dir, db
+}
+
+// Import a DHIS2 file through the command line, import it again (nothing
+// changes), export the same selection and get the same values back.
+func TestDataValuesImportExportCLI(t *testing.T) {
+	dir, db := smallCounty(t)
 	mapping := "../../internal/dhis2/testdata/mapping.yaml"
 	in := "../../internal/dhis2/testdata/values.json"
 	out, _, err := runCmd(t, nil, "", "import", "datavalues", "--mapping", mapping, "--db", db, in)

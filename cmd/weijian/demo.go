@@ -269,8 +269,8 @@ func printDemoSummary(w io.Writer, s demo.Summary) {
 	}
 	fmt.Fprintf(w, "  报表数据 %s 个数值（%d 年，8 套报表）/ aggregate data values (%d years, 8 data sets)\n",
 		thousands(int64(s.DataValues)), demo.DataValueYears, demo.DataValueYears)
-	fmt.Fprintf(w, "  任务数/目标值 %s 条（县级设定，按人口分解到乡镇、村）/ targets set at the county and allocated to towns and villages\n",
-		thousands(int64(s.Targets)))
+	fmt.Fprintf(w, "  任务数/目标值 %s 条（县级设定，按人口分解到乡镇、村；%.1f 秒）/ targets set at the county and allocated to towns and villages\n",
+		thousands(int64(s.Targets)), s.TargetsElapsed.Seconds())
 }
 
 func printCredentials(w io.Writer, users []demo.Credential, fixed bool) {

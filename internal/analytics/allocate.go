@@ -127,7 +127,7 @@ func applyFilter(b *PopBase, dim, val string) {
 
 // divisible reports whether an indicator's targets add up down the tree
 // (a count or an amount) rather than hold at every level (a rate).
-func divisible(d *indicator.Def) bool { return d.Unit == indicator.Count || d.Unit == indicator.Amount }
+func divisible(d *indicator.Def) bool { return Cumulative(d.Unit) }
 
 // Allocate allocates one target (see Allocation) and stores the result;
 // sc is where the caller may set targets: the parent must lie in it.

@@ -198,7 +198,7 @@ func (s *Service) cell(p *plan, sl slot, res []indicator.Result, targets map[tke
 		if r.HasDen {
 			c.Denominator = ptr(r.Denominator)
 		}
-		c.Value = FormatValue(r.Value, sl.def.Unit)
+		c.Value = FormatValue(r.Rounded(sl.def.Unit, 2), sl.def.Unit)
 	}
 	if sl.yoy >= 0 && !res[sl.yoy].NoData {
 		c.YoY = ptr(res[sl.yoy].Value)
@@ -217,8 +217,8 @@ func (s *Service) cell(p *plan, sl slot, res []indicator.Result, targets map[tke
 	}
 	done := r.Value / target * 100
 	c.Completion = &done
-	if !sl.def.Higher {
-		return c
+	if !sl.def.Higher || !Cumulative(sl.def.Unit) {
+		return c // a rate is compared with its 目标值, not with the time elapsed
 	}
 	yearPe := period.Of(period.Year, sl.span.Start)
 	pace := s.pacer(p, sl.def.Code).Pace(yearPe, sl.span.End) * 100
@@ -227,6 +227,11 @@ func (s *Service) cell(p *plan, sl slot, res []indicator.Result, targets map[tke
 	c.PaceFlag = s.flag(gap)
 	return c
 }
+
+// Cumulative reports whether an indicator's figure grows through the
+// year towards an annual task — a count or an amount — so that it is
+// read against the pace; a rate is read against its 目标值 alone.
+func Cumulative(u indicator.Unit) bool { return u == indicator.Count || u == indicator.Amount }
 
 // pacer is the request's pace convention, or the indicator's, or ByDays.
 func (s *Service) pacer(p *plan, code string) period.Pacer {
@@ -258,7 +263,8 @@ func ptr(x float64) *float64 { return &x }
 
 // FormatValue rounds half up to two decimals as Chinese reports print
 // figures ("88.51"); a count or an amount that is whole prints without
-// decimals ("1401").
+// decimals ("1401"). A cell's value is rounded exactly from its numerator
+// and denominator first (indicator.Result.Rounded).
 func FormatValue(x float64, u indicator.Unit) string {
 	r := expr.RoundHalfUp(x, 2)
 	if (u == indicator.Count || u == indicator.Amount) && r == float64(int64(r)) {

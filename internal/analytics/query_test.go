@@ -129,15 +129,18 @@ func TestQueryPeriodsYoYMoM(t *testing.T) {
 }
 
 // A rate against its 目标值: A's screening rate is 546/1000 = 54.6%
-// against 90%: 完成率 60.67%, ahead of 49.73%. By months the pace is 50%.
-// Lower-is-better indicators are ranked from the lowest and get no pace.
+// against 90%: 完成率 60.67%, with no pace (a rate is not cumulative).
+// By months the pace of the count is 6/12 = 50%: A's 546 of 500 is
+// 109.2%, 59.2 points ahead. Lower-is-better indicators are ranked from
+// the lowest and get no pace.
 func TestQueryRateMonthsAndLowerBetter(t *testing.T) {
 	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, s *sqlstore.Store) {
 		fixture(t, s)
 		setTargets(t, s, "screen_rate", 2024, map[string]float64{townA: 90})
+		setTargets(t, s, "screen", 2024, map[string]float64{townA: 500})
 		setTargets(t, s, "incidence", 2024, map[string]float64{townA: 50000})
 		svc := &Service{Eval: analyticstest.NewFixed(), Store: s}
-		resp, err := svc.Query(ctx, weijian.ScopeAll(), Request{Indicators: []string{"screen_rate", "incidence"}, OrgUnit: county,
+		resp, err := svc.Query(ctx, weijian.ScopeAll(), Request{Indicators: []string{"screen_rate", "screen", "incidence"}, OrgUnit: county,
 			OUMode: OULevel, Level: "town", Periods: []string{"2024"}, AsOf: "2024-06-30", Pace: "months"})
 		if err != nil {
 			t.Fatal(err)
@@ -147,10 +150,12 @@ func TestQueryRateMonthsAndLowerBetter(t *testing.T) {
 		near(t, "rate", a.Raw, 54.6)
 		near(t, "denominator", a.Denominator, 1000)
 		near(t, "rate completion", a.Completion, 100*54.6/90)
-		near(t, "pace by months", a.Pace, 50)
-		if a.Value != "54.60" || a.PaceFlag != Ahead {
-			t.Errorf("A rate %q flag %q, want 54.60 ahead", a.Value, a.PaceFlag)
+		if a.Value != "54.60" || a.Pace != nil || a.PaceFlag != "" {
+			t.Errorf("A rate %q pace %v flag %q, want 54.60 with no pace", a.Value, a.Pace, a.PaceFlag)
 		}
+		n := cells[townA+"|screen|2024"]
+		near(t, "pace by months", n.Pace, 50)
+		near(t, "gap by months", n.PaceGap, 59.2)
 		// Incidence per 100,000: A 546/1000 × 1e5 = 54600, B 9100, C 10010.
 		ia, ib, ic := cells[townA+"|incidence|2024"], cells[townB+"|incidence|2024"], cells[townC+"|incidence|2024"]
 		if ib.Rank != 1 || ic.Rank != 2 || ia.Rank != 3 {

@@ -7,11 +7,8 @@ import (
 	"time"
 
 	"github.com/weijian-health/weijian"
-	"github.com/weijian-health/weijian/internal/dataset"
 	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/period"
-	"github.com/weijian-health/weijian/internal/programme"
-	"github.com/weijian-health/weijian/metadata"
 )
 
 // Store is what the service reads and writes besides the indicators: the
@@ -37,7 +34,9 @@ type Store interface {
 //   - Pace is the 序时进度 of the target year as of the cell's last day
 //     (AsOf, or the period's end when that is earlier), by the indicator's
 //     Pacer (period.ByDays unless Pacers or Request.Pace says otherwise),
-//     for indicators where higher is better.
+//     for counts and amounts where higher is better (Cumulative): figures
+//     that grow through the year towards a task. A rate gets its 完成率
+//     against its 目标值 but no pace or flag.
 //   - PaceFlag: ahead (超序时) when Completion − Pace > Tolerance
 //     percentage points, behind (慢序时) when it is < −Tolerance, on
 //     (达序时) otherwise. Tolerance defaults to 1 percentage point.
@@ -267,18 +266,9 @@ type Backend interface {
 // NewLive returns the service over the built-in indicator library
 // (metadata/indicators) and the live engine on st.
 func NewLive(st Backend) (*Service, error) {
-	cat, err := dataset.Builtin()
+	eng, err := indicator.NewBuiltinEngine(st)
 	if err != nil {
 		return nil, err
 	}
-	progs, err := programme.LoadBuiltin()
-	if err != nil {
-		return nil, err
-	}
-	src := indicator.Sources{DataSets: cat, Programmes: progs}
-	lib, err := indicator.LoadFS(metadata.Indicators, "indicators", src)
-	if err != nil {
-		return nil, err
-	}
-	return &Service{Eval: indicator.NewEngine(lib, st, src), Store: st}, nil
+	return &Service{Eval: eng, Store: st}, nil
 }

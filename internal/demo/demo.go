@@ -79,6 +79,7 @@ type Summary struct {
 	PopulationRows     int
 	DataValues         int          // aggregate data values of the built-in data sets
 	Targets            int          // targets (任务数/目标值) set and allocated (targets.go)
+	TargetsElapsed     time.Duration
 	Users              []Credential // with the passwords, shown once
 	Residents          ResidentSummary
 	Surveillance       *SurveilSummary // case reports, series and signals (surveil.go)

@@ -22,7 +22,8 @@ import (
 // divided by a completion between 92% and 104% (so that some towns end
 // the year ahead and some behind), and for the current year last year's
 // figure × 1.03 — which the county, on 1 December, has done some 90% of.
-// Counts with no figure (no residents generated, no data set) get none.
+// Counts with no figure (no residents generated, no data set) get none,
+// and years after the last year of population (Options.Through) none.
 
 // rateTargets are the 目标值 (%, ‰) of the rates, by indicator code.
 var rateTargets = map[string]float64{
@@ -64,7 +65,7 @@ func (b *built) writeTargets(ctx context.Context, st Store, opt Options) (int, e
 		if !d.Targeted {
 			continue
 		}
-		for y := first; y <= today.Year; y++ {
+		for y := first; y <= min(today.Year, opt.Through); y++ { // years with population to share by
 			v, ok := rateTargets[d.Code], true
 			if d.Unit == indicator.Count || d.Unit == indicator.Amount {
 				v, ok = countTask(counts, d.Code, y, today.Year)

@@ -59,9 +59,11 @@ func (b *built) write(ctx context.Context, st Store, opt Options) (Summary, erro
 	if sum.DataValues, err = b.writeDataValues(ctx, st, opt); err != nil {
 		return sum, err
 	}
+	t0 := time.Now()
 	if sum.Targets, err = b.writeTargets(ctx, st, opt); err != nil {
 		return sum, err
 	}
+	sum.TargetsElapsed = time.Since(t0)
 	opt.Progress(Progress{Step: weijian.T("任务数", "targets"), Done: sum.Targets, Total: sum.Targets})
 	if err := b.counts(ctx, st, &sum); err != nil {
 		return sum, err
