@@ -39,7 +39,7 @@
 // Each takes an indicator code (CODE) of the library unless said.
 //
 //	name CODE          the indicator's name: 高血压患者规范管理率
-//	value CODE         the value with its unit: 88.51% (a count: 4497)
+//	value CODE [WORD]  the value with its unit: 88.51% (a count: 4497; WORD after it when there is one: 4497人)
 //	num CODE, den CODE the numerator, the denominator: 4497, 5080
 //	rate CODE          the value with its counts: 88.51%（4497/5080）
 //	stat CODE          name, value and counts: 高血压患者规范管理率88.51%（4497/5080）

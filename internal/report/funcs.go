@@ -25,7 +25,7 @@ type funcSpec struct {
 // funcSpecs is the documented function set of templates (see doc.go).
 var funcSpecs = map[string]funcSpec{
 	"name":       {codesFirst, false, "indicator name"},
-	"value":      {codesFirst, false, "value with unit: 88.51%"},
+	"value":      {codesFirst, false, "value with unit: 88.51%; value CODE WORD: 4497人"},
 	"num":        {codesFirst, false, "numerator: 4497"},
 	"den":        {codesFirst, false, "denominator: 5080"},
 	"rate":       {codesFirst, false, "value with counts: 88.51%（4497/5080）"},
@@ -104,12 +104,18 @@ func (r *run) name(code string) (string, error) {
 	return d.Name.ZH, nil
 }
 
-func (r *run) value(code string) (string, error) {
+// value prints the value; WORD (人, 剂次) follows a count only when there
+// is one, so that no data reads 暂无数据, not 暂无数据人.
+func (r *run) value(code string, word ...string) (string, error) {
 	c, d, err := r.self(code)
 	if err != nil {
 		return "", err
 	}
-	return r.fig(c, "value", valueText(c, d.Unit), rawOf(c)), nil
+	s := r.fig(c, "value", valueText(c, d.Unit), rawOf(c))
+	if !c.NoData {
+		s += strings.Join(word, "")
+	}
+	return s, nil
 }
 
 func rawOf(c *analytics.Cell) *float64 {
@@ -184,9 +190,9 @@ func (r *run) done(code string, word ...string) (string, error) {
 	w := strings.Join(word, "")
 	var s string
 	if d.Unit == indicator.Count || d.Unit == indicator.Amount {
-		s = "完成" + r.fig(c, "value", valueText(c, d.Unit), rawOf(c))
+		s = r.fig(c, "value", valueText(c, d.Unit), rawOf(c))
 		if !c.NoData {
-			s += w
+			s = "完成" + s + w
 		}
 	} else if s, err = r.rate(code); err != nil {
 		return "", err
