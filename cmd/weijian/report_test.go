@@ -213,3 +213,12 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestMain removes the report tests' demo county after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if reportDemoDB != "" {
+		os.RemoveAll(filepath.Dir(reportDemoDB))
+	}
+	os.Exit(code)
+}
