@@ -18,6 +18,7 @@ import (
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/report"
+	"github.com/weijian-health/weijian/internal/report/check"
 	"github.com/weijian-health/weijian/internal/sqlstore"
 	"github.com/xuri/excelize/v2"
 )
@@ -221,4 +222,30 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(reportDemoDB))
 	}
 	os.Exit(code)
+}
+
+// What the report writes, the checker finds consistent: every rate
+// against its counts, every part against its total.
+func TestReportPassesTheChecker(t *testing.T) {
+	db := reportDemo(t)
+	out, errOut, err := runCmd(t, map[string]string{"WEIJIAN_LOG_LEVEL": "warn"}, "", "report", "half_year_summary", "--db", db, "--ou", "320685000000", "--pe", "2025H1")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	c, err := check.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Check(context.Background(), out, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Figures) < 200 {
+		t.Errorf("the checker read %d figures", len(res.Figures))
+	}
+	for _, f := range res.Findings {
+		if f.Severity == check.Error || f.Severity == check.Warning {
+			t.Errorf("%d:%d %s %s", f.Pos.Line, f.Pos.Column, f.Rule, f.Msg.In("zh"))
+		}
+	}
 }
