@@ -19,6 +19,12 @@ var Diseases []byte
 //go:embed datasets/*.yaml
 var DataSets embed.FS
 
+// Reports holds the built-in report templates, reports/*.md (see
+// internal/report): Markdown with live placeholders.
+//
+//go:embed reports/*.md
+var Reports embed.FS
+
 // Indicators holds the built-in indicator library, indicators/*.yaml
 // (internal/indicator loads and checks it).
 //

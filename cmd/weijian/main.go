@@ -45,6 +45,7 @@ var commands = []command{
 	{"backup", "在线备份数据库到文件 / consistent online copy of the database", runBackup},
 	{"detect", "对病例数序列运行预警算法 / run an aberration-detection method on a series", runDetectCmd},
 	{"analytics", "计算指标（CSV）：analytics --indicator … --ou … --pe … [--as-of D] [--children|--level L]", runAnalytics},
+	{"report", "撰写工作总结：report TEMPLATE --ou CODE --pe PERIOD -o FILE / write a work summary from live data", runReport},
 	{"check", "核查报告中的数字：check report FILE / check the figures in a report", runCheck},
 	{"signals", "传染病预警：signals run [--day D | --from D --to D] / run early-warning detection", runSignals},
 	{"version", "显示版本 / print the version", runVersion},

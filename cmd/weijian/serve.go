@@ -56,8 +56,12 @@ func serveStore(ctx context.Context, env *cmdEnv, cfg Config, store *sqlstore.St
 	if err != nil {
 		return err
 	}
+	reports, err := webReports(store, an)
+	if err != nil {
+		return err
+	}
 	h, err := web.New(web.Config{Dev: cfg.Dev, DevDir: "internal/web", TrustProxy: cfg.TrustProxy, Lang: cfg.Lang, Version: version,
-		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv, Analytics: an})
+		MetricsToken: cfg.MetricsToken}, web.Deps{Store: store, Auth: authSvc, Log: log, Registry: reg, Programmes: cat, Surveil: sv, Analytics: an, Reports: reports})
 	if err != nil {
 		return err
 	}

@@ -13,45 +13,69 @@ import (
 // strings, integers or floats; numbers stay numbers so Excel can sum them,
 // while codes should be passed as strings so they keep every digit.
 func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]any) error {
+	return WriteXLSXSheets(w, []Sheet{{Name: sheet, Header: header, Rows: rows}})
+}
+
+// Sheet is one sheet of a workbook: a header row and rows (see WriteXLSX).
+type Sheet struct {
+	Name   string
+	Header []string
+	Rows   [][]any
+}
+
+// WriteXLSXSheets writes a workbook of sheets, in order, each as
+// WriteXLSX writes its one.
+func WriteXLSXSheets(w io.Writer, sheets []Sheet) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF7"}}})
 	if err != nil {
 		return err
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF7"}}})
+	for i, sh := range sheets {
+		if i == 0 {
+			err = f.SetSheetName("Sheet1", sh.Name)
+		} else {
+			_, err = f.NewSheet(sh.Name)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeSheet(f, sh, bold); err != nil {
+			return fmt.Errorf("sheet %s: %w", sh.Name, err)
+		}
+	}
+	return f.Write(w)
+}
+
+func writeSheet(f *excelize.File, sh Sheet, bold int) error {
+	sw, err := f.NewStreamWriter(sh.Name)
 	if err != nil {
 		return err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	for i := range header {
-		if err := sw.SetColWidth(i+1, i+1, float64(max(10, min(40, 2*len([]rune(header[i]))+4)))); err != nil {
+	for i := range sh.Header {
+		if err := sw.SetColWidth(i+1, i+1, float64(max(10, min(40, 2*len([]rune(sh.Header[i]))+4)))); err != nil {
 			return err
 		}
 	}
-	hdr := make([]any, len(header))
-	for i, h := range header {
+	hdr := make([]any, len(sh.Header))
+	for i, h := range sh.Header {
 		hdr[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
 	if err := sw.SetRow("A1", hdr); err != nil {
 		return err
 	}
-	for i, r := range rows {
+	for i, r := range sh.Rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, r); err != nil {
 			return fmt.Errorf("row %d: %w", i+2, err)
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return sw.Flush()
 }
 
 // WriteCSV writes UTF-8 CSV with a byte-order mark, which Excel needs to

@@ -64,7 +64,7 @@ func newEnvConfig(t *testing.T, cfg Config) *testEnv {
 	store, sd := seededStore(t)
 	e := &testEnv{store: store, logs: &bytes.Buffer{}, seed: sd}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := New(cfg, Deps{Store: store, Auth: auth.New(store, auth.DefaultConfig(), nil, log), Log: log, Surveil: testSurveil(t, store, log)})
+	srv, err := New(cfg, Deps{Store: store, Auth: auth.New(store, auth.DefaultConfig(), nil, log), Log: log, Surveil: testSurveil(t, store, log), Reports: testReports(t, store)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"github.com/weijian-health/weijian/internal/dataset"
+	"github.com/weijian-health/weijian/internal/report"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -52,6 +53,9 @@ func samplePages(lang string) map[string]any {
 			SevOptions: []option{{"", "全部", true}}, Segments: []checkSeg{{Text: "完成率"}, {Text: "102.6%", Sev: "note", Title: "1. 截断", ID: "m1", Href: "#f1"}},
 			Findings: []checkRow{{N: 1, Sev: "note", SevLabel: "提示", Line: 1, Column: 4, Rule: "rate.truncated", Quote: "102.6%", Message: "截断", Fix: "102.67%"}},
 			Shown:    1, Figures: 1, Notes: 1, MaxMB: 20},
+		"reports": &reportPage{basePage: base, Templates: []option{{"half_year_summary", "半年工作总结", true}}, Units: []option{{"320685000000", "海安市", true}},
+			Period: "2024H1", AsOf: "2024-06-30", Error: fe, Doc: &report.Document{Title: "t", Figures: []*report.Figure{{}}}, Preview: "<article></article>",
+			Downloads: []option{{"/reports/download?format=docx", "DOCX", false}}},
 		"residents": &residentsPage{basePage: base, Q: "zs", Searched: true, Results: []residentOut{sampleResident}, Pager: pager, Export: links, CanRecord: true},
 		"resident":  &residentPage{basePage: base, R: sampleResident, CanShow: true, CanRecord: true, Years: []yearRow{{Year: 2024, Programme: "高血压", Events: 2, LastDate: "2024-05-01", Regular: true, HasRegular: true}, {Year: 2023, Programme: "老年人"}}, Timeline: []timelineRow{{Date: "2024-01-01", Programme: "高血压", Stage: "随访", Summary: "sbp 140", EventID: 3}, {Date: "2023-01-01", Enrolled: true, Voided: true, Reason: "错"}}, Actions: []serviceLink{{"随访", "/x", "record-x"}}},
 		"resident_import": &residentImportPage{basePage: base, Kind: "events", Done: true, Report: weijian.ResidentImportReport{Rows: 3, Inserted: 1, Rejected: 2},
@@ -110,7 +114,7 @@ func TestTemplatesRender(t *testing.T) {
 	}
 	empty := map[string]any{"home": &homePage{NoUnits: true}, "orgunits": &orgUnitsPage{}, "users": &usersPage{},
 		"audit": &auditPage{}, "population": &populationPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Empty: true}},
-		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}}, "check": &checkerPage{},
+		"orgunit": &orgUnitPage{Unit: &weijian.OrgUnit{}, Pop: &popView{Forbidden: true}}, "account": &accountPage{basePage: basePage{User: &weijian.User{}}}, "check": &checkerPage{}, "reports": &reportPage{},
 		"residents": &residentsPage{}, "resident": &residentPage{}, "worklist": &workListPage{}, "resident_import": &residentImportPage{}, "service_form": &serviceForm{}}
 	for name, data := range empty {
 		if err := res.execPage(&bytes.Buffer{}, "zh", name, data); err != nil {

@@ -64,6 +64,9 @@ func (s *Server) routes() []route {
 		{"POST /account/password", s.authed(s.changePassword)},
 		{"POST /account/tokens", s.authed(s.createTokenForm)},
 		{"POST /account/tokens/{id}/revoke", s.authed(s.revokeTokenForm)},
+		// Work summaries from live data (reports.go): analytics.view.
+		{"GET /reports", s.authed(s.reportsPage)},
+		{"GET /reports/download", s.authed(s.reportDownload)},
 		{"GET /check", s.authed(s.checkForm)},
 		{"POST /check", s.authed(s.checkReport)},
 		{"POST /check/export", s.authed(s.exportCheck)},

@@ -81,6 +81,8 @@ type Deps struct {
 	// indicator engine): the API answers 404, the pages 403 and the menu
 	// hides them; targets are still stored.
 	Analytics *analytics.Service
+	// Reports writes work summaries; nil: the report page answers 403.
+	Reports *Reports
 }
 
 // Server is the HTTP handler of the whole application.
@@ -102,6 +104,7 @@ type Server struct {
 	programmes *programme.Catalogue
 	sv         *surveil.Service
 	analytics  *analytics.Service // may be nil
+	reports    *Reports           // may be nil
 }
 
 // New builds the server: it loads the embedded templates, messages and
@@ -114,7 +117,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Lang != "en" {
 		cfg.Lang = "zh"
 	}
-	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil, analytics: deps.Analytics}
+	s := &Server{cfg: cfg, store: deps.Store, auth: deps.Auth, log: deps.Log, now: deps.Now, resolver: deps.Resolver, programmes: deps.Programmes, sv: deps.Surveil,
+		analytics: deps.Analytics, reports: deps.Reports}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
