@@ -78,6 +78,10 @@ type CaseReport struct {
 	VerifiedAt     time.Time
 	VerifiedBy     string
 	DuplicateOf    int64
+	// PersonID is the resident (person) of the same county whose 居民身份证
+	// number the card carries, linked by the store on every write and by
+	// the daily run; 0 when none matches.
+	PersonID       int64
 	WithdrawReason string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

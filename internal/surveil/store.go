@@ -31,6 +31,7 @@ type ReportFilter struct {
 	Query      string      // patient name or card number
 	Unverified bool
 	Duplicates bool
+	Person     int64 // cards linked to this resident (person id)
 	Limit      int
 	Offset     int
 }
@@ -122,6 +123,9 @@ type Store interface {
 	Report(ctx context.Context, sc weijian.Scope, id int64) (*CaseReport, error)
 	ReportHistory(ctx context.Context, sc weijian.Scope, id int64) ([]HistoryEntry, error)
 	ListReports(ctx context.Context, sc weijian.Scope, f ReportFilter) ([]*CaseReport, int, error)
+	// LinkPersons links a county's unlinked cards to the residents
+	// registered since with their ID number; it returns how many it linked.
+	LinkPersons(ctx context.Context, county string) (int, error)
 	// CorrectReport replaces a stored card (订正) if its version is still
 	// r.Version; WithdrawReport withdraws it (删除/退卡); VerifyReport
 	// records the county CDC's verification (审核).
