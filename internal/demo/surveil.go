@@ -22,6 +22,7 @@ import (
 // SurveilSummary tells what the surveillance step built.
 type SurveilSummary struct {
 	Cards, Outbreaks, SeriesRows, ZeroReports, Signals int
+	Handled                                            int // signals the CDC has responded to
 	Elapsed                                            time.Duration
 }
 
@@ -112,12 +113,16 @@ func (b *built) surveillance(ctx context.Context, st Store, opt Options, sum *Su
 	if ss2.ZeroReports, err = g.zeroReports(ctx, ss, cards); err != nil {
 		return err
 	}
-	// The signals of the last three weeks, as the daily runs would have made them.
-	run, err := sv.Backfill(ctx, b.c.Code, g.today.AddDays(-21), g.today, nil)
+	// The signals of the last three months, as the daily runs would have
+	// made them, and what the CDC did with them (surveil_signals.go).
+	run, err := sv.Backfill(ctx, b.c.Code, g.today.AddDays(-signalDays), g.today, nil)
 	if err != nil {
 		return fmt.Errorf("demo detection: %w", err)
 	}
 	ss2.Signals = len(run.Signals)
+	if ss2.Handled, err = g.lifecycle(ctx, ss, cat, b.c.Code); err != nil {
+		return err
+	}
 	opt.Progress(Progress{Step: weijian.T("预警信号", "signals"), Done: ss2.Signals, Total: ss2.Signals})
 	ss2.Elapsed = time.Since(start)
 	sum.Surveillance = ss2

@@ -147,6 +147,9 @@ type Store interface {
 	Signal(ctx context.Context, sc weijian.Scope, id int64) (*Signal, error)
 	SignalEvents(ctx context.Context, sc weijian.Scope, id int64) ([]SignalEvent, error)
 	ApplySignal(ctx context.Context, sc weijian.Scope, id int64, action, actor, note string) (*Signal, error)
+	// ReplaySignal dates a new signal's creation and applies past steps at
+	// their times (the demo's history).
+	ReplaySignal(ctx context.Context, county string, id int64, created time.Time, steps []SignalStep) (*Signal, error)
 	Notifications(ctx context.Context, userID int64, unreadOnly bool) ([]Notification, error)
 	MarkRead(ctx context.Context, userID, signalID int64) error
 	PendingWebhooks(ctx context.Context, limit int) ([]Outgoing, error)
