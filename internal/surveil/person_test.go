@@ -2,6 +2,7 @@ package surveil_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/ident"
@@ -88,4 +89,44 @@ func reread(t *testing.T, e *env, id int64) *surveil.CaseReport {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// ReplaySignal dates a new signal's creation and past steps (the demo's
+// history): the response time is measured from the replayed creation,
+// the events carry their times, the inbox entry is read; a signal that
+// already has a past is refused.
+func TestReplaySignal(t *testing.T) {
+	setup(t, func(t *testing.T, e *env) {
+		_, sigs, err := e.sv.Submit(ctx, mustScope(t, e, "320685000000-ZH01"), card("cholera"), "hospital")
+		if err != nil || len(sigs) == 0 {
+			t.Fatalf("submit: %v %v", sigs, err)
+		}
+		created := time.Date(2026, 12, 5, 10, 0, 0, 0, surveil.China)
+		steps := []surveil.SignalStep{{Action: surveil.ActRespond, Actor: "cdc", Note: "核实", At: created.Add(90 * time.Minute)},
+			{Action: surveil.ActExclude, Actor: "cdc", Note: "排除", At: created.Add(5 * time.Hour)}}
+		g, err := e.st.ReplaySignal(ctx, "320685", sigs[0].ID, created, steps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err = e.st.Signal(ctx, weijian.ScopeAll(), g.ID)
+		if err != nil || g.Status != surveil.SignalExcluded || !g.CreatedAt.Equal(created) || g.ResponseTime() != 90*time.Minute || !g.RespondedInTime() {
+			t.Fatalf("replayed signal: %+v (%v)", g, err)
+		}
+		evs, err := e.st.SignalEvents(ctx, weijian.ScopeAll(), g.ID)
+		if err != nil || len(evs) != 3 || !evs[0].At.Equal(created) || !evs[2].At.Equal(steps[1].At) {
+			t.Errorf("events = %+v (%v)", evs, err)
+		}
+		unread, err := e.st.Notifications(ctx, e.cdc.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range unread {
+			if n.SignalID == g.ID {
+				t.Errorf("the replayed signal is still unread in the inbox")
+			}
+		}
+		if _, err := e.st.ReplaySignal(ctx, "320685", g.ID, created, nil); weijian.ErrorKind(err) != weijian.KindConflict {
+			t.Errorf("second replay: %v, want a conflict", err)
+		}
+	})
 }
