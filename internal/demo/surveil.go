@@ -23,6 +23,7 @@ import (
 type SurveilSummary struct {
 	Cards, Outbreaks, SeriesRows, ZeroReports, Signals int
 	Handled                                            int // signals the CDC has responded to
+	OfResidents                                        int // cards of registered residents (linked to them)
 	Elapsed                                            time.Duration
 }
 
@@ -100,13 +101,17 @@ func (b *built) surveillance(ctx context.Context, st Store, opt Options, sum *Su
 	g := &caseGen{b: b, rng: rand.New(rand.NewPCG(opt.Seed, 14)), today: period.DateOf(now.In(surveil.China)), now: now}
 	g.prepare()
 	cards := g.history()
+	linked, err := g.residentCards(ctx, st, cards)
+	if err != nil {
+		return fmt.Errorf("demo case reports of residents: %w", err)
+	}
 	step := weijian.T("传染病报告卡", "case reports")
 	opt.Progress(Progress{Step: step, Done: 0, Total: len(cards)})
 	if _, err := sv.Load(ctx, weijian.ScopeAll(), cards, actor); err != nil {
 		return fmt.Errorf("demo case reports: %w", err)
 	}
 	opt.Progress(Progress{Step: step, Done: len(cards), Total: len(cards)})
-	ss2 := &SurveilSummary{Cards: len(cards), Outbreaks: len(demoOutbreaks)}
+	ss2 := &SurveilSummary{Cards: len(cards), Outbreaks: len(demoOutbreaks), OfResidents: linked}
 	if ss2.SeriesRows, err = g.syndromic(ctx, ss, b.c.Code); err != nil {
 		return err
 	}

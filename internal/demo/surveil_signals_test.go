@@ -51,3 +51,28 @@ func checkSignals(t *testing.T, st *sqlstore.Store, sum Summary) {
 		t.Errorf("responses in time: %d, late %d; want most in time, some late", inTime, late)
 	}
 }
+
+// checkResidentCards: about a third of the last year's cards are of
+// registered residents and link to them.
+func checkResidentCards(t *testing.T, st *sqlstore.Store, sum Summary) {
+	t.Helper()
+	ss := sum.Surveillance
+	if ss.OfResidents < ss.Cards/40 {
+		t.Errorf("%d of %d cards are of residents, want about a third of the last year's", ss.OfResidents, ss.Cards)
+	}
+	found, _, err := st.SearchPersons(context.Background(), weijian.ScopeAll(), weijian.PersonFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked := 0
+	for _, p := range found {
+		_, n, err := st.ListReports(context.Background(), weijian.ScopeAll(), surveil.ReportFilter{Person: p.ID, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		linked += n
+	}
+	if linked == 0 {
+		t.Errorf("no card links to any of %d residents", len(found))
+	}
+}
