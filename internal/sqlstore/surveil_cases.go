@@ -159,6 +159,9 @@ func (s *Store) ListReports(ctx context.Context, sc weijian.Scope, f surveil.Rep
 	if f.Person != 0 {
 		add("c.person_id = ?", f.Person)
 	}
+	if f.County != "" {
+		add("c.county_code = ?", f.County)
+	}
 	w := strings.Join(where, " AND ")
 	var total int
 	if err := s.queryRow(ctx, "SELECT count(*) FROM case_report c WHERE "+w, args...).Scan(&total); err != nil {

@@ -72,7 +72,7 @@ func TestCardLinksResident(t *testing.T) {
 		if got := reread(t, e, r1.ID).PersonID; got != p.ID {
 			t.Errorf("after a correction: person %d, want %d", got, p.ID)
 		}
-		list, total, err := e.st.ListReports(ctx, all, surveil.ReportFilter{Person: p.ID})
+		list, total, err := e.st.ListReports(ctx, all, surveil.ReportFilter{Person: p.ID, County: "320685"})
 		if err != nil || total != 1 || list[0].ID != r1.ID {
 			t.Fatalf("cards of the resident = %v (%d, %v), want card %d", list, total, err, r1.ID)
 		}

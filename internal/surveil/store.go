@@ -31,7 +31,8 @@ type ReportFilter struct {
 	Query      string      // patient name or card number
 	Unverified bool
 	Duplicates bool
-	Person     int64 // cards linked to this resident (person id)
+	Person     int64  // cards linked to this resident (person id) …
+	County     string // … in this county (the person's; uses the index)
 	Limit      int
 	Offset     int
 }

@@ -160,7 +160,7 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 		p.Timeline = append(p.Timeline, timelineRow{Date: formatDate(e.EnrolledOn), Programme: s.programmeName(e.Programme, lang),
 			Stage: s.msg(r, "resident.enrolled"), Enrolled: true})
 	}
-	if p.Timeline, err = s.withCards(r, x.ID, p.Timeline); err != nil {
+	if p.Timeline, err = s.withCards(r, x, p.Timeline); err != nil {
 		return err
 	}
 	if p.CanRecord {

@@ -34,12 +34,12 @@ func (s *Server) linkedResident(r *http.Request, c *surveil.CaseReport) *cardRes
 
 // withCards adds the resident's case reports the user may read to the
 // timeline (newest first).
-func (s *Server) withCards(r *http.Request, personID int64, tl []timelineRow) ([]timelineRow, error) {
+func (s *Server) withCards(r *http.Request, p *weijian.Person, tl []timelineRow) ([]timelineRow, error) {
 	u := currentUser(r)
 	if s.sv == nil || !u.Can(weijian.PermSurveillance) && !u.Can(weijian.PermReportCases) {
 		return tl, nil
 	}
-	cards, _, err := s.sv.Store().ListReports(r.Context(), cardScope(r), surveil.ReportFilter{Person: personID, Limit: 200})
+	cards, _, err := s.sv.Store().ListReports(r.Context(), cardScope(r), surveil.ReportFilter{Person: p.ID, County: p.County, Limit: 200})
 	if err != nil {
 		return nil, err
 	}
