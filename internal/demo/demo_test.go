@@ -36,6 +36,7 @@ func TestGenerate(t *testing.T) {
 		checkYears(t, st, sum)
 		checkFacilities(t, st)
 		checkUsers(t, st, sum)
+		checkSignals(t, st, sum)
 
 		_, err = Generate(ctx, st, Options{Through: 2022})
 		if !errors.Is(err, ErrExists) || weijian.ErrorKind(err) != weijian.KindConflict {

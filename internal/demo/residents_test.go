@@ -25,6 +25,7 @@ func TestGenerateResidents(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := sum.Residents
+		checkResidentCards(t, st, sum)
 		last := sum.Years[len(sum.Years)-1]
 		if d := float64(r.Alive) - float64(last.Total)*0.01; d > 200 || d < -200 {
 			t.Errorf("%d living residents, want about 1%% of %d", r.Alive, last.Total)

@@ -22,6 +22,8 @@ import (
 // SurveilSummary tells what the surveillance step built.
 type SurveilSummary struct {
 	Cards, Outbreaks, SeriesRows, ZeroReports, Signals int
+	Handled                                            int // signals the CDC has responded to
+	OfResidents                                        int // cards of registered residents (linked to them)
 	Elapsed                                            time.Duration
 }
 
@@ -99,25 +101,33 @@ func (b *built) surveillance(ctx context.Context, st Store, opt Options, sum *Su
 	g := &caseGen{b: b, rng: rand.New(rand.NewPCG(opt.Seed, 14)), today: period.DateOf(now.In(surveil.China)), now: now}
 	g.prepare()
 	cards := g.history()
+	linked, err := g.residentCards(ctx, st, cards)
+	if err != nil {
+		return fmt.Errorf("demo case reports of residents: %w", err)
+	}
 	step := weijian.T("传染病报告卡", "case reports")
 	opt.Progress(Progress{Step: step, Done: 0, Total: len(cards)})
 	if _, err := sv.Load(ctx, weijian.ScopeAll(), cards, actor); err != nil {
 		return fmt.Errorf("demo case reports: %w", err)
 	}
 	opt.Progress(Progress{Step: step, Done: len(cards), Total: len(cards)})
-	ss2 := &SurveilSummary{Cards: len(cards), Outbreaks: len(demoOutbreaks)}
+	ss2 := &SurveilSummary{Cards: len(cards), Outbreaks: len(demoOutbreaks), OfResidents: linked}
 	if ss2.SeriesRows, err = g.syndromic(ctx, ss, b.c.Code); err != nil {
 		return err
 	}
 	if ss2.ZeroReports, err = g.zeroReports(ctx, ss, cards); err != nil {
 		return err
 	}
-	// The signals of the last three weeks, as the daily runs would have made them.
-	run, err := sv.Backfill(ctx, b.c.Code, g.today.AddDays(-21), g.today, nil)
+	// The signals of the last three months, as the daily runs would have
+	// made them, and what the CDC did with them (surveil_signals.go).
+	run, err := sv.Backfill(ctx, b.c.Code, g.today.AddDays(-signalDays), g.today, nil)
 	if err != nil {
 		return fmt.Errorf("demo detection: %w", err)
 	}
 	ss2.Signals = len(run.Signals)
+	if ss2.Handled, err = g.lifecycle(ctx, ss, cat, b.c.Code); err != nil {
+		return err
+	}
 	opt.Progress(Progress{Step: weijian.T("预警信号", "signals"), Done: ss2.Signals, Total: ss2.Signals})
 	ss2.Elapsed = time.Since(start)
 	sum.Surveillance = ss2

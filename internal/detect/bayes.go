@@ -75,6 +75,9 @@ func Bayes(s Series, ctl BayesControl) (res *Result, err error) {
 	}
 	res = newResult("bayes", s, rng)
 	y := s.Observed
+	// The bound depends on (S, N) only, and neighbouring points of a
+	// count series share them often: each pair's quantile is computed once.
+	bounds := map[[2]float64]float64{}
 	for i, t := range rng {
 		var sum, n float64
 		add := func(v []float64) {
@@ -93,7 +96,12 @@ func Bayes(s Series, ctl BayesControl) (res *Result, err error) {
 			add(y[c-ctl.W : c+ctl.W+1])
 		}
 		p := &res.Points[i]
-		p.UpperBound = stats.QNBinom(1-ctl.Alpha, sum+0.5, n/(n+1))
+		ub, ok := bounds[[2]float64{sum, n}]
+		if !ok {
+			ub = stats.QNBinom(1-ctl.Alpha, sum+0.5, n/(n+1))
+			bounds[[2]float64{sum, n}] = ub
+		}
+		p.UpperBound = ub
 		p.Alarm = alarmAbove(y[t], p.UpperBound)
 	}
 	return res, nil

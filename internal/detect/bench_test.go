@@ -24,6 +24,10 @@ import (
 //	xR_cpu_median  as xR_median with our thread's CPU time instead of wall
 //	           time (stable on a shared machine; R's times are wall times)
 //	us/fixture median wall time of one call, in µs
+//	R_us/fixture median of R's times, in µs
+//
+// Each fixture's time is the median of 9 rounds through the fixtures (see
+// benchRounds).
 //
 // Run: go test ./internal/detect -run '^$' -bench VersusR -benchtime 3s
 func BenchmarkVersusR(b *testing.B) {
@@ -70,34 +74,59 @@ func benchAlgorithm(b *testing.B, r runner, fxs []*fixture, rTimes map[string]fl
 		cases = append(cases, bc)
 	}
 	// Per fixture: wall time and the CPU time of this thread (robust when
-	// other processes share the cores).
-	wall := make([]float64, len(cases))
-	cpu := make([]float64, len(cases))
+	// other processes share the cores). The b.N calls of each fixture are
+	// spread over benchRounds rounds through all fixtures and the median
+	// round is kept, so that a burst of other work on a shared machine
+	// inflates one round of a fixture, not the fixture's figure.
+	wall := make([][]float64, len(cases))
+	cpu := make([][]float64, len(cases))
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	rounds := min(benchRounds, b.N)
 	b.ResetTimer()
-	for j, bc := range cases {
-		t0, c0 := time.Now(), threadCPU()
-		for range b.N {
-			_, _ = r.run(bc.s, bc.rng, bc.c)
+	for k := range rounds {
+		n := b.N/rounds + boolInt(k < b.N%rounds)
+		for j, bc := range cases {
+			t0, c0 := time.Now(), threadCPU()
+			for range n {
+				_, _ = r.run(bc.s, bc.rng, bc.c)
+			}
+			cpu[j] = append(cpu[j], (threadCPU()-c0).Seconds()/float64(n))
+			wall[j] = append(wall[j], time.Since(t0).Seconds()/float64(n))
 		}
-		cpu[j] = (threadCPU() - c0).Seconds() / float64(b.N)
-		wall[j] = time.Since(t0).Seconds() / float64(b.N)
 	}
 	b.StopTimer()
+	perWall := make([]float64, len(cases))
+	for j := range cases {
+		perWall[j] = median(wall[j])
+	}
 	ratios := make([]float64, len(cases))
 	cpuRatios := make([]float64, len(cases))
+	rts := make([]float64, len(cases))
 	for j, bc := range cases {
-		ratios[j] = bc.rTime / wall[j]
-		cpuRatios[j] = bc.rTime / max(cpu[j], 1e-9)
+		ratios[j] = bc.rTime / perWall[j]
+		cpuRatios[j] = bc.rTime / max(median(cpu[j]), 1e-9)
+		rts[j] = bc.rTime
 	}
 	if testing.Verbose() {
-		logWorst(b, fxs, ratios, wall)
+		logWorst(b, fxs, ratios, perWall)
 	}
 	b.ReportMetric(median(ratios), "xR_median")
 	b.ReportMetric(slices.Min(ratios), "xR_min")
 	b.ReportMetric(median(cpuRatios), "xR_cpu_median")
-	b.ReportMetric(median(wall)*1e6, "us/fixture")
+	b.ReportMetric(median(perWall)*1e6, "us/fixture")
+	b.ReportMetric(median(rts)*1e6, "R_us/fixture")
+}
+
+// benchRounds is how many rounds through the fixtures BenchmarkVersusR
+// spreads each fixture's calls over.
+const benchRounds = 9
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // logWorst logs the five fixtures with the lowest ratio.

@@ -15,7 +15,8 @@ import (
 // cos(2sπt/f) + δ_s sin(2sπt/f), written with R's operation order
 // (cos(2*s*pi/p*t)) so the design matches glm's to the last bit.
 func seasonalDesign(t float64, f, harmonics int, trend bool) []float64 {
-	row := []float64{1}
+	row := make([]float64, 1, 2+2*harmonics)
+	row[0] = 1
 	if trend {
 		row = append(row, t)
 	}
@@ -55,7 +56,11 @@ type seasonalGLM struct {
 func fitSeasonalGLM(s Series, rng []int, h int, trend bool, tOffset float64, opt stats.GLMOptions) (*seasonalGLM, error) {
 	ys, ts := trainingRows(s.Observed, rng[0])
 	m := &seasonalGLM{freq: s.Freq, h: h, trend: trend, tOffset: tOffset}
-	var rows, resp []float64
+	width := 1 + 2*h
+	if trend {
+		width++
+	}
+	rows, resp := make([]float64, 0, len(ys)*width), make([]float64, 0, len(ys))
 	p := 0
 	for i, v := range ys {
 		if IsNA(v) {

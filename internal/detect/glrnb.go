@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"slices"
 )
 
 // GLRReturn says what GLRNB reports as the upper bound (R's control$ret).
@@ -188,18 +189,19 @@ func glrPois(x, mu []float64, n int) float64 {
 // Σ (x_i − μ_i)/(1 + αμ_i), is negative the MLE is negative, the iteration
 // ends below 0, κ̂ = max(0, κ) = 0 and l_{n,k} = 0 (each log term is log 1).
 // That skips the Newton loop for most change points of a quiet series.
+//
+// The per-point constants (αμ_i, μ_i(αx_i + 1), x_i + 1/α) and the suffix
+// sums of x_i and of (x_i + 1/α) log(1 + αμ_i) over k..n are computed once
+// per n, so that a score–information step costs one division per point
+// and l_{n,k} one logarithm (C's nbScore, nbFisher and nblnk compute the
+// same sums term by term; the results agree to rounding).
 func glrNB(x, mu []float64, n int, alpha float64) float64 {
+	m := n + 1
+	w := newNBWork(x[:m], mu[:m], alpha)
 	best := -1e99
 	kml := 0.5
-	s0 := 0.0 // score at κ = 0 over k..n, built from the end
-	score0 := make([]float64, n+1)
-	for k := n; k >= 0; k-- {
-		s0 += (x[k] - mu[k]) / (1 + alpha*mu[k])
-		score0[k] = s0
-	}
 	for k := 0; k <= n; k++ {
-		xs, ms := x[k:n+1], mu[k:n+1]
-		if score0[k] < 0 {
+		if w.score0[k] < 0 {
 			kml = 0
 			if best < 0 {
 				best = 0
@@ -209,39 +211,80 @@ func glrNB(x, mu []float64, n int, alpha float64) float64 {
 		old, kap := 0.4, kml
 		for iter := 0; kap > -18 && math.Abs(kap-old) > 1e-6 && iter < 1000; iter++ {
 			old = kap
-			sc, fi := nbScoreFisher(old, xs, ms, alpha)
+			sc, fi := w.scoreFisher(k, old)
 			kap = old + sc/fi
 		}
 		kml = cfmax0(kap)
-		if l := nbLnk(kml, xs, ms, alpha); l > best {
+		if l := w.lnk(k, kml); l > best {
 			best = l
 		}
 	}
 	return best
 }
 
-// nbScoreFisher returns the score Σ (x_i − e^κμ_i)/(1 + αe^κμ_i) and the
-// Fisher information e^κ Σ μ_i(αx_i + 1)/(1 + αe^κμ_i)² (C nbScore, nbFisher).
-func nbScoreFisher(kappa float64, x, mu []float64, alpha float64) (score, fisher float64) {
+// nbWork holds what glrNB's change points share for one n.
+type nbWork struct {
+	x, mu   []float64
+	am, fm  []float64 // αμ_i and μ_i(αx_i + 1)
+	wx      []float64 // x_i + 1/α
+	score0  []float64 // Σ_{i≥k} (x_i − μ_i)/(1 + αμ_i)
+	sumX    []float64 // Σ_{i≥k} x_i
+	sumBase []float64 // Σ_{i≥k} (x_i + 1/α) log(1 + αμ_i)
+}
+
+func newNBWork(x, mu []float64, alpha float64) *nbWork {
+	m := len(x)
+	buf := make([]float64, 6*m)
+	w := &nbWork{x: x, mu: mu, am: buf[:m], fm: buf[m : 2*m], wx: buf[2*m : 3*m], score0: buf[3*m : 4*m],
+		sumX: buf[4*m : 5*m], sumBase: buf[5*m:]}
+	var s0, sx, sb float64
+	for k := m - 1; k >= 0; k-- {
+		a := alpha * mu[k]
+		w.am[k], w.fm[k], w.wx[k] = a, mu[k]*(alpha*x[k]+1), x[k]+1/alpha
+		s0 += (x[k] - mu[k]) / (1 + a)
+		sx += x[k]
+		w.score0[k], w.sumX[k] = s0, sx
+	}
+	// The base sum is needed only from the first change point with a
+	// non-negative score on; it costs a logarithm per point.
+	first := slices.IndexFunc(w.score0, func(v float64) bool { return !(v < 0) })
+	if first < 0 {
+		return w
+	}
+	for k := m - 1; k >= first; k-- {
+		sb += w.wx[k] * math.Log1p(w.am[k])
+		w.sumBase[k] = sb
+	}
+	return w
+}
+
+// scoreFisher returns the score Σ (x_i − e^κμ_i)/(1 + αe^κμ_i) and the
+// Fisher information e^κ Σ μ_i(αx_i + 1)/(1 + αe^κμ_i)² over i ≥ k (C
+// nbScore, nbFisher).
+func (w *nbWork) scoreFisher(k int, kappa float64) (score, fisher float64) {
 	ek := math.Exp(kappa)
+	x, mu, am, fm := w.x[k:], w.mu[k:len(w.x)], w.am[k:len(w.x)], w.fm[k:len(w.x)]
 	for i, xi := range x {
-		d := 1 + alpha*ek*mu[i]
-		score += (xi - ek*mu[i]) / d
-		fisher += mu[i] * (alpha*xi + 1) / (d * d)
+		inv := 1 / (1 + am[i]*ek)
+		score += (xi - ek*mu[i]) * inv
+		fisher += fm[i] * inv * inv
 	}
 	return score, ek * fisher
 }
 
-// nbLnk is C nblnk: Σ κx_i + (x_i + 1/α) log((1 + αμ_i)/(1 + αμ_ie^κ)).
-func nbLnk(kappa float64, x, mu []float64, alpha float64) float64 {
+// lnk is C nblnk over i ≥ k: Σ κx_i + (x_i + 1/α) log((1 + αμ_i)/(1 +
+// αμ_ie^κ)), as κΣx_i + Σ(x_i + 1/α) log(1 + αμ_i) − Σ(x_i + 1/α) log(1 +
+// αμ_ie^κ).
+func (w *nbWork) lnk(k int, kappa float64) float64 {
 	if kappa == 0 {
 		return 0 // every log term is log 1
 	}
 	ek, sum := math.Exp(kappa), 0.0
-	for i, xi := range x {
-		sum += kappa*xi + (xi+1/alpha)*math.Log((1+alpha*mu[i])/(1+alpha*mu[i]*ek))
+	am, wx := w.am[k:], w.wx[k:len(w.am)]
+	for i, a := range am {
+		sum += wx[i] * math.Log1p(a*ek)
 	}
-	return sum
+	return kappa*w.sumX[k] + w.sumBase[k] - sum
 }
 
 // cfmax0 is C's fmax(0, v): a NaN v gives 0.

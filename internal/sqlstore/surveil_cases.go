@@ -22,7 +22,7 @@ const cardCols = `county_code, id, card_id, card_no, disease, subtype, case_clas
 	parent_name, id_number, sex, birth_date, age_text, occupation, belongs, work_unit, phone, address_code,
 	address_detail, address_unit_id, address_path, town_id, county_id, facility_code, facility_id, facility_path,
 	doctor, onset_date, diagnosed_at, death_date, reported_at, remark, status, version, verified_at, verified_by,
-	duplicate_of, withdraw_reason, created_at, updated_at`
+	duplicate_of, withdraw_reason, created_at, updated_at, person_id`
 
 var cardColList = strings.Fields(strings.ReplaceAll(cardCols, ",", " "))
 
@@ -32,7 +32,7 @@ func (s *Store) cardValues(r *surveil.CaseReport) []any {
 		r.WorkUnit, r.Phone, r.AddressCode, r.AddressDetail, r.AddressUnitID, r.AddressPath, nullID(r.TownID),
 		r.CountyID, r.FacilityCode, r.FacilityID, r.FacilityPath, r.Doctor, pdate(r.OnsetDate), s.d.stamp(r.DiagnosedAt),
 		pdate(r.DeathDate), s.d.stamp(r.ReportedAt), r.Remark, r.Status, r.Version, s.d.stamp(r.VerifiedAt),
-		r.VerifiedBy, nullID(r.DuplicateOf), r.WithdrawReason, s.d.stamp(r.CreatedAt), s.d.stamp(r.UpdatedAt)}
+		r.VerifiedBy, nullID(r.DuplicateOf), r.WithdrawReason, s.d.stamp(r.CreatedAt), s.d.stamp(r.UpdatedAt), nullID(r.PersonID)}
 }
 
 func scanCard(row rowScanner) (*surveil.CaseReport, error) {
@@ -43,7 +43,7 @@ func scanCard(row rowScanner) (*surveil.CaseReport, error) {
 		&r.AddressPath, idCol{&r.TownID}, &r.CountyID, &r.FacilityCode, &r.FacilityID, &r.FacilityPath, &r.Doctor,
 		dateCol{&r.OnsetDate}, timeCol{&r.DiagnosedAt}, dateCol{&r.DeathDate}, timeCol{&r.ReportedAt}, &r.Remark,
 		&r.Status, &r.Version, timeCol{&r.VerifiedAt}, &r.VerifiedBy, idCol{&r.DuplicateOf}, &r.WithdrawReason,
-		timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
+		timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt}, idCol{&r.PersonID})
 	return r, err
 }
 
@@ -156,6 +156,12 @@ func (s *Store) ListReports(ctx context.Context, sc weijian.Scope, f surveil.Rep
 	if f.Duplicates {
 		add("c.duplicate_of IS NOT NULL")
 	}
+	if f.Person != 0 {
+		add("c.person_id = ?", f.Person)
+	}
+	if f.County != "" {
+		add("c.county_code = ?", f.County)
+	}
 	w := strings.Join(where, " AND ")
 	var total int
 	if err := s.queryRow(ctx, "SELECT count(*) FROM case_report c WHERE "+w, args...).Scan(&total); err != nil {
@@ -234,6 +240,9 @@ func (s *Store) SaveReports(ctx context.Context, cards []*surveil.CaseReport, op
 func (s *Store) saveReports(ctx context.Context, tx *Tx, cards []*surveil.CaseReport, opt surveil.SaveOptions, sum *surveil.SaveSummary) error {
 	stored, err := s.storedCards(ctx, tx, cards)
 	if err != nil {
+		return err
+	}
+	if err := s.linkPersons(ctx, tx, cards); err != nil {
 		return err
 	}
 	now := s.now()
@@ -322,7 +331,7 @@ func keepCardMeta(r, old *surveil.CaseReport, now time.Time) {
 func sameCard(a, b *surveil.CaseReport) bool {
 	x, y := *a, *b
 	for _, c := range []*surveil.CaseReport{&x, &y} {
-		c.ID, c.Version, c.CreatedAt, c.UpdatedAt, c.DuplicateOf = 0, 0, time.Time{}, time.Time{}, 0
+		c.ID, c.Version, c.CreatedAt, c.UpdatedAt, c.DuplicateOf, c.PersonID = 0, 0, time.Time{}, time.Time{}, 0, 0
 		c.AddressLevel, c.Line, c.FacilityName, c.FacilityArea = "", 0, "", ""
 		c.DiagnosedAt, c.ReportedAt, c.VerifiedAt = c.DiagnosedAt.UTC(), c.ReportedAt.UTC(), c.VerifiedAt.UTC()
 		if c.Status == "" {
@@ -523,6 +532,9 @@ func (s *Store) CorrectReport(ctx context.Context, sc weijian.Scope, r *surveil.
 		counts.card(old, -1)
 		r.CardID, r.Status = old.CardID, surveil.StatusActive
 		keepCardMeta(r, old, s.now())
+		if err := s.linkPersons(ctx, tx, []*surveil.CaseReport{r}); err != nil {
+			return err
+		}
 		counts.card(r, +1)
 		if err := s.updateCard(ctx, tx, r); err != nil {
 			return err

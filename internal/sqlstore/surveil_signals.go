@@ -118,9 +118,13 @@ func (s *Store) mergeCandidate(ctx context.Context, tx *Tx, g *surveil.Signal, c
 }
 
 func (s *Store) signalEvent(ctx context.Context, tx *Tx, g *surveil.Signal, actor, action, note string) error {
+	return s.signalEventAt(ctx, tx, g, actor, action, note, s.now())
+}
+
+func (s *Store) signalEventAt(ctx context.Context, tx *Tx, g *surveil.Signal, actor, action, note string, at time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO signal_event (county_code, signal_id, seq, at, actor, action, note)
 		VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM signal_event WHERE county_code = ? AND signal_id = ?), ?, ?, ?, ?)`,
-		g.CountyCode, g.ID, g.CountyCode, g.ID, s.d.stamp(s.now()), actor, action, note)
+		g.CountyCode, g.ID, g.CountyCode, g.ID, s.d.stamp(at), actor, action, note)
 	return err
 }
 
@@ -286,23 +290,73 @@ func (s *Store) ApplySignal(ctx context.Context, sc weijian.Scope, id int64, act
 	var g *surveil.Signal
 	err := s.inTx(ctx, func(tx *Tx) error {
 		var err error
-		lock := ""
-		if s.d.name == "postgres" {
-			lock = " FOR UPDATE OF s"
-		}
-		if g, err = s.signalQ(ctx, tx.tx, sc, id, lock); err != nil {
+		if g, err = s.signalForUpdate(ctx, tx, sc, id); err != nil {
 			return err
 		}
-		if err := g.Apply(action, actor, note, s.now()); err != nil {
+		return s.applyStep(ctx, tx, g, surveil.SignalStep{Action: action, Actor: actor, Note: note, At: s.now()})
+	})
+	return g, err
+}
+
+func (s *Store) signalForUpdate(ctx context.Context, tx *Tx, sc weijian.Scope, id int64) (*surveil.Signal, error) {
+	lock := ""
+	if s.d.name == "postgres" {
+		lock = " FOR UPDATE OF s"
+	}
+	return s.signalQ(ctx, tx.tx, sc, id, lock)
+}
+
+// applyStep moves g through one workflow step and stores it with its event.
+func (s *Store) applyStep(ctx context.Context, tx *Tx, g *surveil.Signal, st surveil.SignalStep) error {
+	if err := g.Apply(st.Action, st.Actor, st.Note, st.At); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE surveil_signal SET status = ?, responded_at = ?, responded_by = ?, judged_at = ?, judged_by = ?,
+		result_at = ?, result_by = ?, result = ?, note = ?, updated_at = ? WHERE county_code = ? AND id = ?`,
+		g.Status, s.d.stamp(g.RespondedAt), g.RespondedBy, s.d.stamp(g.JudgedAt), g.JudgedBy, s.d.stamp(g.ResultAt), g.ResultBy,
+		g.Result, g.Note, s.d.stamp(g.UpdatedAt), g.CountyCode, g.ID); err != nil {
+		return err
+	}
+	return s.signalEventAt(ctx, tx, g, st.Actor, st.Action, st.Note, st.At)
+}
+
+// ReplaySignal writes the past of a new signal (the demo's history): it
+// was raised at created (its system events and notifications are dated
+// then) and went through steps at their times; its notifications were
+// read at the first step.
+func (s *Store) ReplaySignal(ctx context.Context, county string, id int64, created time.Time, steps []surveil.SignalStep) (*surveil.Signal, error) {
+	var g *surveil.Signal
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if g, err = s.signalForUpdate(ctx, tx, weijian.ScopeAll(), id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE surveil_signal SET status = ?, responded_at = ?, responded_by = ?, judged_at = ?, judged_by = ?,
-			result_at = ?, result_by = ?, result = ?, note = ?, updated_at = ? WHERE county_code = ? AND id = ?`,
-			g.Status, s.d.stamp(g.RespondedAt), g.RespondedBy, s.d.stamp(g.JudgedAt), g.JudgedBy, s.d.stamp(g.ResultAt), g.ResultBy,
-			g.Result, g.Note, s.d.stamp(g.UpdatedAt), g.CountyCode, g.ID); err != nil {
+		if g.CountyCode != county || g.Status != surveil.SignalNew {
+			return weijian.E(weijian.KindConflict, weijian.T("只能回放新信号的历史", "only a new signal's past can be replayed"))
+		}
+		at := s.d.stamp(created)
+		g.CreatedAt, g.UpdatedAt = created, created
+		if _, err := tx.Exec(ctx, `UPDATE surveil_signal SET created_at = ?, updated_at = ? WHERE county_code = ? AND id = ?`,
+			at, at, county, id); err != nil {
 			return err
 		}
-		return s.signalEvent(ctx, tx, g, actor, action, note)
+		for _, q := range []string{`UPDATE signal_event SET at = ? WHERE county_code = ? AND signal_id = ?`,
+			`UPDATE notification SET created_at = ? WHERE county_code = ? AND signal_id = ?`} {
+			if _, err := tx.Exec(ctx, q, at, county, id); err != nil {
+				return err
+			}
+		}
+		for _, st := range steps {
+			if err := s.applyStep(ctx, tx, g, st); err != nil {
+				return err
+			}
+		}
+		if len(steps) == 0 {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE notification SET read_at = ? WHERE county_code = ? AND signal_id = ?`,
+			s.d.stamp(steps[0].At), county, id)
+		return err
 	})
 	return g, err
 }

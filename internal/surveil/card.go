@@ -73,11 +73,15 @@ type CaseReport struct {
 	FacilityID                      int64
 	AddressLevel                    string
 
-	Status         string
-	Version        int
-	VerifiedAt     time.Time
-	VerifiedBy     string
-	DuplicateOf    int64
+	Status      string
+	Version     int
+	VerifiedAt  time.Time
+	VerifiedBy  string
+	DuplicateOf int64
+	// PersonID is the resident (person) of the same county whose 居民身份证
+	// number the card carries, linked by the store on every write and by
+	// the daily run; 0 when none matches.
+	PersonID       int64
 	WithdrawReason string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

@@ -56,6 +56,11 @@ func (sv *Service) RunDay(ctx context.Context, day period.Date) (RunSummary, err
 		return sum, err
 	}
 	for _, c := range counties {
+		if n, err := sv.store.LinkPersons(ctx, c); err != nil {
+			return sum, fmt.Errorf("link county %s's cards to residents: %w", c, err)
+		} else if n > 0 {
+			sv.log.Info("cards linked to residents", "county", c, "cards", n)
+		}
 		sigs, skips, err := sv.Detect(ctx, c, day, false)
 		if err != nil {
 			return sum, fmt.Errorf("detect county %s on %s: %w", c, day, err)

@@ -154,6 +154,12 @@ type SignalEvent struct {
 	Note   string
 }
 
+// SignalStep is one workflow step done by Actor at At.
+type SignalStep struct {
+	Action, Actor, Note string
+	At                  time.Time
+}
+
 // Candidate is an alarm found by detection, before it is stored (as a new
 // signal, or merged into one whose window overlaps).
 type Candidate struct {

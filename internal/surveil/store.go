@@ -31,6 +31,8 @@ type ReportFilter struct {
 	Query      string      // patient name or card number
 	Unverified bool
 	Duplicates bool
+	Person     int64  // cards linked to this resident (person id) …
+	County     string // … in this county (the person's; uses the index)
 	Limit      int
 	Offset     int
 }
@@ -122,6 +124,9 @@ type Store interface {
 	Report(ctx context.Context, sc weijian.Scope, id int64) (*CaseReport, error)
 	ReportHistory(ctx context.Context, sc weijian.Scope, id int64) ([]HistoryEntry, error)
 	ListReports(ctx context.Context, sc weijian.Scope, f ReportFilter) ([]*CaseReport, int, error)
+	// LinkPersons links a county's unlinked cards to the residents
+	// registered since with their ID number; it returns how many it linked.
+	LinkPersons(ctx context.Context, county string) (int, error)
 	// CorrectReport replaces a stored card (订正) if its version is still
 	// r.Version; WithdrawReport withdraws it (删除/退卡); VerifyReport
 	// records the county CDC's verification (审核).
@@ -143,6 +148,9 @@ type Store interface {
 	Signal(ctx context.Context, sc weijian.Scope, id int64) (*Signal, error)
 	SignalEvents(ctx context.Context, sc weijian.Scope, id int64) ([]SignalEvent, error)
 	ApplySignal(ctx context.Context, sc weijian.Scope, id int64, action, actor, note string) (*Signal, error)
+	// ReplaySignal dates a new signal's creation and applies past steps at
+	// their times (the demo's history).
+	ReplaySignal(ctx context.Context, county string, id int64, created time.Time, steps []SignalStep) (*Signal, error)
 	Notifications(ctx context.Context, userID int64, unreadOnly bool) ([]Notification, error)
 	MarkRead(ctx context.Context, userID, signalID int64) error
 	PendingWebhooks(ctx context.Context, limit int) ([]Outgoing, error)

@@ -51,5 +51,5 @@ func TestLayoutStates(t *testing.T) {
 	}
 	res, body = e.login(t, "town").get("/")
 	wantStatus(t, res, body, http.StatusOK)
-	wantContains(t, body, `<div class="chart-scroll"><div class="chart"`)
+	wantContains(t, body, `<div class="chart-scroll" data-testid="home-pop-chart"><div class="chart"`)
 }

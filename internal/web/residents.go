@@ -117,6 +117,7 @@ type timelineRow struct {
 	Reason    string
 	EventID   int64
 	Enrolled  bool
+	CardID    int64 // a linked case report (surveil_person.go)
 }
 
 // serviceLink opens the form of a programme stage (or its enrollment).
@@ -164,6 +165,9 @@ func (s *Server) residentDetail(w http.ResponseWriter, r *http.Request) error {
 		enrolled[e.Programme] = e.EndedOn.IsZero()
 		p.Timeline = append(p.Timeline, timelineRow{Date: formatDate(e.EnrolledOn), Programme: s.programmeName(e.Programme, lang),
 			Stage: s.msg(r, "resident.enrolled"), Enrolled: true})
+	}
+	if p.Timeline, err = s.withCards(r, x, p.Timeline); err != nil {
+		return err
 	}
 	if p.CanRecord {
 		p.Actions = s.serviceLinks(x, enrolled, lang)

@@ -271,6 +271,7 @@ type casePage struct {
 	CanManage bool
 	Limit     int
 	Error     formError
+	Resident  *cardResident // the linked resident, when the user may see it
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
@@ -283,7 +284,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &casePage{basePage: s.base(r, "sv.cases", s.msg(r, "sv.card")+" #"+strconv.FormatInt(id, 10)), Card: s.caseRows(r, []*surveil.CaseReport{c})[0],
-		History: h, CanManage: currentUser(r).Can(weijian.PermSurveillance)}
+		History: h, CanManage: currentUser(r).Can(weijian.PermSurveillance), Resident: s.linkedResident(r, c)}
 	if d := s.sv.Catalogue().Disease(c.Disease); d != nil {
 		p.Limit = d.Limit(c.Subtype)
 	}

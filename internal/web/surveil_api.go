@@ -55,6 +55,7 @@ type apiCase struct {
 	VerifiedAt     *time.Time `json:"verifiedAt,omitempty"`
 	VerifiedBy     string     `json:"verifiedBy,omitempty"`
 	DuplicateOf    int64      `json:"duplicateOf,omitempty"`
+	PersonID       int64      `json:"personId,omitempty"`
 	WithdrawReason string     `json:"withdrawReason,omitempty"`
 	ReportTimely   bool       `json:"reportTimely"`
 }
@@ -69,6 +70,9 @@ func (s *Server) apiCaseOf(r *http.Request, c *surveil.CaseReport) apiCase {
 		VerifiedBy: c.VerifiedBy, DuplicateOf: c.DuplicateOf, WithdrawReason: c.WithdrawReason, ReportTimely: c.ReportTimely(s.sv.Catalogue())}
 	if currentUser(r).Can(weijian.PermSurveillance) {
 		a.IDNumber = c.IDNumber
+	}
+	if currentUser(r).Can(weijian.PermViewResidents) {
+		a.PersonID = c.PersonID
 	}
 	if !c.VerifiedAt.IsZero() {
 		t := c.VerifiedAt.UTC()

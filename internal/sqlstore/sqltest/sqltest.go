@@ -125,6 +125,14 @@ func Each(t *testing.T, opt Options, fn func(t *testing.T, s *sqlstore.Store)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t, opt)) })
 }
 
+// EachB runs fn against SQLite and PostgreSQL as sub-benchmarks "sqlite"
+// and "postgres". fn runs once per database: it sets up the data and
+// calls b.Run for what it times.
+func EachB(b *testing.B, opt Options, fn func(b *testing.B, s *sqlstore.Store)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, SQLite(b, opt)) })
+	b.Run("postgres", func(b *testing.B) { fn(b, Postgres(b, opt)) })
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
