@@ -23,6 +23,7 @@ type Engine struct {
 	// perCell makes the baseline: every reference of every cell read by
 	// its own query (see NewBaselineEngine).
 	perCell bool
+	pops    popCache // county population per year, kept between runs
 }
 
 var _ Evaluator = (*Engine)(nil)

@@ -175,3 +175,21 @@ func TestBaselineAgrees(t *testing.T) {
 		}
 	})
 }
+
+// The engine keeps a county's population between calls and reads it again
+// after a population import: 甲村's 65+ go from 45+55 to 50+60, so 海安市's
+// denominator goes from 230 to 240.
+func TestPopulationReadAgainAfterImport(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadPopulation(t, f)
+		f.load(t, person{village: vilA1, sex: 1, born: "1950-03-01", enr: map[string]string{"elderly": "2021-01-01"},
+			events: []event{{"elderly", "annual_check", "2024-04-01", nil}}})
+		y := year(2024)
+		want(t, f.eval(t, "elderly_management_rate", county, y), "老年人健康管理率 海安市", 1, 230, 0.43)
+		want(t, f.eval(t, "elderly_management_rate", county, y), "老年人健康管理率 海安市 again", 1, 230, 0.43)
+		f.population(t, 2024, map[string][][2]int64{
+			vilA1: {{5, 4}, {30, 28}, {35, 33}, {6, 5}, {6, 6}, {120, 130}, {198, 244}, {50, 60}},
+		})
+		want(t, f.eval(t, "elderly_management_rate", county, y), "老年人健康管理率 海安市 after the import", 1, 240, 0.42)
+	})
+}

@@ -293,7 +293,7 @@ func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
 	data, ok := r.popRaw[year]
 	if !ok {
 		for _, c := range r.tree.countyCodes() {
-			_, d, err := r.e.store.PopulationData(r.ctx, weijian.ScopeAll(), c, year)
+			d, err := r.e.countyPopulation(r.ctx, c, year)
 			if err != nil {
 				return nil, err
 			}
