@@ -90,7 +90,7 @@ type run struct {
 	data    map[dataKey]expr.Value        // reference, unit and span → value
 	texts   map[expr.Node]string          // a rule or reference as text, for the keys
 	pops    map[popKey]*weijian.Population
-	popRaw  map[int][]weijian.UnitPopulation         // year → rows of the counties
+	popRaw  map[int]*popEntry                        // year → rows of the counties
 	values  map[valueKey]Result                      // I{…} already computed
 	dvals   map[string]map[int64][]weijian.DataValue // data set and span → asked unit → values below it
 }
@@ -115,7 +115,7 @@ type valueKey struct {
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
 	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[rolledKey]map[int64]int64{},
 		raw: map[rawKey][]PathCount{}, monthly: map[rawKey][]PathCount{}, texts: map[expr.Node]string{}, data: map[dataKey]expr.Value{}, pops: map[popKey]*weijian.Population{},
-		popRaw: map[int][]weijian.UnitPopulation{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{}}
+		popRaw: map[int]*popEntry{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{}}
 	var codes []string
 	for _, c := range cells {
 		if _, ok := r.units[c.OrgUnit]; ok {

@@ -290,18 +290,15 @@ func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
 	if p, ok := r.pops[popKey{unit, year}]; ok {
 		return p, nil
 	}
-	data, ok := r.popRaw[year]
+	ent, ok := r.popRaw[year]
 	if !ok {
-		for _, c := range r.tree.countyCodes() {
-			d, err := r.e.countyPopulation(r.ctx, c, year)
-			if err != nil {
-				return nil, err
-			}
-			data = append(data, d...)
+		var err error
+		if ent, err = r.e.yearPopulation(r.ctx, r.tree.countyCodes(), year); err != nil {
+			return nil, err
 		}
-		r.popRaw[year] = data
+		r.popRaw[year] = ent
 	}
-	p, err := weijian.RollUpPopulation(r.units[unit], year, data, nil)
+	p, err := ent.rollUp(r.units[unit])
 	if err != nil {
 		return nil, err
 	}
