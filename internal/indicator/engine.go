@@ -23,6 +23,7 @@ type Engine struct {
 	// perCell makes the baseline: every reference of every cell read by
 	// its own query (see NewBaselineEngine).
 	perCell bool
+	pops    popCache // county population per year, kept between runs
 }
 
 var _ Evaluator = (*Engine)(nil)
@@ -77,19 +78,21 @@ func (e *Engine) EvalMany(ctx context.Context, sc weijian.Scope, cells []Cell) (
 // run is one EvalMany: the units asked, the tree around them and what
 // has been read so far.
 type run struct {
-	e      *Engine
-	ctx    context.Context
-	sc     weijian.Scope
-	units  map[string]*weijian.OrgUnit // asked, by code
-	tree   *tree
-	raw    map[rawKey][]PathCount        // rule and years (persons) or span (events) → counts per village
-	rows   map[rolledKey]map[int64]int64 // the same at a day → asked unit id → count
-	data   map[dataKey]expr.Value        // reference, unit and span → value
-	texts  map[expr.Node]string          // a rule or reference as text, for the keys
-	pops   map[popKey]*weijian.Population
-	popRaw map[int][]weijian.UnitPopulation         // year → rows of the counties
-	values map[valueKey]Result                      // I{…} already computed
-	dvals  map[string]map[int64][]weijian.DataValue // data set and span → asked unit → values below it
+	e     *Engine
+	ctx   context.Context
+	sc    weijian.Scope
+	units map[string]*weijian.OrgUnit // asked, by code
+	tree  *tree
+	raw   map[rawKey][]PathCount // rule and years (persons) or span (events) → counts per village
+	// monthly is events(…) of a whole year → counts per village and month
+	monthly map[rawKey][]PathCount
+	rows    map[rolledKey]map[int64]int64 // the same at a day → asked unit id → count
+	data    map[dataKey]expr.Value        // reference, unit and span → value
+	texts   map[expr.Node]string          // a rule or reference as text, for the keys
+	pops    map[popKey]*weijian.Population
+	popRaw  map[int]*popEntry                        // year → rows of the counties
+	values  map[valueKey]Result                      // I{…} already computed
+	dvals   map[string]map[int64][]weijian.DataValue // data set and span → asked unit → values below it
 }
 
 type popKey struct {
@@ -111,8 +114,8 @@ type valueKey struct {
 
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
 	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[rolledKey]map[int64]int64{},
-		raw: map[rawKey][]PathCount{}, texts: map[expr.Node]string{}, data: map[dataKey]expr.Value{}, pops: map[popKey]*weijian.Population{},
-		popRaw: map[int][]weijian.UnitPopulation{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{}}
+		raw: map[rawKey][]PathCount{}, monthly: map[rawKey][]PathCount{}, texts: map[expr.Node]string{}, data: map[dataKey]expr.Value{}, pops: map[popKey]*weijian.Population{},
+		popRaw: map[int]*popEntry{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{}}
 	var codes []string
 	for _, c := range cells {
 		if _, ok := r.units[c.OrgUnit]; ok {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/weijian-health/weijian/internal/indicator"
+	"github.com/weijian-health/weijian/internal/period"
 )
 
 func dose(date, vaccine string, n int) event {
@@ -49,6 +50,20 @@ func TestVaccination(t *testing.T) {
 		want(t, f.eval(t, "vacc_dtap1_rate", county, y), "百白破第1剂接种率", 5, 20, 25)
 		want(t, f.eval(t, "vacc_mmr1_rate", county, y), "麻腮风第1剂接种率", 5, 20, 25)
 		want(t, f.eval(t, "vacc_hepb1_rate", townA, y), "乙肝疫苗第1剂接种率 海安镇", 8, 14, 57.14)
+		// By month and quarter (counted once for the year, by month):
+		// January 16, February 1, March 3 + 2 = 5, April 5 (DTaP).
+		for _, c := range []struct {
+			unit string
+			typ  period.Type
+			n    int
+			want float64
+		}{{county, period.Month, 3, 5}, {county, period.Month, 4, 5}, {county, period.Quarter, 1, 22}, {townA, period.Quarter, 1, 17},
+			{townB, period.Month, 3, 5}, {townB, period.Month, 1, 0}} {
+			p, _ := period.New(c.typ, 2024, c.n)
+			if r := f.eval(t, "vacc_doses", c.unit, p.Span()); r.Value != c.want {
+				t.Errorf("接种剂次 %s %s = %+v, want %v", c.unit, p, r, c.want)
+			}
+		}
 	})
 }
 

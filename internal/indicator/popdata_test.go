@@ -5,6 +5,7 @@ import (
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/indicator"
+	"github.com/weijian-health/weijian/internal/period"
 )
 
 // The population of 2024 by band (men, women):
@@ -143,17 +144,24 @@ func TestOtherDataSets(t *testing.T) {
 }
 
 // The batched engine and the cell-by-cell baseline agree on every
-// built-in indicator × every unit of the hand-built county, 2024.
+// built-in indicator × every unit of the hand-built county × 2024, a
+// month, a quarter (events(…) summed from the year's months) and a span
+// to date (its own query).
 func TestBaselineAgrees(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		loadPopulation(t, f)
 		loadHypertension(t, f)
 		f.values(t, dv("tuoyu", townA, "places", "2024Q4", "type=public", "80"), dv("anquan", townB, "hazards", "2024-03", "", "4"),
 			dv("anquan", townB, "rectified", "2024-03", "", "2"))
+		march, _ := period.New(period.Month, 2024, 3)
+		q2, _ := period.New(period.Quarter, 2024, 2)
+		spans := []period.Span{year(2024), march.Span(), q2.Span(), period.YearToDate(period.NewDate(2024, 4, 15))}
 		var cells []indicator.Cell
 		for _, d := range f.lib.All() {
 			for _, u := range []string{county, townA, townB, vilA1, vilA2, vilB1} {
-				cells = append(cells, indicator.Cell{Indicator: d.Code, OrgUnit: u, Span: year(2024)})
+				for _, span := range spans {
+					cells = append(cells, indicator.Cell{Indicator: d.Code, OrgUnit: u, Span: span})
+				}
 			}
 		}
 		got, err := f.eng.EvalMany(ctx, all, cells)
@@ -173,5 +181,23 @@ func TestBaselineAgrees(t *testing.T) {
 				t.Errorf("%s at %s: engine %v/%v, baseline %v/%v", c.Indicator, c.OrgUnit, g.Numerator, g.Denominator, b.Numerator, b.Denominator)
 			}
 		}
+	})
+}
+
+// The engine keeps a county's population between calls and reads it again
+// after a population import: 甲村's 65+ go from 45+55 to 50+60, so 海安市's
+// denominator goes from 230 to 240.
+func TestPopulationReadAgainAfterImport(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadPopulation(t, f)
+		f.load(t, person{village: vilA1, sex: 1, born: "1950-03-01", enr: map[string]string{"elderly": "2021-01-01"},
+			events: []event{{"elderly", "annual_check", "2024-04-01", nil}}})
+		y := year(2024)
+		want(t, f.eval(t, "elderly_management_rate", county, y), "老年人健康管理率 海安市", 1, 230, 0.43)
+		want(t, f.eval(t, "elderly_management_rate", county, y), "老年人健康管理率 海安市 again", 1, 230, 0.43)
+		f.population(t, 2024, map[string][][2]int64{
+			vilA1: {{5, 4}, {30, 28}, {35, 33}, {6, 5}, {6, 6}, {120, 130}, {198, 244}, {50, 60}},
+		})
+		want(t, f.eval(t, "elderly_management_rate", county, y), "老年人健康管理率 海安市 after the import", 1, 240, 0.42)
 	})
 }

@@ -46,11 +46,8 @@ func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (e
 	key := r.rowsKey(function, source, rule, q.Span)
 	pcs, ok := r.raw[key]
 	if !ok {
-		rq, err := r.rowQuery(function, source, rule, q.Span)
-		if err != nil {
-			return expr.Value{}, err
-		}
-		if pcs, err = r.e.store.CountRows(r.ctx, rq); err != nil {
+		var err error
+		if pcs, err = r.readRows(key, function, source, rule, q.Span); err != nil {
 			return expr.Value{}, err
 		}
 		r.raw[key] = pcs
@@ -65,6 +62,54 @@ func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (e
 		r.rows[rolled] = counts
 	}
 	return expr.Num(float64(counts[r.units[q.Unit].ID])), nil
+}
+
+// readRows counts a rule over span. events(…) over whole months of one
+// year are counted for the whole year by month, once, and the span's
+// months summed from that: the 12 months of a grid ask one query.
+func (r *run) readRows(key rawKey, function, source string, rule expr.Node, span period.Span) ([]PathCount, error) {
+	if function != "events" || !wholeMonths(span) {
+		rq, err := r.rowQuery(function, source, rule, span)
+		if err != nil {
+			return nil, err
+		}
+		return r.e.store.CountRows(r.ctx, rq)
+	}
+	year := rawKey{call: key.call, from: period.NewDate(span.Start.Year, 1, 1), to: period.NewDate(span.Start.Year, 12, 31)}
+	months, ok := r.monthly[year]
+	if !ok {
+		rq, err := r.rowQuery(function, source, rule, period.Span{Start: year.from, End: year.to})
+		if err != nil {
+			return nil, err
+		}
+		rq.ByMonth = true
+		if months, err = r.e.store.CountRows(r.ctx, rq); err != nil {
+			return nil, err
+		}
+		r.monthly[year] = months
+	}
+	byPath := map[string]int64{}
+	var out []PathCount
+	for _, pc := range months {
+		if pc.Month < int(span.Start.Month) || pc.Month > int(span.End.Month) {
+			continue
+		}
+		if _, seen := byPath[pc.Path]; !seen {
+			out = append(out, PathCount{Path: pc.Path})
+		}
+		byPath[pc.Path] += pc.N
+	}
+	for i := range out {
+		out[i].N = byPath[out[i].Path]
+	}
+	return out, nil
+}
+
+// wholeMonths reports whether span runs from the first day of a month to
+// the last day of a month of the same year.
+func wholeMonths(span period.Span) bool {
+	s, e := span.Start, span.End
+	return s.Year == e.Year && s.Day == 1 && !e.Before(s) && e.AddDays(1).Day == 1
 }
 
 // rawKey names what a count depends on: persons(…) reads the status rows
@@ -245,18 +290,15 @@ func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
 	if p, ok := r.pops[popKey{unit, year}]; ok {
 		return p, nil
 	}
-	data, ok := r.popRaw[year]
+	ent, ok := r.popRaw[year]
 	if !ok {
-		for _, c := range r.tree.countyCodes() {
-			_, d, err := r.e.store.PopulationData(r.ctx, weijian.ScopeAll(), c, year)
-			if err != nil {
-				return nil, err
-			}
-			data = append(data, d...)
+		var err error
+		if ent, err = r.e.yearPopulation(r.ctx, r.tree.countyCodes(), year); err != nil {
+			return nil, err
 		}
-		r.popRaw[year] = data
+		r.popRaw[year] = ent
 	}
-	p, err := weijian.RollUpPopulation(r.units[unit], year, data, nil)
+	p, err := ent.rollUp(r.units[unit])
 	if err != nil {
 		return nil, err
 	}

@@ -35,12 +35,17 @@ type RowQuery struct {
 	From, To  period.Date
 	Rule      expr.Node            // a checked row rule; the store compiles it with expr.SQL
 	Fields    map[string]FieldKind // the kinds of the fields the rule may use
+	// ByMonth (events only) counts per village path and month of the
+	// event date (PathCount.Month), so that the months of a year are read
+	// by one query.
+	ByMonth bool
 }
 
 // PathCount is the number of rows of one village path.
 type PathCount struct {
-	Path string
-	N    int64
+	Path  string
+	Month int // 1–12 when RowQuery.ByMonth, else 0
+	N     int64
 }
 
 // RowPerson is one person a RowQuery selects, for drill-down lists.

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/weijian-health/weijian"
@@ -34,6 +35,9 @@ type Store struct {
 	now     func() time.Time
 	rebinds sync.Map // query → rebound query (PostgreSQL)
 	rules   weijian.ProgrammeRules
+	// importGen counts the org-unit and population imports this Store
+	// has run (PopulationGeneration).
+	importGen atomic.Uint64
 }
 
 // Options tune Open.
@@ -340,6 +344,7 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 // imports (dialect.lockImports), so the checks and the plan made from the
 // stored tree inside it hold until it commits.
 func (s *Store) inImportTx(ctx context.Context, fn func(*Tx) error) error {
+	defer s.importGen.Add(1) // after the commit: a reader that saw the old generation reads again
 	return s.inTx(ctx, func(tx *Tx) error {
 		if err := s.d.lockImports(ctx, tx); err != nil {
 			return fmt.Errorf("wait for other imports: %w", err)
@@ -347,6 +352,12 @@ func (s *Store) inImportTx(ctx context.Context, fn func(*Tx) error) error {
 		return fn(tx)
 	})
 }
+
+// PopulationGeneration changes whenever this Store has run an org-unit or
+// population import (the only writers of population and of the paths it
+// is read by): the indicator engine keeps the population it read while
+// the generation stays the same.
+func (s *Store) PopulationGeneration() uint64 { return s.importGen.Load() }
 
 // prepared returns the statement for query, preparing it once per
 // transaction: the full-size chunks of a bulk insert share one statement,

@@ -103,10 +103,18 @@ func (s *Store) CountRows(ctx context.Context, q indicator.RowQuery) ([]indicato
 	if q.Function == "persons" && q.From.Year != q.To.Year {
 		count = "count(DISTINCT y.person_id)"
 	}
+	month, group := "0", "y.village_path"
+	if q.ByMonth && q.Function == "events" {
+		month = "CAST(substr(e.event_date, 6, 2) AS INTEGER)" // "2006-01-02" text
+		if s.d.name != "sqlite" {
+			month = "CAST(EXTRACT(MONTH FROM e.event_date) AS INTEGER)"
+		}
+		group += ", " + month
+	}
 	return queryAll(ctx, storeQ{s}, func(r rowScanner) (indicator.PathCount, error) {
 		var c indicator.PathCount
-		return c, r.Scan(&c.Path, &c.N)
-	}, "SELECT y.village_path, "+count+" FROM "+from+" WHERE "+where+" GROUP BY y.village_path", args...)
+		return c, r.Scan(&c.Path, &c.Month, &c.N)
+	}, "SELECT y.village_path, "+month+", "+count+" FROM "+from+" WHERE "+where+" GROUP BY "+group, args...)
 }
 
 // ListRows returns the persons a row query selects under a path: for
