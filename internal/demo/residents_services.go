@@ -295,11 +295,17 @@ func (x *hist) mental() {
 	x.enroll("mental_disorder", on, org, map[string]any{"diagnosis": diag})
 	for y := x.g.first; y <= x.g.today.Year(); y++ {
 		std := x.rng.Float64() < 0.9
+		// A year to the standard has its follow-ups at most 3 months apart
+		// (the programme's max_gap): the first in January or February, each
+		// next one 80–87 days later.
+		d := time.Date(y, time.Month(1+x.rng.IntN(2)), 1+x.rng.IntN(28), 0, 0, 0, 0, time.UTC)
 		for q := range 4 {
+			if q > 0 {
+				d = d.AddDate(0, 0, 80+x.rng.IntN(8))
+			}
 			if !std && x.rng.Float64() < 0.4 {
 				continue
 			}
-			d := time.Date(y, time.Month(3*q+1+x.rng.IntN(3)), 1+x.rng.IntN(28), 0, 0, 0, 0, time.UTC)
 			if !d.Before(on) {
 				drugs := pick(x.rng, []string{"1", "1", "1", "1", "1", "1", "2", "3"})
 				x.event("mental_disorder", "followup", d, org, map[string]any{"risk_level": pick(x.rng, []string{"0", "0", "0", "1", "1", "2"}),
