@@ -275,16 +275,9 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 		return rep, err
 	}
 	err = s.inTx(ctx, func(tx *Tx) error {
-		docs := make([]string, len(rows))
-		var orgCodes, sources []string
-		for i := range rows {
-			rows[i].DocNumber = strings.ToUpper(strings.TrimSpace(rows[i].DocNumber))
-			docs[i] = rows[i].DocNumber
-			orgCodes = append(orgCodes, rows[i].Event.OrgCode)
-			if src := rows[i].Event.SourceID; src != "" {
-				sources = append(sources, src)
-			}
-		}
+		docs, orgCodes, sources := importKeys(len(rows), func(i int) (*string, string, string) {
+			return &rows[i].DocNumber, rows[i].Event.OrgCode, rows[i].Event.SourceID
+		})
 		lk, err := s.importLookups(ctx, tx, sc, counties, "service_event", docs, orgCodes, sources)
 		if err != nil {
 			return err
@@ -598,4 +591,21 @@ func (s *Store) storeImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor
 		})
 	}
 	return s.replaceYears(ctx, tx, byID, keys, func(k personProg) []*weijian.Enrollment { return lk.enrs[k.person][k.prog] }, evs)
+}
+
+// importKeys normalises each row's document number in place (upper case,
+// trimmed) and collects the keys an import's look-ups need: the document
+// numbers, serving units and the source ids given.
+func importKeys(n int, row func(i int) (doc *string, org, source string)) (docs, orgs, sources []string) {
+	docs = make([]string, n)
+	for i := range n {
+		doc, org, src := row(i)
+		*doc = strings.ToUpper(strings.TrimSpace(*doc))
+		docs[i] = *doc
+		orgs = append(orgs, org)
+		if src != "" {
+			sources = append(sources, src)
+		}
+	}
+	return docs, orgs, sources
 }

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/weijian-health/weijian"
 )
@@ -21,16 +20,9 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 		return rep, err
 	}
 	err = s.inTx(ctx, func(tx *Tx) error {
-		docs := make([]string, len(rows))
-		var orgCodes, sources []string
-		for i := range rows {
-			rows[i].DocNumber = strings.ToUpper(strings.TrimSpace(rows[i].DocNumber))
-			docs[i] = rows[i].DocNumber
-			orgCodes = append(orgCodes, rows[i].Enrollment.OrgCode)
-			if src := rows[i].Enrollment.SourceID; src != "" {
-				sources = append(sources, src)
-			}
-		}
+		docs, orgCodes, sources := importKeys(len(rows), func(i int) (*string, string, string) {
+			return &rows[i].DocNumber, rows[i].Enrollment.OrgCode, rows[i].Enrollment.SourceID
+		})
 		lk, err := s.importLookups(ctx, tx, sc, counties, "enrollment", docs, orgCodes, sources)
 		if err != nil {
 			return err
