@@ -78,6 +78,27 @@ var funcs = map[string]funcSpec{
 	"last_year": {1, 1, numeric("last_year"), false},
 	"persons":   {2, 2, nil, false},
 	"events":    {2, 2, nil, false},
+	// completeness and timeliness of a data set's reports (see ReportFuncs)
+	"reports":          {1, 1, nil, false},
+	"reports_on_time":  {1, 1, nil, false},
+	"reports_expected": {1, 1, nil, false},
+}
+
+// ReportFuncs are the functions that count a data set's reports in the
+// period asked, over the units that report it under the unit asked:
+// reports("set") those reported (a zero report counts), reports_on_time
+// those reported by the due day, reports_expected those expected (the
+// reporting units × the set's periods in the span). Completeness is
+// reports / reports_expected, timeliness reports_on_time / reports_expected.
+var ReportFuncs = []string{"reports", "reports_on_time", "reports_expected"}
+
+// IsReportFunc reports whether name is one of ReportFuncs.
+func IsReportFunc(name string) bool { return slices.Contains(ReportFuncs, name) }
+
+// DataSetEnv is an Env that knows the aggregate data sets, for the
+// report functions; an Env without it rejects them.
+type DataSetEnv interface {
+	CheckDataSet(code string) error
 }
 
 // Functions lists the names of the built-in functions.
@@ -223,6 +244,9 @@ func (c *checker) call(n *Call) (Type, error) {
 	if n.Name == "persons" || n.Name == "events" {
 		return c.rowCall(n)
 	}
+	if IsReportFunc(n.Name) {
+		return c.reportCall(n)
+	}
 	types := make([]Type, len(n.Args))
 	for i, a := range n.Args {
 		t, err := c.check(a)
@@ -268,6 +292,23 @@ func (c *checker) rowCall(n *Call) (Type, error) {
 	}
 	if t != TBool {
 		return 0, c.errorf(n.Args[1], "the rule of %s must be a condition, not a %s", n.Name, t)
+	}
+	return TNumber, nil
+}
+
+// reportCall checks reports("set") and its kin: the argument names a
+// data set in quotes.
+func (c *checker) reportCall(n *Call) (Type, error) {
+	src, ok := n.Args[0].(*String)
+	if !ok {
+		return 0, c.errorf(n.Args[0], "the argument of %s names a data set in quotes, e.g. %s(\"tuoyu\")", n.Name, n.Name)
+	}
+	env, ok := c.env.(DataSetEnv)
+	if !ok {
+		return 0, c.errorf(n, "%s needs the data sets, which are not loaded here", n.Name)
+	}
+	if err := env.CheckDataSet(src.Value); err != nil {
+		return 0, c.errorf(src, "%v", err)
 	}
 	return TNumber, nil
 }

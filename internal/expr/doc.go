@@ -47,6 +47,11 @@
 //	                       the programme's status fields)
 //	events(s, rule)        events of programme stage s in the period that
 //	                       meet rule (a row rule over the stage's fields)
+//	reports(d)             reports of data set d received in the period from
+//	                       the units under the one asked that report it (a
+//	                       zero report counts)
+//	reports_on_time(d)     those received by the data set's due day
+//	reports_expected(d)    reporting units × d's periods in the period
 //
 // # Values
 //

@@ -56,6 +56,12 @@ type Resolver interface {
 	Rows(ctx context.Context, function, source string, rule Node, q Query) (Value, error)
 }
 
+// ReportResolver is a Resolver that also answers the report functions
+// (ReportFuncs): function is the call's name, dataset its argument.
+type ReportResolver interface {
+	Reports(ctx context.Context, function, dataset string, q Query) (Value, error)
+}
+
 // Eval evaluates a checked expression for q. A row rule (inside persons
 // or events) is not evaluated here but passed to the resolver, which
 // may compile it to SQL (see SQL) or test each row with EvalRow.
@@ -211,6 +217,12 @@ func (e *evaluator) call(n *Call, q Query) (Value, error) {
 			return Value{}, &Error{Pos: n.At, Msg: n.Name + " cannot be evaluated on a row"}
 		}
 		return e.r.Rows(e.ctx, n.Name, n.Args[0].(*String).Value, n.Args[1], q)
+	case "reports", "reports_on_time", "reports_expected":
+		rr, ok := e.r.(ReportResolver)
+		if !ok {
+			return Value{}, &Error{Pos: n.At, Msg: n.Name + " cannot be evaluated here: no data-set reports"}
+		}
+		return rr.Reports(e.ctx, n.Name, n.Args[0].(*String).Value, q)
 	}
 	args := make([]Value, len(n.Args))
 	for i, a := range n.Args {

@@ -3,6 +3,7 @@ package indicator
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/dataset"
@@ -24,6 +25,9 @@ type Engine struct {
 	// its own query (see NewBaselineEngine).
 	perCell bool
 	pops    popCache // county population per year, kept between runs
+	// Now is the clock of the report functions (a period not yet due is
+	// expected only of the units that reported it); nil: time.Now.
+	Now func() time.Time
 }
 
 var _ Evaluator = (*Engine)(nil)
@@ -68,7 +72,7 @@ func (e *Engine) EvalMany(ctx context.Context, sc weijian.Scope, cells []Cell) (
 		if d == nil {
 			return nil, weijian.NotFound(weijian.T("指标 "+c.Indicator, "indicator "+c.Indicator))
 		}
-		if out[i], err = r.result(d, r.units[c.OrgUnit], c.Span); err != nil {
+		if out[i], err = r.result(d, r.units[c.OrgUnit], c.Span, c.Disagg); err != nil {
 			return nil, fmt.Errorf("%s at %s %s: %w", c.Indicator, c.OrgUnit, c.Span, err)
 		}
 	}
@@ -90,14 +94,19 @@ type run struct {
 	data    map[dataKey]expr.Value        // reference, unit and span → value
 	texts   map[expr.Node]string          // a rule or reference as text, for the keys
 	pops    map[popKey]*weijian.Population
-	popRaw  map[int]*popEntry                        // year → rows of the counties
-	values  map[valueKey]Result                      // I{…} already computed
-	dvals   map[string]map[int64][]weijian.DataValue // data set and span → asked unit → values below it
+	popRaw  map[int]*popEntry                          // year → rows of the counties
+	values  map[valueKey]Result                        // I{…} already computed
+	dvals   map[string]map[int64][]weijian.DataValue   // data set and span → asked unit → values below it
+	reports map[string]map[int64]*dataset.Completeness // data set and span → asked unit → its reports
+	// narrowed are the data references with a disaggregation's filter added
+	narrowed map[narrowKey]*expr.Ref
+	popDay   map[popDayKey]popAt // a year's population rows, their paths as the tree stood on a day
 }
 
 type popKey struct {
 	unit string
 	year int
+	day  period.Date
 }
 
 type dataKey struct {
@@ -110,12 +119,14 @@ type valueKey struct {
 	code string
 	unit string
 	span period.Span
+	opt  Disagg
 }
 
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
 	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[rolledKey]map[int64]int64{},
 		raw: map[rawKey][]PathCount{}, monthly: map[rawKey][]PathCount{}, texts: map[expr.Node]string{}, data: map[dataKey]expr.Value{}, pops: map[popKey]*weijian.Population{},
-		popRaw: map[int]*popEntry{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{}}
+		popRaw: map[int]*popEntry{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{},
+		reports: map[string]map[int64]*dataset.Completeness{}}
 	var codes []string
 	for _, c := range cells {
 		if _, ok := r.units[c.OrgUnit]; ok {
@@ -142,9 +153,10 @@ func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*r
 	return r, nil
 }
 
-// result computes d for unit u over span.
-func (r *run) result(d *Def, u *weijian.OrgUnit, span period.Span) (Result, error) {
-	k := valueKey{d.Code, u.Code, span}
+// result computes d for unit u over span, for one option of a
+// disaggregation (or the total).
+func (r *run) result(d *Def, u *weijian.OrgUnit, span period.Span, opt Disagg) (Result, error) {
+	k := valueKey{d.Code, u.Code, span, opt}
 	if res, ok := r.values[k]; ok {
 		return res, nil
 	}
@@ -158,7 +170,7 @@ func (r *run) result(d *Def, u *weijian.OrgUnit, span period.Span) (Result, erro
 	}
 	q := expr.Query{Unit: u.Code, Span: span}
 	res := Result{Version: v.ValidFrom}
-	rv := &resolver{r: r}
+	rv := &resolver{r: r, opt: opt}
 	n, err := expr.Eval(r.ctx, num, rv, q)
 	if err != nil {
 		return Result{}, err
@@ -190,8 +202,12 @@ func (r *run) result(d *Def, u *weijian.OrgUnit, span period.Span) (Result, erro
 	return res, nil
 }
 
-// resolver answers an expression's references for one run.
-type resolver struct{ r *run }
+// resolver answers an expression's references for one run and one
+// option of a disaggregation (zero: the total).
+type resolver struct {
+	r   *run
+	opt Disagg
+}
 
 func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr.Value, error) {
 	r := rv.r
@@ -207,13 +223,17 @@ func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr
 		if d == nil {
 			return expr.Value{}, fmt.Errorf("no indicator %q", ref.Name)
 		}
-		res, err := r.result(d, r.units[q.Unit], q.Span)
+		res, err := r.result(d, r.units[q.Unit], q.Span, rv.opt)
 		if err != nil || res.NoData {
 			return expr.NoData(res.Why), err
 		}
 		return expr.Num(res.Value), nil
 	case expr.RefPopulation:
-		return r.population(ref, q)
+		return r.population(ref, q, rv.opt)
+	}
+	ref, err := r.narrowRef(ref, rv.opt)
+	if err != nil {
+		return expr.Value{}, err
 	}
 	text, ok := r.texts[ref]
 	if !ok {
@@ -225,7 +245,6 @@ func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr
 		return v, nil
 	}
 	var v expr.Value
-	var err error
 	if r.e.perCell {
 		dr := dataset.Resolver{Catalog: r.e.src.DataSets, Store: r.e.store, Scope: r.sc}
 		v, err = dr.Data(ctx, ref, q)
@@ -290,5 +309,5 @@ func (r *run) askedIDs() map[int64]bool {
 }
 
 func (rv *resolver) Rows(ctx context.Context, function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {
-	return rv.r.rowCount(function, source, rule, q)
+	return rv.r.rowCount(function, source, rule, q, rv.opt)
 }

@@ -134,6 +134,18 @@ func (e *checkEnv) CheckRef(r *expr.Ref) error {
 	return nil
 }
 
+// CheckDataSet implements expr.DataSetEnv: the report functions name a
+// loaded data set.
+func (e *checkEnv) CheckDataSet(code string) error {
+	if e.src.DataSets == nil {
+		return fmt.Errorf("no data sets are loaded")
+	}
+	if e.src.DataSets.Get(code) == nil {
+		return fmt.Errorf("no data set %q", code)
+	}
+	return nil
+}
+
 func (e *checkEnv) RowFields(function, source string) (map[string]expr.Type, error) {
 	return rowFields(e.src.Programmes, function, source)
 }

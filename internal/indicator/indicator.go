@@ -129,7 +129,15 @@ type Cell struct {
 	Indicator string
 	OrgUnit   string // org unit code
 	Span      period.Span
+	// Disagg, when set, counts only what falls under one option of a
+	// disaggregation (sex=F, age=65+, type=public): see Engine.Options.
+	Disagg Disagg
 }
+
+// Disagg is one option of a disaggregation dimension: Dim "sex", "age"
+// or a category of the data elements ("type", "mode" …), Option its code
+// ("F", "65+", "public"). The zero Disagg is the total.
+type Disagg struct{ Dim, Option string }
 
 // Evaluator computes indicators. The engine implements it; analytics,
 // dashboards and reports use it. EvalMany must return results in the

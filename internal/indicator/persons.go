@@ -37,7 +37,7 @@ func (e *Engine) Persons(ctx context.Context, sc weijian.Scope, c Cell, numerato
 		return nil, err
 	}
 	source := call.Args[0].(*expr.String).Value
-	q, err := r.rowQuery(call.Name, source, call.Args[1], c.Span)
+	q, err := r.rowQuery(call.Name, source, call.Args[1], c.Span, c.Disagg)
 	if err != nil {
 		return nil, err
 	}

@@ -145,12 +145,13 @@ func TestOtherDataSets(t *testing.T) {
 
 // The batched engine and the cell-by-cell baseline agree on every
 // built-in indicator × every unit of the hand-built county × 2024, a
-// month, a quarter (events(…) summed from the year's months) and a span
+// month, a quarter (completeness and timeliness too) (events(…) summed from the year's months) and a span
 // to date (its own query).
 func TestBaselineAgrees(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		loadPopulation(t, f)
 		loadHypertension(t, f)
+		loadReports(t, f)
 		f.values(t, dv("tuoyu", townA, "places", "2024Q4", "type=public", "80"), dv("anquan", townB, "hazards", "2024-03", "", "4"),
 			dv("anquan", townB, "rectified", "2024-03", "", "2"))
 		march, _ := period.New(period.Month, 2024, 3)

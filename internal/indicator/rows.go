@@ -2,7 +2,6 @@ package indicator
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/weijian-health/weijian"
@@ -12,8 +11,11 @@ import (
 
 // rowQuery builds the store query of persons(source, rule) or
 // events(source, rule) over span.
-func (r *run) rowQuery(function, source string, rule expr.Node, span period.Span) (RowQuery, error) {
+func (r *run) rowQuery(function, source string, rule expr.Node, span period.Span, opt Disagg) (RowQuery, error) {
 	q := RowQuery{Function: function, Programme: source, Counties: r.tree.counties, From: span.Start, To: span.End, Rule: rule}
+	if err := q.Person.set(opt); err != nil {
+		return q, err
+	}
 	if function == "events" {
 		q.Programme, q.Stage, _ = strings.Cut(source, ".")
 	}
@@ -34,20 +36,20 @@ func (r *run) rowQuery(function, source string, rule expr.Node, span period.Span
 
 // rowCount answers persons(…) and events(…) for q.Unit: the first ask
 // for a rule and span counts it for every unit of the run in one query.
-func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {
+func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query, opt Disagg) (expr.Value, error) {
 	if r.e.perCell {
-		rq, err := r.rowQuery(function, source, rule, q.Span)
+		rq, err := r.rowQuery(function, source, rule, q.Span, opt)
 		if err != nil {
 			return expr.Value{}, err
 		}
 		n, err := r.e.store.CountRowsUnder(r.ctx, rq, r.units[q.Unit].Path)
 		return expr.Num(float64(n)), err
 	}
-	key := r.rowsKey(function, source, rule, q.Span)
+	key := r.rowsKey(function, source, rule, q.Span, opt)
 	pcs, ok := r.raw[key]
 	if !ok {
 		var err error
-		if pcs, err = r.readRows(key, function, source, rule, q.Span); err != nil {
+		if pcs, err = r.readRows(key, function, source, rule, q.Span, opt); err != nil {
 			return expr.Value{}, err
 		}
 		r.raw[key] = pcs
@@ -67,9 +69,9 @@ func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query) (e
 // readRows counts a rule over span. events(…) over whole months of one
 // year are counted for the whole year by month, once, and the span's
 // months summed from that: the 12 months of a grid ask one query.
-func (r *run) readRows(key rawKey, function, source string, rule expr.Node, span period.Span) ([]PathCount, error) {
+func (r *run) readRows(key rawKey, function, source string, rule expr.Node, span period.Span, opt Disagg) ([]PathCount, error) {
 	if function != "events" || !wholeMonths(span) {
-		rq, err := r.rowQuery(function, source, rule, span)
+		rq, err := r.rowQuery(function, source, rule, span, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -78,7 +80,7 @@ func (r *run) readRows(key rawKey, function, source string, rule expr.Node, span
 	year := rawKey{call: key.call, from: period.NewDate(span.Start.Year, 1, 1), to: period.NewDate(span.Start.Year, 12, 31)}
 	months, ok := r.monthly[year]
 	if !ok {
-		rq, err := r.rowQuery(function, source, rule, period.Span{Start: year.from, End: year.to})
+		rq, err := r.rowQuery(function, source, rule, period.Span{Start: year.from, End: year.to}, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -125,13 +127,13 @@ type rolledKey struct {
 	day period.Date
 }
 
-func (r *run) rowsKey(function, source string, rule expr.Node, span period.Span) rawKey {
+func (r *run) rowsKey(function, source string, rule expr.Node, span period.Span, opt Disagg) rawKey {
 	text, ok := r.texts[rule]
 	if !ok {
 		text = rule.String()
 		r.texts[rule] = text
 	}
-	k := rawKey{call: function + "(" + source + ", " + text + ")", from: span.Start, to: span.End}
+	k := rawKey{call: function + "(" + source + ", " + text + ")" + opt.suffix(), from: span.Start, to: span.End}
 	if function == "persons" {
 		k.from, k.to = period.NewDate(span.Start.Year, 1, 1), period.NewDate(span.End.Year, 12, 31)
 	}
@@ -145,9 +147,9 @@ var trueRule = &expr.Bool{Value: true}
 // counties over span, so that "none met the rule" (0) is told apart from
 // "nothing recorded" (no data).
 func (r *run) anyRecords(function, source string, span period.Span) bool {
-	key := r.rowsKey(function, source, trueRule, span)
+	key := r.rowsKey(function, source, trueRule, span, Disagg{})
 	if _, ok := r.raw[key]; !ok {
-		if _, err := r.rowCount(function, source, trueRule, expr.Query{Unit: r.anyUnit(), Span: span}); err != nil {
+		if _, err := r.rowCount(function, source, trueRule, expr.Query{Unit: r.anyUnit(), Span: span}, Disagg{}); err != nil {
 			return true // the error surfaces on the real query; do not hide data
 		}
 	}
@@ -264,48 +266,6 @@ func (t *tree) chain(id int64, day period.Date, stored []int64) []int64 {
 	return c
 }
 
-// population answers pop{…} for q.Unit in the year the span starts: the
-// stored population rolled up the tree (weijian.RollUpPopulation), read
-// once per year for the run's counties.
-func (r *run) population(ref *expr.Ref, q expr.Query) (expr.Value, error) {
-	sel, err := popFilter(ref)
-	if err != nil {
-		return expr.Value{}, err
-	}
-	year := q.Span.Start.Year
-	p, err := r.populationOf(q.Unit, year)
-	if err != nil {
-		return expr.Value{}, err
-	}
-	if p.Source == "" {
-		return expr.NoData(strconv.Itoa(year) + " 年没有人口数据 (no population stored for the year)"), nil
-	}
-	return sumPopulation(p, sel)
-}
-
-func (r *run) populationOf(unit string, year int) (*weijian.Population, error) {
-	if r.e.perCell {
-		return r.e.store.Population(r.ctx, weijian.ScopeAll(), weijian.PopulationQuery{UnitCode: unit, Year: year})
-	}
-	if p, ok := r.pops[popKey{unit, year}]; ok {
-		return p, nil
-	}
-	ent, ok := r.popRaw[year]
-	if !ok {
-		var err error
-		if ent, err = r.e.yearPopulation(r.ctx, r.tree.countyCodes(), year); err != nil {
-			return nil, err
-		}
-		r.popRaw[year] = ent
-	}
-	p, err := ent.rollUp(r.units[unit])
-	if err != nil {
-		return nil, err
-	}
-	r.pops[popKey{unit, year}] = p
-	return p, nil
-}
-
 // countyScope is the scope of the loaded counties.
 func (t *tree) countyScope() weijian.Scope {
 	var paths []string
@@ -329,63 +289,4 @@ func (t *tree) countyCodes() []string {
 		}
 	}
 	return out
-}
-
-// sumPopulation sums the cells of p that sel keeps. A stored band or sex
-// that straddles the selection cannot be split: no data, with the reason.
-func sumPopulation(p *weijian.Population, sel popSel) (expr.Value, error) {
-	if len(sel.bands) == 0 && len(sel.sexes) == 0 {
-		return expr.Num(float64(p.Total)), nil
-	}
-	if len(sel.bands) == 0 && !p.MixedBands {
-		total := int64(0)
-		for _, s := range sel.sexes {
-			total += map[int]int64{weijian.SexMale: p.Male, weijian.SexFemale: p.Female}[s]
-		}
-		return expr.Num(float64(total)), nil
-	}
-	if p.MixedBands {
-		return expr.NoData("人口年龄组重叠，无法按年龄取数 (stored age bands overlap)"), nil
-	}
-	total := int64(0)
-	for _, c := range p.Cells {
-		in, straddles := bandIn(c.Age, sel.bands)
-		if straddles {
-			return expr.NoData("人口年龄组 " + c.Age.String() + " 跨越所需年龄段 (a stored age band straddles the one asked)"), nil
-		}
-		if !in {
-			continue
-		}
-		if len(sel.sexes) > 0 {
-			if c.Sex != weijian.SexMale && c.Sex != weijian.SexFemale {
-				return expr.NoData("人口未分性别 (population not stored by sex)"), nil
-			}
-			if !containsInt(sel.sexes, c.Sex) {
-				continue
-			}
-		}
-		total += c.Count
-	}
-	return expr.Num(float64(total)), nil
-}
-
-func bandIn(b weijian.AgeBand, sel []weijian.AgeBand) (in, straddles bool) {
-	for _, s := range sel {
-		if s.Contains(b) {
-			return true, false
-		}
-		if s.Overlaps(b) {
-			straddles = true
-		}
-	}
-	return false, straddles
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

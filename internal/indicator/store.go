@@ -39,7 +39,20 @@ type RowQuery struct {
 	// event date (PathCount.Month), so that the months of a year are read
 	// by one query.
 	ByMonth bool
+	// Person keeps only the persons of one sex or age band (a
+	// disaggregated cell); zero: everyone.
+	Person PersonFilter
 }
+
+// PersonFilter selects persons by sex and by age band, the age in
+// completed years on the query's last day (To).
+type PersonFilter struct {
+	Sex int             // weijian.SexMale or SexFemale; 0: both
+	Age weijian.AgeBand // the zero band: every age
+}
+
+// IsZero reports whether the filter keeps everyone.
+func (f PersonFilter) IsZero() bool { return f == PersonFilter{} }
 
 // PathCount is the number of rows of one village path.
 type PathCount struct {
@@ -83,6 +96,10 @@ type ParentSpell struct {
 // (through dataset.Resolver), population and programme rows.
 type Store interface {
 	OrgUnit(ctx context.Context, sc weijian.Scope, code string) (*weijian.OrgUnit, error)
+	// Completions and ReportingUnits answer the report functions
+	// (reports("set") …) as the data sets' completeness view does.
+	Completions(ctx context.Context, sc weijian.Scope, dataset string, periods []string) ([]weijian.Completion, error)
+	ReportingUnits(ctx context.Context, sc weijian.Scope, levels, facilityTypes []string) ([]*weijian.OrgUnit, error)
 	DataValues(ctx context.Context, sc weijian.Scope, f weijian.DataValueFilter) ([]weijian.DataValue, error)
 	PopulationData(ctx context.Context, sc weijian.Scope, code string, year int) (*weijian.OrgUnit, []weijian.UnitPopulation, error)
 	// UnitForest loads the whole county (or counties) around the units

@@ -72,6 +72,7 @@ func (s *Store) rowWhere(q indicator.RowQuery) (from, where string, args []any, 
 	default:
 		return "", "", nil, fmt.Errorf("unknown row function %q", q.Function)
 	}
+	from, conds, args = personFilter(q, from, conds, args)
 	valsCol := map[string]string{"persons": "y.vals", "events": "e.vals"}[q.Function]
 	for f, kind := range q.Fields {
 		if _, builtin := cols[f]; builtin && q.Function == "persons" {
