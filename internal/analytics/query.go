@@ -18,7 +18,8 @@ type slot struct {
 	def            *indicator.Def
 	unit           *weijian.OrgUnit
 	pe             period.Period
-	span           period.Span // the period, cut at AsOf
+	opt            indicator.Disagg // the option of a disaggregated grid
+	span           period.Span      // the period, cut at AsOf
 	main, yoy, mom int
 }
 
@@ -67,6 +68,14 @@ func (s *Service) Query(ctx context.Context, sc weijian.Scope, req Request) (*Re
 	for _, pe := range p.periods {
 		resp.Periods[period.Format(pe)] = periodLabel(pe, p.asOf, p.lang)
 	}
+	if p.dim != "" {
+		resp.Disagg, resp.Options = p.dim, map[string]string{}
+		for _, opts := range p.opts {
+			for _, o := range opts {
+				resp.Options[o.Code] = o.Name.In(p.lang)
+			}
+		}
+	}
 	resp.Cells = make([]Cell, len(slots))
 	for i, sl := range slots {
 		resp.Cells[i] = s.cell(p, sl, results, targets)
@@ -76,19 +85,30 @@ func (s *Service) Query(ctx context.Context, sc weijian.Scope, req Request) (*Re
 }
 
 // layout lays the grid out indicator by indicator, unit by unit, period
-// by period, and batches its cells with their 同比 and 环比 spans.
+// by period (option by option when disaggregated), and batches its cells
+// with their 同比 and 环比 spans.
 func layout(p *plan) ([]slot, *batch) {
 	b := &batch{index: map[indicator.Cell]int{}}
 	var slots []slot
 	for _, d := range p.defs {
+		opts := []indicator.Disagg{{}}
+		if p.dim != "" {
+			opts = opts[:0]
+			for _, o := range p.opts[d.Code] {
+				opts = append(opts, indicator.Disagg{Dim: p.dim, Option: o.Code})
+			}
+		}
 		for _, u := range p.units {
 			for _, pe := range p.periods {
-				span := cut(pe, p.asOf)
-				sl := slot{def: d, unit: u, pe: pe, span: span}
-				sl.main = b.add(indicator.Cell{Indicator: d.Code, OrgUnit: u.Code, Span: span})
-				sl.yoy = b.add(indicator.Cell{Indicator: d.Code, OrgUnit: u.Code, Span: YearEarlier(span)})
-				sl.mom = b.add(indicator.Cell{Indicator: d.Code, OrgUnit: u.Code, Span: Previous(pe, span)})
-				slots = append(slots, sl)
+				for _, opt := range opts {
+					span := cut(pe, p.asOf)
+					sl := slot{def: d, unit: u, pe: pe, span: span, opt: opt}
+					cell := func(sp period.Span) indicator.Cell {
+						return indicator.Cell{Indicator: d.Code, OrgUnit: u.Code, Span: sp, Disagg: opt}
+					}
+					sl.main, sl.yoy, sl.mom = b.add(cell(span)), b.add(cell(YearEarlier(span))), b.add(cell(Previous(pe, span)))
+					slots = append(slots, sl)
+				}
 			}
 		}
 	}
@@ -184,7 +204,7 @@ func (s *Service) targets(ctx context.Context, sc weijian.Scope, p *plan) (map[t
 
 // cell composes one cell from the evaluator's results and the targets.
 func (s *Service) cell(p *plan, sl slot, res []indicator.Result, targets map[tkey]float64) Cell {
-	c := Cell{Indicator: sl.def.Code, OrgUnit: sl.unit.Code, Period: period.Format(sl.pe)}
+	c := Cell{Indicator: sl.def.Code, OrgUnit: sl.unit.Code, Period: period.Format(sl.pe), Option: sl.opt.Option}
 	if sl.main < 0 {
 		c.NoData, c.Why = true, weijian.T("该期间在截止日期之后", "the period starts after the as-of date").In(p.lang)
 		return c
@@ -208,7 +228,8 @@ func (s *Service) cell(p *plan, sl slot, res []indicator.Result, targets map[tke
 	}
 	year := sl.pe.Year()
 	target, ok := targets[tkey{sl.def.Code, sl.unit.Code, year}]
-	if !ok || sl.span.Start != period.NewDate(year, time.January, 1) {
+	if !ok || sl.span.Start != period.NewDate(year, time.January, 1) || sl.opt.Dim != "" {
+		// targets are set for the whole, not for one sex or age band
 		return c
 	}
 	c.Target = ptr(target)

@@ -92,6 +92,34 @@ type plan struct {
 	// rankSkip is the parent unit of a children grid, not ranked among them.
 	rankSkip string
 	lang     string
+	// dim is the disaggregation asked ("" none); opts the options of each
+	// indicator by code.
+	dim  string
+	opts map[string][]indicator.DisaggOption
+}
+
+// disaggOptions finds the options of dim for every indicator asked (the
+// version in force at the first period's start), or says which indicator
+// cannot be disaggregated by it.
+func (s *Service) disaggOptions(p *plan, dim string) error {
+	if dim == "" {
+		return nil
+	}
+	dg, ok := s.Eval.(indicator.Disaggregator)
+	p.dim, p.opts = dim, map[string][]indicator.DisaggOption{}
+	for _, d := range p.defs {
+		if !ok {
+			return badParam("disagg", dim, weijian.T(fmt.Sprintf("指标 %s 不支持按“%s”分组", d.Code, dim),
+				fmt.Sprintf("indicator %s cannot be disaggregated by %q", d.Code, dim)))
+		}
+		opts, err := dg.Options(d.Code, dim, p.periods[0].Start())
+		if err != nil {
+			msg := weijian.T(weijian.ErrorMessage(err, "zh"), weijian.ErrorMessage(err, "en"))
+			return badParam("disagg", dim, msg)
+		}
+		p.opts[d.Code] = opts
+	}
+	return nil
 }
 
 // check validates the request and resolves its units and periods.
@@ -108,16 +136,14 @@ func (s *Service) check(ctx context.Context, sc weijian.Scope, req Request) (*pl
 		}
 		p.defs = append(p.defs, d)
 	}
-	if req.Disagg != "" {
-		return nil, badParam("disagg", req.Disagg, weijian.T(
-			fmt.Sprintf("指标 %s 不支持按“%s”分组", req.Indicators[0], req.Disagg),
-			fmt.Sprintf("indicator %s cannot be disaggregated by %q", req.Indicators[0], req.Disagg)))
-	}
 	var err error
 	if p.asOf, err = s.asOf(req.AsOf); err != nil {
 		return nil, err
 	}
 	if p.periods, err = parsePeriods(req.Periods, p.asOf); err != nil {
+		return nil, err
+	}
+	if err := s.disaggOptions(p, strings.TrimSpace(req.Disagg)); err != nil {
 		return nil, err
 	}
 	if p.pacer, err = ParsePace(req.Pace); err != nil {

@@ -19,11 +19,14 @@ var tableColumns = []struct{ key, zh string }{
 // other figures to 9 decimals, which drops binary noise); the pace flag is ahead/on/behind, or its Chinese word
 // (超序时/达序时/慢序时) for "zh"; an absent figure is an empty cell.
 func (r *Response) Table(lang string) (header []string, rows [][]any) {
-	for _, c := range tableColumns {
+	for i, c := range tableColumns {
 		if lang == "zh" {
 			header = append(header, c.zh)
 		} else {
 			header = append(header, c.key)
+		}
+		if i == peColumn && r.Disagg != "" {
+			header = append(header, optionHeader(lang)...)
 		}
 	}
 	for _, c := range r.Cells {
@@ -40,12 +43,26 @@ func (r *Response) Table(lang string) (header []string, rows [][]any) {
 		if c.NoData {
 			why = c.Why
 		}
-		rows = append(rows, []any{c.Indicator, m.Name, m.Unit, c.OrgUnit, r.OrgUnits[c.OrgUnit], c.Period,
-			opt(c.Numerator, noise), opt(c.Denominator, noise), opt(c.Raw, 2), opt(c.Raw, noise),
+		row := []any{c.Indicator, m.Name, m.Unit, c.OrgUnit, r.OrgUnits[c.OrgUnit], c.Period}
+		if r.Disagg != "" {
+			row = append(row, c.Option, r.Options[c.Option])
+		}
+		rows = append(rows, append(row, opt(c.Numerator, noise), opt(c.Denominator, noise), opt(c.Raw, 2), opt(c.Raw, noise),
 			opt(c.Target, noise), opt(c.Completion, 2), opt(c.Pace, 2), opt(c.PaceGap, 2), flag, rank,
-			opt(c.YoY, noise), opt(c.MoM, noise), c.Coverage, why})
+			opt(c.YoY, noise), opt(c.MoM, noise), c.Coverage, why))
 	}
 	return header, rows
+}
+
+// peColumn is the index of the period column; a disaggregated grid has
+// its option (code and name) after it.
+const peColumn = 5
+
+func optionHeader(lang string) []string {
+	if lang == "zh" {
+		return []string{"分组代码", "分组"}
+	}
+	return []string{"option", "option_name"}
 }
 
 // noise is the decimals kept of unrounded figures in a table: enough for
