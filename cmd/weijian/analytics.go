@@ -22,14 +22,16 @@ rank, year-on-year and period-on-period bases, printed as CSV (machine column na
 --pe: 2024, 2024H1, 2024Q2, 2024-06, 2024W23, 2024-06-30 (default: the year of --as-of)
 --as-of: periods are cut at this date (year to date) and pace is as of it (default: today)
 --pace: days (default), months, or 12 comma-separated monthly weights
+--disagg: sex, age, or a category of the indicator's data elements (type, mode …): one row per option,
+with the columns option and option_name after pe; an indicator that has no such dimension is an error
 Columns: indicator,indicator_name,unit,ou,ou_name,pe,numerator,denominator,value,raw,target,completion,
 pace,pace_gap,pace_flag (ahead|on|behind),rank,yoy,mom,coverage,no_data`
 
 func runAnalytics(ctx context.Context, env *cmdEnv, args []string) error {
 	var cfg Config
-	var ind, ou, pe, asOf, level, pace, lang string
+	var ind, ou, pe, asOf, level, pace, lang, disagg string
 	var children bool
-	fs := flagSet(env, "analytics", "analytics --indicator CODES --ou CODE [--children | --level L] [--pe PERIODS] [--as-of DATE]", analyticsHelp)
+	fs := flagSet(env, "analytics", "analytics --indicator CODES --ou CODE [--children | --level L] [--pe PERIODS] [--as-of DATE] [--disagg DIM]", analyticsHelp)
 	dbFlags(fs, env, &cfg, "weijian.db")
 	fs.StringVar(&ind, "indicator", "", "indicator codes, comma-separated")
 	fs.StringVar(&ou, "ou", "", "org-unit code")
@@ -38,6 +40,7 @@ func runAnalytics(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&pe, "pe", "", "periods, comma-separated")
 	fs.StringVar(&asOf, "as-of", "", "as-of date YYYY-MM-DD (default today)")
 	fs.StringVar(&pace, "pace", "", "pace convention: days, months or 12 monthly weights")
+	fs.StringVar(&disagg, "disagg", "", "disaggregate by sex, age or a data-element category")
 	fs.StringVar(&lang, "lang", "zh", "language of the indicator and unit names: zh or en")
 	pos, err := parse(env, fs, args)
 	if err != nil {
@@ -53,7 +56,8 @@ func runAnalytics(ctx context.Context, env *cmdEnv, args []string) error {
 	if children && level != "" {
 		return usageError("--children and --level exclude each other")
 	}
-	req := analytics.Request{Indicators: splitComma(ind), OrgUnit: ou, Periods: splitComma(pe), AsOf: asOf, Pace: pace, Lang: lang, OUMode: analytics.OUSelf}
+	req := analytics.Request{Indicators: splitComma(ind), OrgUnit: ou, Periods: splitComma(pe), AsOf: asOf, Pace: pace, Lang: lang, OUMode: analytics.OUSelf,
+		Disagg: disagg}
 	switch {
 	case children:
 		req.OUMode = analytics.OUChildren

@@ -62,4 +62,20 @@ func TestAnalyticsAndTargetsCLI(t *testing.T) {
 		!strings.Contains(formatError(err), "pe") {
 		t.Errorf("bad --pe: %v", err)
 	}
+	// By sex: 海安镇's health-education participants of January 2024 are
+	// 40 boys (0–17) and 61 women (65+), one row per option.
+	out, _, err = runCmd(t, nil, "", "analytics", "--db", db, "--indicator", "health_education_participants", "--ou", "320685100000",
+		"--pe", "2024-01", "--as-of", "2024-06-30", "--disagg", "sex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "indicator,indicator_name,unit,ou,ou_name,pe,option,option_name,numerator,") ||
+		!strings.Contains(lines[1], ",2024-01,M,男,40,") || !strings.Contains(lines[2], ",2024-01,F,女,61,") {
+		t.Errorf("analytics --disagg sex printed:\n%s", out)
+	}
+	if _, _, err := runCmd(t, nil, "", "analytics", "--db", db, "--indicator", "health_lectures", "--ou", "320685100000",
+		"--pe", "2024", "--disagg", "sex"); err == nil || !strings.Contains(formatError(err), "health_lectures") || !strings.Contains(formatError(err), "sex") {
+		t.Errorf("health_lectures --disagg sex: %v, want an error naming both", err)
+	}
 }
