@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"database/sql"
-	"strings"
 	"testing"
 
 	"github.com/weijian-health/weijian/internal/sqlstore/sqltest"
@@ -65,35 +64,11 @@ func TestCitusDistribution(t *testing.T) {
 		case tb.county:
 			distributed++
 			colocation[coloc] = append(colocation[coloc], tb.name)
-			explainOneShard(t, db, "SELECT count(*) FROM "+tb.name+" WHERE county_code = $1", "320685")
+			sqltest.ExplainOneShard(t, db, "SELECT count(*) FROM "+tb.name+" WHERE county_code = $1", "320685")
 		}
 	}
 	if len(colocation) > 1 {
 		t.Errorf("per-county tables fall in %d co-location groups, want one: %v", len(colocation), colocation)
 	}
 	t.Logf("%d tables: %d distributed by county_code, %d reference tables", len(tables), distributed, len(tables)-distributed)
-}
-
-// explainOneShard fails the test unless Citus routes query to a single
-// shard (EXPLAIN shows "Task Count: 1").
-func explainOneShard(t *testing.T, db *sql.DB, query string, args ...any) {
-	t.Helper()
-	rows, err := db.QueryContext(ctx, "EXPLAIN "+query, args...)
-	if err != nil {
-		t.Errorf("EXPLAIN %s: %v", query, err)
-		return
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, line)
-	}
-	text := strings.Join(plan, "\n")
-	if !strings.Contains(text, "Task Count: 1\n") && !strings.HasSuffix(text, "Task Count: 1") {
-		t.Errorf("%s is not routed to one shard:\n%s", query, text)
-	}
 }

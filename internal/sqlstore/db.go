@@ -35,6 +35,7 @@ type Store struct {
 	now     func() time.Time
 	rebinds sync.Map // query → rebound query (PostgreSQL)
 	rules   weijian.ProgrammeRules
+	onRead  func(query string, args []any)
 	// importGen counts the org-unit and population imports this Store
 	// has run (PopulationGeneration).
 	importGen atomic.Uint64
@@ -52,6 +53,10 @@ type Options struct {
 	// ErrNoDatabase (so that a mistyped path does not quietly become a
 	// new, empty database).
 	NoCreate bool
+	// OnRead, when set, is called with every read query run outside a
+	// transaction (as sent: placeholders rewritten) and its arguments —
+	// for the tests that look at their plans on Citus.
+	OnRead func(query string, args []any)
 	// Rules checks enrollments and events against the programme metadata
 	// and derives year statuses; nil: only the generic checks (dates,
 	// scope) and a plain year status (resident_year.go).
@@ -73,7 +78,7 @@ func IsPostgres(dsn string) bool {
 // file path (optionally "sqlite:" or "file:" prefixed) — and brings its
 // schema up to date.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now, rules: opt.Rules}
+	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now, rules: opt.Rules, onRead: opt.OnRead}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -282,11 +287,19 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.db.QueryContext(ctx, s.q(query), args...)
+	query = s.q(query)
+	if s.onRead != nil {
+		s.onRead(query, args)
+	}
+	return s.db.QueryContext(ctx, query, args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.db.QueryRowContext(ctx, s.q(query), args...)
+	query = s.q(query)
+	if s.onRead != nil {
+		s.onRead(query, args)
+	}
+	return s.db.QueryRowContext(ctx, query, args...)
 }
 
 // Tx is a write transaction with the store's placeholder rewriting.

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,3 +155,28 @@ func (c *Clock) Now() time.Time { return c.T }
 
 // Advance moves the clock forward.
 func (c *Clock) Advance(d time.Duration) { c.T = c.T.Add(d) }
+
+// ExplainOneShard fails the test unless Citus routes query to a single
+// shard (EXPLAIN shows "Task Count: 1"); it returns the plan.
+func ExplainOneShard(t testing.TB, db *sql.DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), "EXPLAIN "+query, args...)
+	if err != nil {
+		t.Errorf("EXPLAIN %s: %v", query, err)
+		return ""
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	text := strings.Join(plan, "\n")
+	if !strings.Contains(text, "Task Count: 1\n") && !strings.HasSuffix(text, "Task Count: 1") {
+		t.Errorf("%s is not routed to one shard:\n%s", query, text)
+	}
+	return text
+}
