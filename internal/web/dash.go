@@ -44,7 +44,8 @@ type dashView struct {
 	Chart       string   // Focus by child unit, JSON
 	ChartH      int      // pixels
 	Trend       string   // Focus by month with last year, JSON
-	Persons     bool     // Focus counts persons: the drill-down to them is offered
+	Disagg      []disaggTable // Focus at Unit by sex, age band or a data-element category
+	Persons     bool          // Focus counts persons: the drill-down to them is offered
 	Leaf        bool     // Unit has no areas below it
 	Export      exportLinks
 	KidExport   exportLinks
@@ -55,6 +56,7 @@ type kpiRow struct {
 	Code, Name  string
 	OrgUnit     string // code
 	OrgName     string
+	Option      string // the disaggregation option of the cell ("" for the total)
 	Value       string // "88.51%", "" when NoData
 	NoData      bool
 	Why         string
@@ -245,6 +247,9 @@ func (s *Server) dashboard(r *http.Request) (*dashView, error) {
 	if err := s.dashChildren(r, v, asOf); err != nil {
 		return nil, err
 	}
+	if err := s.dashDisagg(r, v, asOf); err != nil {
+		return nil, err
+	}
 	q.Set("ind", v.Focus.Code)
 	v.KidExport = exportQuery("/dashboard/children/export", q)
 	v.Trend, err = s.trend(r, v.FocusDef, u.Code, asOf)
@@ -368,7 +373,7 @@ func (s *Server) kpis(r *http.Request, defs []*indicator.Def, unit string, mode 
 // kpiRow formats one cell of def d.
 func (s *Server) kpiRow(r *http.Request, d *indicator.Def, c analytics.Cell, asOf period.Date) kpiRow {
 	lang := info(r).lang
-	k := kpiRow{Code: d.Code, Name: d.Name.In(lang), OrgUnit: c.OrgUnit, NoData: c.NoData, Why: c.Why, Rank: c.Rank,
+	k := kpiRow{Code: d.Code, Name: d.Name.In(lang), OrgUnit: c.OrgUnit, Option: c.Option, NoData: c.NoData, Why: c.Why, Rank: c.Rank,
 		Flag: c.PaceFlag, cell: c, unitSymbol: unitSymbol(d.Unit, lang), isCount: !hasDenominator(d.Unit), Persons: d.Programme != ""}
 	if !c.NoData {
 		k.Value = c.Value + k.unitSymbol

@@ -43,8 +43,9 @@ type versionRow struct {
 
 type indicatorPage struct {
 	basePage
-	D    indicatorRow
-	Dash string // the dashboard focused on it
+	D      indicatorRow
+	Dash   string      // the dashboard focused on it
+	Disagg []disaggDim // the dimensions it can be divided by (today's 口径)
 }
 
 func errNoIndicator(code string) error {
@@ -126,7 +127,8 @@ func (s *Server) indicatorDetail(w http.ResponseWriter, r *http.Request) error {
 		return errNoIndicator(r.PathValue("code"))
 	}
 	row := s.indicatorView(r, d)
-	p := &indicatorPage{basePage: s.base(r, "indicators", row.Name), D: row, Dash: "/dashboard?ind=" + d.Code}
+	p := &indicatorPage{basePage: s.base(r, "indicators", row.Name), D: row, Dash: "/dashboard?ind=" + d.Code,
+		Disagg: s.disaggDims(r, d.Code, period.DateOf(s.today()))}
 	return s.render(w, r, http.StatusOK, "indicator", p)
 }
 
