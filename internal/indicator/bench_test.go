@@ -25,6 +25,7 @@ import (
 //	engine/all       the whole grid in one EvalMany
 //	engine/sample    the county and its towns
 //	baseline/sample  the same sample cell by cell, each reference by its own plain query
+//	engine/sample-by-sex  the sample's indicators that divide by sex, each for 男 and 女
 //	dashboard        one dashboard query: 10 key indicators × the towns, year to date
 //
 // The demo is generated at WEIJIAN_BENCH_SCALE (default 0.01) in a fresh
@@ -57,6 +58,7 @@ func BenchmarkGrid(b *testing.B) {
 			run("engine/all", eng, all)
 			run("engine/sample", eng, few)
 			run("baseline/sample", base, few)
+			run("engine/sample-by-sex", eng, bySex(eng, few))
 			run("dashboard", eng, dashboard(lib, units))
 		})
 	}
@@ -74,6 +76,22 @@ func grid(lib *indicator.Library, units []*weijian.OrgUnit) []indicator.Cell {
 		}
 	}
 	return cells
+}
+
+// bySex is every cell of cells whose indicator divides by sex, once for
+// each sex.
+func bySex(eng *indicator.Engine, cells []indicator.Cell) []indicator.Cell {
+	var out []indicator.Cell
+	for _, c := range cells {
+		if _, err := eng.Options(c.Indicator, "sex", c.Span.Start); err != nil {
+			continue
+		}
+		for _, o := range []string{"M", "F"} {
+			c.Disagg = indicator.Disagg{Dim: "sex", Option: o}
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // dashboard is the county home page's query: 10 key indicators for each
