@@ -278,3 +278,52 @@ func TestRounding(t *testing.T) {
 		}
 	}
 }
+
+// dataSetEnv is testEnv that knows the data set tuoyu.
+type dataSetEnv struct{ testEnv }
+
+func (dataSetEnv) CheckDataSet(code string) error {
+	if code != "tuoyu" {
+		return fmt.Errorf("no data set %q", code)
+	}
+	return nil
+}
+
+// The report functions: a data set in quotes that the Env knows; an Env
+// without data sets rejects them; they are evaluated by a ReportResolver.
+func TestReportFunctions(t *testing.T) {
+	for _, c := range []struct {
+		src string
+		env Env
+		msg string
+	}{
+		{`reports("tuoyu") / reports_expected("tuoyu")`, dataSetEnv{}, ""},
+		{`reports_on_time("tuoyu")`, dataSetEnv{}, ""},
+		{`reports("aiguo")`, dataSetEnv{}, `1:9: no data set "aiguo"`},
+		{`reports(tuoyu)`, dataSetEnv{}, "1:9: the argument of reports names a data set in quotes"},
+		{`reports("tuoyu")`, testEnv{}, "1:1: reports needs the data sets"},
+		{`persons("hypertension", reports("tuoyu") > 1)`, dataSetEnv{}, "cannot be used inside the rule"},
+	} {
+		_, err := Check(mustParse(t, c.src), c.env, TNumber)
+		if c.msg == "" && err != nil || c.msg != "" && (err == nil || !strings.Contains(err.Error(), c.msg)) {
+			t.Errorf("Check(%s) = %v, want %q", c.src, err, c.msg)
+		}
+	}
+	v, err := Eval(context.Background(), mustParse(t, `reports("tuoyu") * 2`), reportsResolver{}, Query{})
+	if err != nil || v.Num != 6 {
+		t.Errorf("reports × 2 = %v, %v; want 6", v, err)
+	}
+}
+
+type reportsResolver struct{}
+
+func (reportsResolver) Data(context.Context, *Ref, Query) (Value, error) { return NoData(""), nil }
+func (reportsResolver) Rows(context.Context, string, string, Node, Query) (Value, error) {
+	return NoData(""), nil
+}
+func (reportsResolver) Reports(_ context.Context, fn, set string, _ Query) (Value, error) {
+	if fn == "reports" && set == "tuoyu" {
+		return Num(3), nil
+	}
+	return NoData(""), nil
+}
