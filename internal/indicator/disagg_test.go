@@ -71,6 +71,12 @@ func TestDisaggregateProgramme(t *testing.T) {
 		}
 		// The total is unchanged beside its options.
 		want(t, f.eval(t, "htn_standard_rate", county, y), "海安市", 3, 4, 75)
+		// The persons behind the women's denominator: P2 and P4.
+		ps, err := f.eng.Persons(ctx, all, indicator.Cell{Indicator: "htn_standard_rate", OrgUnit: county, Span: y,
+			Disagg: indicator.Disagg{Dim: "sex", Option: "F"}}, false, 10)
+		if err != nil || len(ps) != 2 || ps[0].Village != vilA1 || ps[1].Village != vilB1 {
+			t.Errorf("women in the denominator: %+v, %v; want P2 (甲村) and P4 (丙村)", ps, err)
+		}
 	})
 }
 
