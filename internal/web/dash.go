@@ -38,15 +38,16 @@ type dashView struct {
 	KPIs        []kpiRow
 	Focus       *kpiRow // the indicator the lower panels show
 	FocusDef    *indicator.Def
-	Children    []kpiRow      // Focus at each unit below Unit, best first
-	Lagging     []kpiRow      // the children flagged 慢序时, furthest behind first (at most laggingShown)
-	LaggingMore int           // further lagging children, in the table below
-	Chart       string        // Focus by child unit, JSON
-	ChartH      int           // pixels
-	Trend       string        // Focus by month with last year, JSON
-	Disagg      []disaggTable // Focus at Unit by sex, age band or a data-element category
-	Persons     bool          // Focus counts persons: the drill-down to them is offered
-	Leaf        bool          // Unit has no areas below it
+	Children    []kpiRow     // Focus at each unit below Unit, best first
+	Lagging     []kpiRow     // the children flagged 慢序时, furthest behind first (at most laggingShown)
+	LaggingMore int          // further lagging children, in the table below
+	Chart       string       // Focus by child unit, JSON
+	ChartH      int          // pixels
+	Trend       string       // Focus by month with last year, JSON
+	DisaggBy    []disaggLink // the dimensions Focus can be divided by (?by=)
+	Disagg      *disaggTable // Focus at Unit by the dimension asked
+	Persons     bool         // Focus counts persons: the drill-down to them is offered
+	Leaf        bool         // Unit has no areas below it
 	Export      exportLinks
 	KidExport   exportLinks
 }

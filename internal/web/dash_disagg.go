@@ -11,8 +11,8 @@ import (
 )
 
 // Disaggregation (分组) of the focused indicator: at the dashboard's unit,
-// for the year to date, one small table per dimension the indicator can
-// be divided by (性别, 年龄组, or a category of its data elements), one row
+// for the year to date, a table by one dimension the indicator can be
+// divided by (性别, 年龄组, or a category of its data elements), one row
 // per option; and on the catalogue, the dimensions each indicator has.
 
 // disaggTable is the focused indicator divided by one dimension.
@@ -87,24 +87,38 @@ func (s *Server) dimName(r *http.Request, dim string) string {
 	return dim
 }
 
-// dashDisagg fills the focused indicator's tables by dimension.
+// dashDisagg offers the focused indicator's dimensions as links (?by=)
+// and fills the table of the one asked: the home page's cost stays that
+// of its three grids unless a breakdown is asked for.
 func (s *Server) dashDisagg(r *http.Request, v *dashView, asOf period.Date) error {
 	lang := info(r).lang
+	by := r.URL.Query().Get("by")
 	for _, dim := range s.disaggDims(r, v.FocusDef.Code, asOf) {
+		q := url.Values{"unit": {v.Unit.Code}, "ind": {v.FocusDef.Code}, "group": {v.FocusDef.Group}, "asOf": {asOf.String()}, "by": {dim.Dim}}
+		v.DisaggBy = append(v.DisaggBy, disaggLink{Dim: dim.Dim, Name: dim.Name, Link: "/dashboard?" + q.Encode(), On: dim.Dim == by})
+		if dim.Dim != by {
+			continue
+		}
 		req := analytics.Request{Indicators: []string{v.FocusDef.Code}, OrgUnit: v.Unit.Code, OUMode: analytics.OUSelf,
 			Periods: []string{strconv.Itoa(asOf.Year)}, AsOf: asOf.String(), Disagg: dim.Dim, Lang: lang}
 		res, err := s.analytics.Query(r.Context(), analyticsScope(r), req)
 		if err != nil {
 			return err
 		}
-		q := url.Values{"ind": {v.FocusDef.Code}, "ou": {v.Unit.Code}, "pe": {req.Periods[0]}, "asOf": {req.AsOf}, "disagg": {dim.Dim}}
-		t := disaggTable{Dim: dim.Dim, Name: dim.Name, Export: exportQuery("/api/v1/analytics", q)}
+		api := url.Values{"ind": {v.FocusDef.Code}, "ou": {v.Unit.Code}, "pe": {req.Periods[0]}, "asOf": {req.AsOf}, "disagg": {dim.Dim}}
+		t := &disaggTable{Dim: dim.Dim, Name: dim.Name, Export: exportQuery("/api/v1/analytics", api)}
 		for _, c := range res.Cells {
 			k := s.kpiRow(r, v.FocusDef, c, asOf)
 			k.OrgName = res.Options[c.Option]
 			t.Rows = append(t.Rows, k)
 		}
-		v.Disagg = append(v.Disagg, t)
+		v.Disagg = t
 	}
 	return nil
+}
+
+// disaggLink offers one dimension of the focused indicator.
+type disaggLink struct {
+	Dim, Name, Link string
+	On              bool // the one shown
 }

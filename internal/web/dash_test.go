@@ -303,7 +303,8 @@ func TestTargetsImport(t *testing.T) {
 	wantContains(t, body, "文件导入", "50.00%")
 }
 
-// The focused indicator by sex and by age band, labelled in Chinese: the
+// The focused indicator by sex or by age band when asked (?by=), labelled
+// in Chinese: the
 // four patients are men born 1960-03-01 (64 on 30 June 2024), so
 // 规范管理率 at 海安市 is 男 2/4 = 50.00% and 女 no data; by age band
 // 35–64岁 2/4 and the other bands no data. The catalogue page lists the
@@ -314,10 +315,18 @@ func TestDashboardDisaggregation(t *testing.T) {
 	res, body := c.get("/dashboard?unit=" + codeHaian + "&ind=htn_standard_rate")
 	wantStatus(t, res, body, http.StatusOK)
 	panel := body[strings.Index(body, `data-testid="dash-disagg"`):]
-	wantContains(t, panel, "分组构成", "按性别", "按年龄组", "disagg=sex", "disagg=age")
+	wantContains(t, panel, "分组构成", "按性别", "按年龄组", `data-by="sex"`, `data-by="age"`)
+	if strings.Contains(panel, "data-option=") {
+		t.Error("the home page computes a breakdown nobody asked for")
+	}
+	res, body = c.get("/dashboard?unit=" + codeHaian + "&ind=htn_standard_rate&by=sex")
+	wantStatus(t, res, body, http.StatusOK)
+	panel = body[strings.Index(body, `data-testid="dash-disagg"`):]
+	wantContains(t, panel, "disagg=sex", "format=xlsx")
 	wantContains(t, row(t, panel, `data-option="M"`), "男", "50.00%", "2 / 4")
 	wantContains(t, row(t, panel, `data-option="F"`), "女", "无数据")
-	wantContains(t, row(t, panel, `data-option="35-64"`), "35–64岁", "50.00%", "2 / 4")
+	_, body = c.get("/dashboard?unit=" + codeHaian + "&ind=htn_standard_rate&by=age")
+	wantContains(t, row(t, body, `data-option="35-64"`), "35–64岁", "50.00%", "2 / 4")
 	res, body = c.get("/indicators/htn_standard_rate")
 	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "可分组维度", "性别", "男、女", "年龄组", "65岁及以上")
