@@ -135,15 +135,9 @@ func runExport(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	var periods []string
-	for _, p := range strings.Split(pes, ",") {
-		pp, err := dhis2.ToPeriod(strings.TrimSpace(p))
-		if err != nil {
-			if pp, err = periodpkg.Parse(strings.TrimSpace(p)); err != nil {
-				return usageError("bad --pe %q: %v", p, err)
-			}
-		}
-		periods = append(periods, periodpkg.Format(pp))
+	periods, err := exportPeriods(pes)
+	if err != nil {
+		return err
 	}
 	store, _, err := cfg.open(ctx, env)
 	if err != nil {
@@ -175,20 +169,46 @@ func runExport(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	var w io.Writer = env.stdout
-	if outPath != "" {
-		f, err := os.Create(outPath)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(vs); err != nil {
+	if err := writeJSON(env, outPath, vs); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stderr, "导出 %d 个数值 / exported %d values\n", len(vs.DataValues), len(vs.DataValues))
 	return nil
+}
+
+// exportPeriods parses --pe: DHIS2 period ids (202401, 2024Q1) or ours.
+func exportPeriods(pes string) ([]string, error) {
+	var periods []string
+	for _, p := range strings.Split(pes, ",") {
+		pp, err := dhis2.ToPeriod(strings.TrimSpace(p))
+		if err != nil {
+			if pp, err = periodpkg.Parse(strings.TrimSpace(p)); err != nil {
+				return nil, usageError("bad --pe %q: %v", p, err)
+			}
+		}
+		periods = append(periods, periodpkg.Format(pp))
+	}
+	return periods, nil
+}
+
+// writeJSON writes v, indented, to the file at path (reporting a failed
+// close: the disk may be full) or to standard output.
+func writeJSON(env *cmdEnv, path string, v any) error {
+	encode := func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	if path == "" {
+		return encode(env.stdout)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := encode(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -76,18 +76,26 @@ func (sv *Service) Curve(ctx context.Context, county, item string, area Area, ba
 		c.Note = weijian.T("该病种不做预警计算（或按发病日期显示），只显示病例数", "no detection for this disease (or onset basis): counts only")
 		return c, nil
 	}
+	return c, sv.judge(ctx, c, county, det, all, from, off)
+}
+
+// judge runs the curve's method over the whole series all (whose day off
+// is the curve's first day, from) and fills in the thresholds and alarms
+// of the curve's days, or a note when the history is too short.
+func (sv *Service) judge(ctx context.Context, c *Curve, county string, det Detection, all []float64, from period.Date, off int) error {
+	n, need := len(c.Days), HistoryDays(det)
 	first, err := sv.store.FirstDay(ctx, county)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	judgeFrom := max(off, need)
 	if !first.IsZero() {
-		judgeFrom = max(judgeFrom, first.DaysSince(start)+need)
+		judgeFrom = max(judgeFrom, first.DaysSince(from.AddDays(-off))+need)
 	}
 	if judgeFrom >= len(all) {
 		c.Note = weijian.T(fmt.Sprintf("历史数据不足：%s 需要 %d 天历史，此期间无法计算阈值", det.Method, need),
 			fmt.Sprintf("too little history: %s needs %d days, no threshold in this period", det.Method, need))
-		return c, nil
+		return nil
 	}
 	params := map[string]string{"range": fmt.Sprintf("%d:%d", judgeFrom+1, len(all))}
 	for k, v := range det.Params {
@@ -96,10 +104,10 @@ func (sv *Service) Curve(ctx context.Context, county, item string, area Area, ba
 	res, err := detect.Run(det.Method, detect.Series{Observed: all, Freq: 365}, params)
 	if errors.Is(err, detect.ErrTooShort) {
 		c.Note = weijian.T("历史数据不足，无法计算阈值："+err.Error(), "too little history for a threshold: "+err.Error())
-		return c, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range res.Points {
 		i := p.Index - off
@@ -113,7 +121,7 @@ func (sv *Service) Curve(ctx context.Context, county, item string, area Area, ba
 		c.Note = weijian.T(fmt.Sprintf("%s 之前历史数据不足，未计算阈值", from.AddDays(judgeFrom-off)),
 			fmt.Sprintf("too little history before %s: no threshold", from.AddDays(judgeFrom-off)))
 	}
-	return c, nil
+	return nil
 }
 
 // detection returns the method of a disease or source.

@@ -55,11 +55,8 @@ func (s *Server) apiResidents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]residentOut, len(ps))
-	for i, p := range ps {
-		out[i] = residentView(p, false, s.today())
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"total": total, "residents": out})
+	today := s.today()
+	return writePage(w, "residents", total, ps, func(p *weijian.Person) residentOut { return residentView(p, false, today) })
 }
 
 // GET /api/v1/residents/{id}?unmask=1

@@ -137,11 +137,7 @@ func (s *Server) apiCases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]apiCase, len(cards))
-	for i, c := range cards {
-		out[i] = s.apiCaseOf(r, c)
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"total": total, "cases": out})
+	return writePage(w, "cases", total, cards, func(c *surveil.CaseReport) apiCase { return s.apiCaseOf(r, c) })
 }
 
 func (s *Server) apiCreateCase(w http.ResponseWriter, r *http.Request) error {
@@ -298,11 +294,7 @@ func (s *Server) apiSignals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]apiSignal, len(list))
-	for i, g := range list {
-		out[i] = s.apiSignalOf(r, g)
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"total": total, "signals": out})
+	return writePage(w, "signals", total, list, func(g *surveil.Signal) apiSignal { return s.apiSignalOf(r, g) })
 }
 
 func (s *Server) apiSignal(w http.ResponseWriter, r *http.Request) error {
@@ -337,3 +329,13 @@ func (s *Server) apiSignalAction(w http.ResponseWriter, r *http.Request) error {
 }
 
 var _ = period.Date{}
+
+// writePage writes one page of a list as {"total": n, key: [...]}, each
+// item in its API type.
+func writePage[T, A any](w http.ResponseWriter, key string, total int, items []T, api func(T) A) error {
+	out := make([]A, len(items))
+	for i, x := range items {
+		out[i] = api(x)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"total": total, key: out})
+}
