@@ -71,7 +71,7 @@ func TestServiceFormFromMetadata(t *testing.T) {
 	res, body = town.post(page+"/record", form)
 	wantStatus(t, res, body, http.StatusSeeOther)
 	res, body = town.get(page)
-	wantContains(t, body, "高血压随访", "收缩压 150 mmHg", "2024-06-01")
+	wantContains(t, body, "高血压随访", "收缩压 150 mmHg", "2024-06-01", "药物不良反应 否", "转诊 是")
 	// The stage buttons name their programme (高血压 and 糖尿病 both have
 	// a 年度健康体检); a year short of 规范管理 says by how much.
 	wantContains(t, body, `data-testid="record-hypertension-annual_check">`+programmeNamed(t, "hypertension")+" · 年度健康体检<",
