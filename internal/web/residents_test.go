@@ -136,6 +136,9 @@ func TestResidentUnitByName(t *testing.T) {
 	res, body = town.get("/worklists?list=hypertension_quarter&unit=" + url.QueryEscape("无此村"))
 	wantStatus(t, res, body, http.StatusUnprocessableEntity)
 	wantContains(t, body, `class="flash error"`, "未找到“无此村”", `value="无此村"`, "高血压患者本季度未随访")
+	if strings.Contains(body, `data-testid="work-count"`) {
+		t.Error("a unit not found still shows an empty list under the message")
+	}
 	// 海安镇's villages whose names begin with 中: several, listed with their codes.
 	res, body = town.get("/residents?village=" + url.QueryEscape("中"))
 	wantStatus(t, res, body, http.StatusUnprocessableEntity)
