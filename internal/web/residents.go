@@ -38,12 +38,7 @@ func (s *Server) residentsSearch(w http.ResponseWriter, r *http.Request) error {
 		// A name as well as a code (钟涵村, 钟涵村委会, 320685…).
 		u, err := s.resolveUnit(r, residentScope(r), village)
 		if err != nil {
-			fe, ierr := formErrorOf(err, info(r).lang)
-			if ierr != nil {
-				return ierr
-			}
-			p.Error = fe
-			return s.render(w, r, http.StatusUnprocessableEntity, "residents", p)
+			return s.renderFormError(w, r, http.StatusUnprocessableEntity, "residents", p, &p.Error, err)
 		}
 		village = u.Code
 	}

@@ -95,12 +95,7 @@ func (s *Server) workLists(w http.ResponseWriter, r *http.Request) error {
 	}
 	if ferr != nil {
 		// A unit or date the user typed: said above the list, to correct.
-		fe, err := formErrorOf(ferr, lang)
-		if err != nil {
-			return err
-		}
-		p.Error = fe
-		return s.render(w, r, http.StatusUnprocessableEntity, "worklist", p)
+		return s.renderFormError(w, r, http.StatusUnprocessableEntity, "worklist", p, &p.Error, ferr)
 	}
 	page := max(1, atoiDefault(r.URL.Query().Get("page"), 1))
 	f.Limit, f.Offset = workPageSize, (page-1)*workPageSize
