@@ -130,7 +130,11 @@ func TestResidentUnitByName(t *testing.T) {
 		wantStatus(t, res, body, http.StatusOK)
 		wantContains(t, body, `data-count="0"`)
 	}
-	res, body := town.get("/residents?village=" + url.QueryEscape("无此村"))
+	// Nobody found is said of residents (it said 没有符合条件的单位, of units).
+	res, body := town.get("/residents?q=zzzz")
+	wantStatus(t, res, body, http.StatusOK)
+	wantContains(t, body, `data-testid="resident-none">没有符合条件的居民`)
+	res, body = town.get("/residents?village=" + url.QueryEscape("无此村"))
 	wantStatus(t, res, body, http.StatusUnprocessableEntity)
 	wantContains(t, body, `class="flash error"`, "未找到“无此村”", "请输入村（居）委会或乡镇的名称，或12位区划代码", `value="无此村"`)
 	res, body = town.get("/worklists?list=hypertension_quarter&unit=" + url.QueryEscape("无此村"))
