@@ -24,6 +24,11 @@ type dialect struct {
 	maxParams int
 	// numbered placeholders ($1, $2 …) instead of "?".
 	numbered bool
+	// unindexed is put before a column in a condition that must not
+	// choose the index a query reads: SQLite's unary + (its documented
+	// way to keep a term from an index); nothing on PostgreSQL, whose
+	// planner weighs the indexes by their statistics.
+	unindexed string
 	// reserveIDs returns n fresh ids of table's identity column. It runs in
 	// the write transaction.
 	reserveIDs func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error)
@@ -44,6 +49,7 @@ type dialect struct {
 var sqliteDialect = &dialect{
 	name:       "sqlite",
 	driver:     "sqlite",
+	unindexed:  "+",
 	hasTable:   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
 	maxParams:  32766,
 	bulkInsert: valuesInsert,

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/weijian-health/weijian"
 )
@@ -50,4 +52,42 @@ func (s *Store) UnitRef(ctx context.Context, code string) (int64, string, error)
 	var path string
 	err := s.queryRow(ctx, "SELECT id, path FROM org_unit WHERE code = ? AND valid_to IS NULL", code).Scan(&id, &path)
 	return id, path, err
+}
+
+// WorkListPlan returns the database's plan of a work list's page query
+// (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL), one line a step.
+func (s *Store) WorkListPlan(ctx context.Context, sc weijian.Scope, f weijian.WorkFilter) (string, error) {
+	list, ok := weijian.LookupWorkList(f.List)
+	if !ok {
+		return "", weijian.Invalid(weijian.T("未知的随访提醒类别", "unknown work list"))
+	}
+	if f.AsOf.IsZero() {
+		f.AsOf = s.today()
+	}
+	w, err := s.workSQL(ctx, sc, f, workQueryOf(list, f.AsOf))
+	if err != nil {
+		return "", err
+	}
+	explain, col := "EXPLAIN ", 0
+	if s.d.name == "sqlite" {
+		explain, col = "EXPLAIN QUERY PLAN ", 3
+	}
+	rows, err := s.query(ctx, explain+w.page, append(w.args, 50, 0)...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, col+1)
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		out = append(out, fmt.Sprint(vals[col]))
+	}
+	return strings.Join(out, "\n"), rows.Err()
 }

@@ -20,9 +20,14 @@ type workQuery struct {
 	last      string // SQL expression of the last service date (may be NULL)
 	interval  func(p *weijian.Person, asOf time.Time) int
 	// enrolled lists the persons with an open enrollment in programme:
-	// the query reads those enrollments first (index enrollment_open)
-	// rather than every resident of the area.
+	// over a wide area the query reads those enrollments first (index
+	// enrollment_open) rather than every resident of the area.
 	enrolled bool
+	// born, when set, is a condition on p.birth_date that every person on
+	// the list meets (with its argument in bornArg): over a wide area the
+	// query reads that range of birth dates first (index person_birth).
+	born    string
+	bornArg any
 }
 
 func yearJoin(alias string) string {
@@ -65,8 +70,9 @@ func workQueryOf(list weijian.WorkList, asOf time.Time) workQuery {
 		return workQuery{programme: list.Programme, join: yearJoin("y"), args: []any{list.Programme, year, dateVal(qStart)},
 			where: " AND (y.last_date IS NULL OR y.last_date < ?)", last: "y.last_date", interval: fixedDays(90), enrolled: true}
 	case "elderly_year":
-		return workQuery{programme: "elderly", join: yearJoin("y"), args: []any{"elderly", year, dateVal(asOf.AddDate(-65, 0, 0))},
-			where: " AND p.birth_date <= ? AND y.person_id IS NULL", last: "y.last_date", interval: fixedDays(365)}
+		return workQuery{programme: "elderly", join: yearJoin("y"), args: []any{"elderly", year},
+			where: " AND y.person_id IS NULL", last: "y.last_date", interval: fixedDays(365),
+			born: "p.birth_date <= ?", bornArg: dateVal(asOf.AddDate(-65, 0, 0))}
 	case "positive_followup":
 		return workQuery{join: ` JOIN person_year y ON y.county_code = p.county_code AND y.person_id = p.id AND y.year >= ?`,
 			args: []any{year - 1}, where: " AND y.status = 'positive'", last: "y.last_date", interval: fixedDays(14)}
@@ -80,7 +86,7 @@ func workQueryOf(list weijian.WorkList, asOf time.Time) workQuery {
 			where: fmt.Sprintf(` AND (p.birth_date > ? AND (%[1]s IS NULL OR %[1]s < ?)
 				OR p.birth_date > ? AND p.birth_date <= ? AND (%[1]s IS NULL OR %[1]s < ?)
 				OR p.birth_date > ? AND p.birth_date <= ? AND (%[1]s IS NULL OR %[1]s < ?))`, last),
-			last: last, interval: childInterval}
+			last: last, interval: childInterval, born: "p.birth_date > ?", bornArg: dateVal(asOf.AddDate(-7, 0, 0))}
 	case "contract_renewal":
 		last := "coalesce(y.last_date, y0.last_date)"
 		return workQuery{programme: "family_doctor", join: yearJoin("y") + yearJoin("y0"),
@@ -106,25 +112,71 @@ func (s *Store) WorkList(ctx context.Context, sc weijian.Scope, f weijian.WorkFi
 		limit = 50
 	}
 	wq := workQueryOf(list, f.AsOf)
-	counties, err := s.scopeCounties(ctx, sc)
+	w, err := s.workSQL(ctx, sc, f, wq)
 	if err != nil {
 		return nil, 0, err
 	}
-	from, where, args := workFrom(wq, counties, narrowScope(sc, f.Unit))
-	where += " AND p.merged_into IS NULL AND p.death_date IS NULL"
-	if !sc.All() {
-		c, a := villageScope(sc)
-		where += " AND " + c
-		args = append(args, a...)
+	out, total, err := s.workPage(ctx, w.page, append(w.args, limit, max(f.Offset, 0)), list, wq, f.AsOf)
+	if err != nil {
+		return nil, 0, fmt.Errorf("work list %s: %w", list.Key, err)
 	}
-	if f.Unit != "" {
-		var path string
-		if err := s.queryRow(ctx, "SELECT path FROM org_unit WHERE code = ? AND valid_to IS NULL", f.Unit).Scan(&path); err != nil {
-			return nil, 0, weijian.NotFound(weijian.T("区划 "+f.Unit, "org unit "+f.Unit))
+	if len(out) == 0 {
+		if err := s.queryRow(ctx, w.count, w.args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("work list %s: count: %w", list.Key, err)
 		}
-		lo, hi := weijian.PathRange(path)
-		where += " AND p.village_path >= ? AND p.village_path < ?"
-		args = append(args, lo, hi)
+	}
+	return out, total, nil
+}
+
+// workStmt is the SQL of a work list: the page (with the count of all
+// rows beside each) and the count alone, and their common arguments (the
+// page's LIMIT and OFFSET follow).
+type workStmt struct {
+	page, count string
+	args        []any
+}
+
+// workSQL builds the statements of a list for the caller's scope and filter.
+func (s *Store) workSQL(ctx context.Context, sc weijian.Scope, f weijian.WorkFilter, wq workQuery) (workStmt, error) {
+	counties, err := s.scopeCounties(ctx, sc)
+	if err != nil {
+		return workStmt{}, err
+	}
+	var unitPath string
+	if f.Unit != "" {
+		if err := s.queryRow(ctx, "SELECT path FROM org_unit WHERE code = ? AND valid_to IS NULL", f.Unit).Scan(&unitPath); err != nil {
+			return workStmt{}, weijian.NotFound(weijian.T("区划 "+f.Unit, "org unit "+f.Unit))
+		}
+	}
+	// Where the persons live: the scope, then the unit asked for.
+	area, areaArgs := "1=1", []any(nil)
+	if !sc.All() {
+		area, areaArgs = villageScope(sc)
+	}
+	if unitPath != "" {
+		lo, hi := weijian.PathRange(unitPath)
+		area += " AND p.village_path >= ? AND p.village_path < ?"
+		areaArgs = append(areaArgs, lo, hi)
+	}
+	byList, err := s.readByList(ctx, wq, counties, workDepth(sc, unitPath), area, areaArgs)
+	if err != nil {
+		return workStmt{}, err
+	}
+	from, where, args := workFrom(wq, counties, byList)
+	born := wq.born
+	// The condition of the route not taken must not choose the index
+	// (SQLite's unary +): the area's path range when the birth dates are
+	// read, the birth dates when the area's residents are.
+	if byList && born != "" {
+		area = strings.ReplaceAll(area, "p.village_path", s.d.unindexed+"p.village_path")
+	} else {
+		born = strings.ReplaceAll(born, "p.birth_date", s.d.unindexed+"p.birth_date")
+	}
+	where += " AND p.merged_into IS NULL AND p.death_date IS NULL AND " + area
+	args = append(args, areaArgs...)
+	if born != "" {
+		where += " AND " + born
+		args = append(args, wq.bornArg)
 	}
 	if f.DoctorID != 0 {
 		where += " AND p.doctor_id = ?"
@@ -134,20 +186,81 @@ func (s *Store) WorkList(ctx context.Context, sc weijian.Scope, f weijian.WorkFi
 	nJoin := countPlaceholders(wq.join)
 	all := append(append(append([]any{}, wq.args[:nJoin]...), args...), wq.args[nJoin:]...)
 	// One pass: the page and, beside each row, the count of all rows
-	// (a window over the whole result); a second query counts only when
+	// (a window over the whole result); the count alone is asked only when
 	// the page is empty.
-	q := "SELECT " + personCols + ", " + wq.last + ", count(*) OVER () FROM " + from + " WHERE " + where + wq.where +
-		" ORDER BY " + wq.last + " IS NOT NULL, " + wq.last + ", p.birth_date, p.id LIMIT ? OFFSET ?"
-	out, total, err := s.workPage(ctx, q, append(all, limit, max(f.Offset, 0)), list, wq, f.AsOf)
-	if err != nil {
-		return nil, 0, fmt.Errorf("work list %s: %w", list.Key, err)
+	return workStmt{
+		page: "SELECT " + personCols + ", " + wq.last + ", count(*) OVER () FROM " + from + " WHERE " + where + wq.where +
+			" ORDER BY " + wq.last + " IS NOT NULL, " + wq.last + ", p.birth_date, p.id LIMIT ? OFFSET ?",
+		count: "SELECT count(*) FROM " + from + " WHERE " + where + wq.where,
+		args:  all,
+	}, nil
+}
+
+// Area depths: the number of ids in an org-unit path.
+const (
+	depthCounty   = 3 // province, city, county
+	depthTownship = 4
+)
+
+// workDepth is the depth of the widest area a list covers: the unit asked
+// for, else the widest root of the scope (0 for an unrestricted scope).
+func workDepth(sc weijian.Scope, unitPath string) int {
+	if unitPath != "" {
+		return len(weijian.PathIDs(unitPath))
 	}
-	if len(out) == 0 {
-		if err := s.queryRow(ctx, "SELECT count(*) FROM "+from+" WHERE "+where+wq.where, all...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("work list %s: count: %w", list.Key, err)
+	if sc.All() {
+		return 0
+	}
+	depth := 0
+	for i, p := range sc.Paths() {
+		if d := len(weijian.PathIDs(p)); i == 0 || d < depth {
+			depth = d
 		}
 	}
-	return out, total, nil
+	return depth
+}
+
+// readByList reports whether a list is read through its own index (the
+// open enrollments of its programme, or its range of birth dates) rather
+// than through the residents of its area (index person_village). Over a
+// village never: a village holds a few hundred residents. Over whole
+// counties a list of enrolled persons always: those are a part of the
+// county's residents, read from an index alone. Otherwise both sizes are
+// counted (each from an index alone) — a township may hold a third of its
+// county (海安镇) or a twentieth — and the list's index is read when it
+// holds fewer persons; a range of birth dates only when it holds under
+// a fifth as many: its persons are read from the table in birth order, all
+// over the file, where the area's come in the order they were stored
+// (measured on SQLite at scale 0.1: the county's 65+, a third of its
+// residents, took 1.6 times the CPU by birth date; see BENCHMARKS.md).
+func (s *Store) readByList(ctx context.Context, wq workQuery, counties []string, depth int, area string, areaArgs []any) (bool, error) {
+	switch {
+	case !wq.enrolled && wq.born == "":
+		return false, nil
+	case depth > depthTownship:
+		return false, nil
+	case wq.enrolled && depth <= depthCounty:
+		return true, nil
+	}
+	cc, ccArgs := countyCond(counties)
+	var inArea, inList int
+	if err := s.queryRow(ctx, "SELECT count(*) FROM person p WHERE "+cc+" AND "+area,
+		append(ccArgs, areaArgs...)...).Scan(&inArea); err != nil {
+		return false, fmt.Errorf("work list: residents of the area: %w", err)
+	}
+	q, args := "SELECT count(*) FROM person p WHERE "+cc+" AND "+wq.born, append(ccArgs, wq.bornArg)
+	if wq.enrolled {
+		q = "SELECT count(*) FROM enrollment en WHERE " + strings.Replace(cc, "p.county_code", "en.county_code", 1) +
+			" AND en.programme = ? AND en.ended_on IS NULL"
+		args = append(ccArgs, wq.programme)
+	}
+	if err := s.queryRow(ctx, q, args...).Scan(&inList); err != nil {
+		return false, fmt.Errorf("work list: size of the list: %w", err)
+	}
+	if wq.enrolled {
+		return inList < inArea, nil
+	}
+	return 5*inList < inArea, nil
 }
 
 // workPage reads one page of a work list and the list's total count.
@@ -176,18 +289,18 @@ func (s *Store) workPage(ctx context.Context, q string, args []any, list weijian
 }
 
 // workFrom is the FROM clause of a list, with the list's joins, and the
-// start of its condition. A list of enrolled persons over whole counties
-// reads the open enrollments of the programme (index enrollment_open),
-// their year statuses, then their persons, in that order (CROSS JOIN
-// fixes it on SQLite): a tenth of the residents, most of them served
-// already. Over a township or village (narrow), the residents of the
-// area are read (index person_village) and their enrollment looked up.
-func workFrom(wq workQuery, counties []string, narrow bool) (from, where string, args []any) {
+// start of its condition. A list of enrolled persons read by list reads
+// the open enrollments of the programme (index enrollment_open), their
+// year statuses, then their persons, in that order (CROSS JOIN fixes it
+// on SQLite): a tenth of the residents, most of them served already.
+// Otherwise the persons are read first (by area or by birth date) and
+// their enrollment looked up.
+func workFrom(wq workQuery, counties []string, byList bool) (from, where string, args []any) {
 	const names = " JOIN org_unit v ON v.id = p.village_id LEFT JOIN app_user d ON d.id = p.doctor_id"
 	where, args = countyCond(counties)
-	if !wq.enrolled || narrow {
+	if !wq.enrolled || !byList {
 		if wq.enrolled {
-			// The join's arguments come first, then openEnrollment's (see WorkList).
+			// The join's arguments come first, then openEnrollment's (see workSQL).
 			return "person p" + names + wq.join, where + openEnrollment, append(args, wq.programme)
 		}
 		return "person p" + names + wq.join, where, args
@@ -195,24 +308,6 @@ func workFrom(wq workQuery, counties []string, narrow bool) (from, where string,
 	where = strings.Replace(where, "p.county_code", "en.county_code", 1) +
 		" AND en.programme = ? AND en.ended_on IS NULL AND p.county_code = en.county_code AND p.id = en.person_id"
 	return "enrollment en" + onEnrollment.Replace(wq.join) + " CROSS JOIN person p" + names, where, append(args, wq.programme)
-}
-
-// narrowScope reports whether a work list covers less than whole
-// counties: a unit filter, or a scope whose roots all lie below county
-// level (paths of more than three ids: province, city, county).
-func narrowScope(sc weijian.Scope, unit string) bool {
-	if unit != "" {
-		return true
-	}
-	if sc.All() {
-		return false
-	}
-	for _, p := range sc.Paths() {
-		if strings.Count(strings.Trim(p, "/"), "/") < 3 {
-			return false
-		}
-	}
-	return true
 }
 
 func workItem(p *weijian.Person, list weijian.WorkList, wq workQuery, last, asOf time.Time) weijian.WorkItem {

@@ -97,12 +97,7 @@ func (s *Server) checkReport(w http.ResponseWriter, r *http.Request) error {
 		err = s.runCheck(r, p, in)
 	}
 	if err != nil {
-		fe, ierr := formErrorOf(err, info(r).lang)
-		if ierr != nil {
-			return ierr
-		}
-		p.Error = fe
-		return s.render(w, r, http.StatusBadRequest, "check", p)
+		return s.renderFormError(w, r, http.StatusBadRequest, "check", p, &p.Error, err)
 	}
 	return s.render(w, r, http.StatusOK, "check", p)
 }

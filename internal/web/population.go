@@ -86,8 +86,11 @@ func (s *Server) pickedUnit(r *http.Request) (*weijian.OrgUnit, error) {
 	return s.resolveUnit(r, unitScope(r), text)
 }
 
-// resolveUnit finds a unit by code, or else by its exact name when only
-// one unit in the scope has it.
+// resolveUnit finds a unit by code, or else by its name: the one unit in
+// the scope with exactly that name, else the one whose name begins with
+// it (钟涵村 for 钟涵村委会); areas before facilities (中坝社区 is the
+// 居委会, not its 卫生服务站). Otherwise the error says what to type: the
+// units that begin so (up to five, with their codes), or that none does.
 func (s *Server) resolveUnit(r *http.Request, sc weijian.Scope, text string) (*weijian.OrgUnit, error) {
 	u, err := s.store.OrgUnit(r.Context(), sc, text)
 	if weijian.ErrorKind(err) != weijian.KindNotFound {
@@ -97,20 +100,45 @@ func (s *Server) resolveUnit(r *http.Request, sc weijian.Scope, text string) (*w
 	if serr != nil {
 		return nil, serr
 	}
-	var match *weijian.OrgUnit
-	for _, f := range found {
-		if f.Name == text {
-			if match != nil {
-				return nil, weijian.Invalid(weijian.T("有多个名为“"+text+"”的单位，请输入代码",
-					"several units are named "+text+": give the code"))
-			}
-			match = f
+	var exact, prefix []*weijian.OrgUnit
+	for _, f := range areasFirst(found) {
+		switch {
+		case f.Name == text:
+			exact = append(exact, f)
+		case strings.HasPrefix(f.Name, text):
+			prefix = append(prefix, f)
 		}
 	}
-	if match == nil {
-		return nil, err
+	switch {
+	case len(exact) == 1:
+		return exact[0], nil
+	case len(exact) == 0 && len(prefix) == 1:
+		return prefix[0], nil
+	case len(exact)+len(prefix) == 0:
+		return nil, weijian.E(weijian.KindNotFound, weijian.T("未找到“"+weijian.Clip(text)+"”：您的范围内没有此名称或代码的单位；请输入村（居）委会或乡镇的名称，或12位区划代码",
+			"“"+weijian.Clip(text)+"” not found: no unit in your scope has this name or code; enter the name of a village or township, or its 12-digit code"))
 	}
-	return match, nil
+	var names []string
+	for _, f := range append(exact, prefix...)[:min(5, len(exact)+len(prefix))] {
+		names = append(names, f.Name+"（"+f.Code+"）")
+	}
+	list := strings.Join(names, "、")
+	return nil, weijian.Invalid(weijian.T("“"+weijian.Clip(text)+"”可指多个单位："+list+"，请输入其中一个的代码",
+		"“"+weijian.Clip(text)+"” matches several units: "+list+"; enter one's code"))
+}
+
+// areasFirst keeps the areas among units, or the units if none is one.
+func areasFirst(units []*weijian.OrgUnit) []*weijian.OrgUnit {
+	var areas []*weijian.OrgUnit
+	for _, u := range units {
+		if !u.IsFacility() {
+			areas = append(areas, u)
+		}
+	}
+	if len(areas) == 0 {
+		return units
+	}
+	return areas
 }
 
 // exportPopulation exports the population stored for a unit and the units

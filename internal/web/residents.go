@@ -18,6 +18,7 @@ type residentsPage struct {
 	Pager      pager
 	Export     exportLinks
 	CanRecord  bool
+	Error      formError // a village that could not be found, say
 }
 
 const residentPageSize = 50
@@ -32,8 +33,17 @@ func (s *Server) residentsSearch(w http.ResponseWriter, r *http.Request) error {
 	if p.Q == "" && p.Village == "" {
 		return s.render(w, r, http.StatusOK, "residents", p)
 	}
+	village := p.Village
+	if village != "" {
+		// A name as well as a code (钟涵村, 钟涵村委会, 320685…).
+		u, err := s.resolveUnit(r, residentScope(r), village)
+		if err != nil {
+			return s.renderFormError(w, r, http.StatusUnprocessableEntity, "residents", p, &p.Error, err)
+		}
+		village = u.Code
+	}
 	page := max(1, atoiDefault(q.Get("page"), 1))
-	ps, total, err := s.store.SearchPersons(r.Context(), residentScope(r), weijian.PersonFilter{Query: p.Q, Village: p.Village,
+	ps, total, err := s.store.SearchPersons(r.Context(), residentScope(r), weijian.PersonFilter{Query: p.Q, Village: village,
 		Limit: residentPageSize, Offset: (page - 1) * residentPageSize, WithTotal: true})
 	if err != nil {
 		return err
@@ -53,8 +63,16 @@ func (s *Server) exportResidents(w http.ResponseWriter, r *http.Request) error {
 		return errForbidden
 	}
 	q := r.URL.Query()
+	village := strings.TrimSpace(q.Get("village"))
+	if village != "" {
+		u, err := s.resolveUnit(r, residentScope(r), village)
+		if err != nil {
+			return err
+		}
+		village = u.Code
+	}
 	ps, _, err := s.store.SearchPersons(r.Context(), residentScope(r), weijian.PersonFilter{Query: q.Get("q"),
-		Village: q.Get("village"), Limit: 1000})
+		Village: village, Limit: 1000})
 	if err != nil {
 		return err
 	}

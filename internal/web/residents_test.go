@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -109,3 +110,41 @@ func TestResidentOutsideScope(t *testing.T) {
 func all() weijian.Scope { return weijian.ScopeAll() }
 
 func personFilter(q string) weijian.PersonFilter { return weijian.PersonFilter{Query: q} }
+
+// The village of a search and the unit of a work list may be typed as a
+// name — exact, or the beginning of one (中坝社区 for 中坝社区居委会) — as
+// well as a code; one that matches nothing, or several, is said on the
+// page above the form, with what to type, not on an error page.
+func TestResidentUnitByName(t *testing.T) {
+	e := newEnv(t)
+	town := e.login(t, "town")
+	if st := town.api("POST", "/api/v1/residents", map[string]any{"docNumber": testIDNumber(t, 21), "name": "张三丰",
+		"village": codeZhongba}, nil); st != http.StatusCreated {
+		t.Fatalf("register: %d", st)
+	}
+	for _, v := range []string{codeZhongba, "中坝社区居委会", "中坝社区"} {
+		res, body := town.get("/residents?village=" + url.QueryEscape(v))
+		wantStatus(t, res, body, http.StatusOK)
+		wantContains(t, body, "张**", "中坝社区居委会")
+		res, body = town.get("/worklists?list=hypertension_quarter&unit=" + url.QueryEscape(v))
+		wantStatus(t, res, body, http.StatusOK)
+		wantContains(t, body, `data-count="0"`)
+	}
+	// Nobody found is said of residents (it said 没有符合条件的单位, of units).
+	res, body := town.get("/residents?q=zzzz")
+	wantStatus(t, res, body, http.StatusOK)
+	wantContains(t, body, `data-testid="resident-none">没有符合条件的居民`)
+	res, body = town.get("/residents?village=" + url.QueryEscape("无此村"))
+	wantStatus(t, res, body, http.StatusUnprocessableEntity)
+	wantContains(t, body, `class="flash error"`, "未找到“无此村”", "请输入村（居）委会或乡镇的名称，或12位区划代码", `value="无此村"`)
+	res, body = town.get("/worklists?list=hypertension_quarter&unit=" + url.QueryEscape("无此村"))
+	wantStatus(t, res, body, http.StatusUnprocessableEntity)
+	wantContains(t, body, `class="flash error"`, "未找到“无此村”", `value="无此村"`, "高血压患者本季度未随访")
+	if strings.Contains(body, `data-testid="work-count"`) {
+		t.Error("a unit not found still shows an empty list under the message")
+	}
+	// 海安镇's villages whose names begin with 中: several, listed with their codes.
+	res, body = town.get("/residents?village=" + url.QueryEscape("中"))
+	wantStatus(t, res, body, http.StatusUnprocessableEntity)
+	wantContains(t, body, "可指多个单位：", "中坝社区居委会（"+codeZhongba+"）", "请输入其中一个的代码")
+}

@@ -74,7 +74,9 @@ func formOf(f *programme.Form, values map[string]any, issues map[string]string, 
 					chosen[fmt.Sprint(c)] = true
 				}
 			case bool:
-				ff.Checked = v
+				// Value says the field was answered (the template selects
+				// yes or no only then).
+				ff.Value, ff.Checked = strconv.FormatBool(v), v
 			default:
 				ff.Value = fmt.Sprint(v)
 				chosen[ff.Value] = true

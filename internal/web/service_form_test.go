@@ -57,16 +57,21 @@ func TestServiceFormFromMetadata(t *testing.T) {
 	res, body = town.post(page+"/record", url.Values{"programme": {"hypertension"}, "date": {"2024-01-10"}, "diagnosis_date": {"2023-12-01"}})
 	wantStatus(t, res, body, http.StatusSeeOther)
 	form := url.Values{"programme": {"hypertension"}, "stage": {"followup"}, "date": {"2024-06-01"}, "method": {"1"},
-		"sbp": {"400"}, "dbp": {"80"}, "drug_compliance": {"1"}, "followup_class": {"1"}}
+		"sbp": {"400"}, "dbp": {"80"}, "drug_compliance": {"1"}, "followup_class": {"1"},
+		"referral": {"true"}, "referral_reason": {"血压难以控制"}, "adverse_reaction": {"false"}}
 	res, body = town.post(page+"/record", form)
 	wantStatus(t, res, body, http.StatusUnprocessableEntity)
 	wantContains(t, body, `data-field="sbp"`, "field-error", "收缩压不能大于300", `value="400"`)
+	// Yes/no answers come back as given (they came back blank, while the
+	// field they call for was asked for).
+	wantContains(t, body, `<select id="f-referral" name="referral"><option value=""></option><option value="true" selected>`,
+		`<select id="f-adverse_reaction" name="adverse_reaction"><option value=""></option><option value="true">是</option><option value="false" selected>`)
 	form.Set("sbp", "150")
 	form.Set("dbp", "92")
 	res, body = town.post(page+"/record", form)
 	wantStatus(t, res, body, http.StatusSeeOther)
 	res, body = town.get(page)
-	wantContains(t, body, "高血压随访", "收缩压 150 mmHg", "2024-06-01")
+	wantContains(t, body, "高血压随访", "收缩压 150 mmHg", "2024-06-01", "药物不良反应 否", "转诊 是")
 	// The stage buttons name their programme (高血压 and 糖尿病 both have
 	// a 年度健康体检); a year short of 规范管理 says by how much.
 	wantContains(t, body, `data-testid="record-hypertension-annual_check">`+programmeNamed(t, "hypertension")+" · 年度健康体检<",

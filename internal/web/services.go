@@ -74,6 +74,9 @@ func (s *Server) summarize(e *weijian.Event, lang string) string {
 		if o := labels[k+"="]; o != "" {
 			val = o
 		}
+		if b, ok := e.Values[k].(bool); ok {
+			val = map[bool]weijian.Text{true: weijian.T("是", "yes"), false: weijian.T("否", "no")}[b].In(lang)
+		}
 		if u := labels[k+" unit"]; u != "" {
 			val += " " + u
 		}

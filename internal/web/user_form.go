@@ -48,6 +48,17 @@ func formErrorOf(err error, lang string) (formError, error) {
 	return fe, nil
 }
 
+// renderFormError renders the page with err said above its form (into
+// *fe), or returns err itself when it is not for the user (internal).
+func (s *Server) renderFormError(w http.ResponseWriter, r *http.Request, status int, name string, page any, fe *formError, err error) error {
+	f, ierr := formErrorOf(err, info(r).lang)
+	if ierr != nil {
+		return ierr
+	}
+	*fe = f
+	return s.render(w, r, status, name, page)
+}
+
 // grantRows are the lines of a grants form: the given grants and blank
 // lines to add more (at least three lines in all).
 func grantRows(gs []grantInput, lang string) []grantRow {

@@ -23,6 +23,7 @@ type workListPage struct {
 	Export  exportLinks
 	AsOf    string
 	Counted []workListTab // every list with its count, for the overview
+	Error   formError     // a unit that could not be found, say
 }
 
 type workListTab struct {
@@ -64,6 +65,13 @@ func (s *Server) workFilterOf(r *http.Request) (weijian.WorkFilter, error) {
 		}
 		f.AsOf = d
 	}
+	if f.Unit != "" {
+		u, err := s.resolveUnit(r, residentScope(r), f.Unit)
+		if err != nil {
+			return f, err
+		}
+		f.Unit = u.Code
+	}
 	return f, nil
 }
 
@@ -71,9 +79,23 @@ func (s *Server) workLists(w http.ResponseWriter, r *http.Request) error {
 	if !currentUser(r).Can(weijian.PermViewResidents) {
 		return errForbidden
 	}
-	f, err := s.workFilterOf(r)
-	if err != nil {
-		return err
+	f, ferr := s.workFilterOf(r)
+	list, ok := weijian.LookupWorkList(f.List)
+	if !ok {
+		return ferr
+	}
+	lang := info(r).lang
+	p := &workListPage{basePage: s.base(r, "worklists", s.msg(r, "nav.worklists")), List: list,
+		Unit: strings.TrimSpace(r.URL.Query().Get("unit")), Doctor: r.URL.Query().Get("doctor"), AsOf: formatDate(f.AsOf)}
+	for _, wl := range weijian.WorkLists {
+		q := r.URL.Query()
+		q.Set("list", wl.Key)
+		q.Del("page")
+		p.Lists = append(p.Lists, workListTab{Key: wl.Key, Name: wl.Name.In(lang), URL: "/worklists?" + q.Encode(), Active: wl.Key == f.List})
+	}
+	if ferr != nil {
+		// A unit or date the user typed: said above the list, to correct.
+		return s.renderFormError(w, r, http.StatusUnprocessableEntity, "worklist", p, &p.Error, ferr)
 	}
 	page := max(1, atoiDefault(r.URL.Query().Get("page"), 1))
 	f.Limit, f.Offset = workPageSize, (page-1)*workPageSize
@@ -81,16 +103,7 @@ func (s *Server) workLists(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, _ := weijian.LookupWorkList(f.List)
-	lang := info(r).lang
-	p := &workListPage{basePage: s.base(r, "worklists", s.msg(r, "nav.worklists")), List: list, Unit: f.Unit,
-		Doctor: r.URL.Query().Get("doctor"), Total: total, AsOf: formatDate(f.AsOf)}
-	for _, wl := range weijian.WorkLists {
-		q := r.URL.Query()
-		q.Set("list", wl.Key)
-		q.Del("page")
-		p.Lists = append(p.Lists, workListTab{Key: wl.Key, Name: wl.Name.In(lang), URL: "/worklists?" + q.Encode(), Active: wl.Key == f.List})
-	}
+	p.Total = total
 	for _, it := range items {
 		p.Items = append(p.Items, workRow{R: residentView(it.Person, false, f.AsOf), Due: formatDate(it.Due),
 			Last: formatDate(it.LastDate), DaysOverdue: it.DaysOverdue})

@@ -1,0 +1,91 @@
+package sqlstore_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/sqlstore"
+)
+
+// A work list gives the same persons whichever index it is read through:
+// a village's residents, a township's residents, or the programme's open
+// enrollments / the range of birth dates (a township larger than its
+// county's list, and the whole county). On SQLite the plan is checked to
+// take the route expected.
+func TestWorkListRoutes(t *testing.T) {
+	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
+		town := unitID(t, s, town1)
+		enroll := func(p *weijian.Person) {
+			t.Helper()
+			if err := s.Enroll(ctx, all, tester, &weijian.Enrollment{PersonID: p.ID, Programme: "hypertension",
+				EnrolledOn: day("2023-01-10"), OrgUnitID: town}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// 海安镇: 甲 and 乙 enrolled, 乙 followed up this quarter; 城东镇:
+		// 丙 and 丁 enrolled, neither followed up. 甲, 丙 and 丁 are on
+		// the county list, 甲 alone on 海安镇's. 甲 and 丙 are 65+.
+		jia := register(t, s, "甲一", "1950-01-01", 41, village1)
+		yi := register(t, s, "乙二", "1980-01-02", 43, village1)
+		bing := register(t, s, "丙三", "1955-03-03", 45, village2)
+		ding := register(t, s, "丁四", "1970-04-04", 47, village2)
+		for _, p := range []*weijian.Person{jia, yi, bing, ding} {
+			enroll(p)
+		}
+		if err := s.RecordEvent(ctx, all, tester, &weijian.Event{PersonID: yi.ID, Programme: "hypertension",
+			Stage: "followup", Date: day("2024-05-20"), OrgUnitID: town}); err != nil {
+			t.Fatal(err)
+		}
+		check := func(what string, sc weijian.Scope, f weijian.WorkFilter, route string, want ...*weijian.Person) {
+			t.Helper()
+			items, total, err := s.WorkList(ctx, sc, f)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			var got, exp []string
+			for _, it := range items {
+				got = append(got, it.Person.Name)
+			}
+			for _, p := range want {
+				exp = append(exp, p.Name)
+			}
+			if total != len(want) || strings.Join(got, " ") != strings.Join(exp, " ") {
+				t.Errorf("%s: %d %v, want %v", what, total, got, exp)
+			}
+			if s.Dialect() != "sqlite" {
+				return
+			}
+			plan, err := s.WorkListPlan(ctx, sc, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(plan, "USING INDEX "+route) || strings.Contains(plan, "SCAN p") {
+				t.Errorf("%s: plan does not read through %s:\n%s", what, route, plan)
+			}
+		}
+		hyp := weijian.WorkFilter{List: "hypertension_quarter"}
+		old := weijian.WorkFilter{List: "elderly_year"}
+		county, haian := scopeOf(t, s, "320685000000"), scopeOf(t, s, town1)
+		// Ordered by the last service (none), then by birth date.
+		check("village", scopeOf(t, s, village1), hyp, "person_village", jia)
+		check("county", county, hyp, "enrollment_open", jia, bing, ding)
+		// 海安镇 has 2 residents, the county 4 open enrollments and 2 65+
+		// (a range of birth dates is read only when under a fifth).
+		check("township, residents fewer", haian, hyp, "person_village", jia)
+		check("township 65+, as many", haian, old, "person_village", jia)
+		check("county 65+, half its residents", county, old, "person_village", jia, bing)
+		check("unit 海安镇", county, weijian.WorkFilter{List: "hypertension_quarter", Unit: town1}, "person_village", jia)
+		// Nine more residents of 海安镇, none enrolled, none 65+: its 11
+		// residents outnumber the county's 4 open enrollments and five
+		// times its 2 persons of 65+.
+		for i := range 9 {
+			register(t, s, "戊"+string(rune('一'+i)), "1990-05-0"+string(rune('1'+i)), 51+2*i, village1)
+		}
+		check("township, enrollments fewer", haian, hyp, "enrollment_open", jia)
+		check("township 65+, by birth", haian, old, "person_birth", jia)
+		check("county 65+, by birth", county, old, "person_birth", jia, bing)
+		check("unit 海安镇, enrollments fewer", county, weijian.WorkFilter{List: "hypertension_quarter", Unit: town1}, "enrollment_open", jia)
+		check("village after", scopeOf(t, s, village1), hyp, "person_village", jia)
+	})
+}
