@@ -571,6 +571,9 @@ func (s *Store) storeImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor
 	opt weijian.ResidentImportOptions) error {
 	byID := byPersonID(lk.people)
 	keys := eventKeys(fresh)
+	if err := tx.touchMany(ctx, byID, keys); err != nil {
+		return err
+	}
 	evs, err := priorEvents(ctx, tx, byID, keys)
 	if err != nil {
 		return err
