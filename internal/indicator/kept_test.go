@@ -11,8 +11,8 @@ import (
 
 // The kept rule counts (sqlstore rulecount.go) follow every write: the
 // engine, reading them warm, agrees with the baseline counted from the raw
-// rows on every built-in indicator × every unit × 2024, a month, a quarter
-// and a span to date — after the first read, and again after each of:
+// rows on every built-in indicator × every unit × 2024, a month, a quarter,
+// a span to date and two spans that start and end inside months — after the first read, and again after each of:
 // an event recorded, edited (moved to another month, values changed) and
 // voided; a person moved to another village; two persons merged; events
 // imported; an enrollment. Hand-checked figures along the way show the
@@ -33,7 +33,8 @@ func TestKeptCountsFollowWrites(t *testing.T) {
 		}
 		march, _ := period.New(period.Month, 2024, 3)
 		q2, _ := period.New(period.Quarter, 2024, 2)
-		spans := []period.Span{year(2024), march.Span(), q2.Span(), period.YearToDate(period.NewDate(2024, 10, 15))}
+		spans := []period.Span{year(2024), march.Span(), q2.Span(), period.YearToDate(period.NewDate(2024, 10, 15)),
+			{Start: period.NewDate(2024, 2, 10), End: period.NewDate(2024, 11, 20)}, {Start: period.NewDate(2024, 3, 2), End: period.NewDate(2024, 3, 25)}}
 		var cells []indicator.Cell
 		for _, d := range f.lib.All() {
 			for _, u := range []string{county, townA, townB, vilA1, vilA2, vilB1} {
