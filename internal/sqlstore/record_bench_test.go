@@ -38,7 +38,7 @@ func BenchmarkRecordEvent(b *testing.B) {
 			b.Fatal(err)
 		}
 		e := &weijian.Event{PersonID: p.ID, Programme: "hypertension", Stage: "followup", OrgUnitID: p.VillageID,
-			Date: time.Date(2025, time.Month(1+rng.IntN(11)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC),
+			Date:   time.Date(2025, time.Month(1+rng.IntN(11)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC),
 			Values: map[string]any{"sbp": 132, "dbp": 84}}
 		start := time.Now()
 		if err := s.RecordEvent(ctx, all, weijian.Actor{Name: "bench"}, e); err != nil {
