@@ -37,6 +37,7 @@ type Store struct {
 	rules   weijian.ProgrammeRules
 	// liveCounts is Options.LiveCounts.
 	liveCounts bool
+	ruleConds  sync.Map // rule key → SQL condition (rulecount.go)
 	// importGen counts the org-unit and population imports this Store
 	// has run (PopulationGeneration).
 	importGen atomic.Uint64

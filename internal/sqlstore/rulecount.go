@@ -266,21 +266,35 @@ func (t *Tx) keptRules(ctx context.Context, county string) (*countyRules, error)
 			cr.marks[n-1].years[x.year] = true
 			continue
 		}
-		q, err := x.def.query(county, x.year, x.year)
+		cond, err := t.s.ruleSQL(county, x.def)
 		if err != nil {
 			return nil, err
-		}
-		_, _, _, cond, err := t.s.rowParts(q)
-		if err != nil {
-			return nil, err
-		}
-		if cond == "" {
-			cond = "1 = 1"
 		}
 		cr.marks = append(cr.marks, ruleMark{def: x.def, sql: cond, years: map[int]bool{x.year: true}})
 	}
 	t.rules.counties[county] = cr
 	return cr, nil
+}
+
+// ruleSQL is the SQL condition of a registered rule, compiled once per
+// Store (the key names the rule's text and field kinds).
+func (s *Store) ruleSQL(county string, d ruleDef) (string, error) {
+	if c, ok := s.ruleConds.Load(d.key); ok {
+		return c.(string), nil
+	}
+	q, err := d.query(county, 2000, 2000)
+	if err != nil {
+		return "", err
+	}
+	_, _, _, cond, err := s.rowParts(q)
+	if err != nil {
+		return "", err
+	}
+	if cond == "" {
+		cond = "1 = 1"
+	}
+	s.ruleConds.Store(d.key, cond)
+	return cond, nil
 }
 
 // touchRules is called by a write before it changes the rows of persons
