@@ -1,9 +1,13 @@
 package indicator_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/expr"
 	"github.com/weijian-health/weijian/internal/ident"
 	"github.com/weijian-health/weijian/internal/indicator"
 	"github.com/weijian-health/weijian/internal/period"
@@ -205,4 +209,85 @@ func keptRows(t *testing.T, f *fixture) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A rule counted for the first time while events are being recorded is
+// never left behind by them (sqlstore lockRules): two writers record 30
+// doses each while 20 new rules — each a new registration and count —
+// are read; afterwards each rule's kept count of every village equals the
+// live count.
+func TestKeptCountsUnderConcurrentWrites(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		infants := f.load(t, person{village: vilA1, sex: 1, born: "2024-01-05", events: []event{dose("2024-01-05", "HepB", 1)}},
+			person{village: vilB1, sex: 2, born: "2024-01-06", events: []event{dose("2024-01-06", "HepB", 1)}})
+		units := map[int64]int64{}
+		for _, p := range infants {
+			got, err := f.st.Person(ctx, all, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			units[p.ID] = got.VillageID
+		}
+		rule := func(k int) indicator.RowQuery {
+			n, err := expr.Parse(fmt.Sprintf("dose >= 1 or dose = %d", 100+k))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return indicator.RowQuery{Function: "events", Programme: "vaccination", Stage: "dose", Counties: []string{"320685"},
+				From: period.NewDate(2024, 1, 1), To: period.NewDate(2024, 12, 31), Rule: n,
+				Fields: map[string]indicator.FieldKind{"dose": indicator.FieldNumber}, ByMonth: true}
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 100)
+		for _, p := range infants {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 30 {
+					e := &weijian.Event{PersonID: p.ID, Programme: "vaccination", Stage: "dose",
+						Date: time.Date(2024, time.Month(2+i%10), 1+i%27, 0, 0, 0, 0, time.UTC), OrgUnitID: units[p.ID],
+						Values: map[string]any{"vaccine": "BCG", "dose": 1, "site": "1", "batch": "B1"}}
+					if err := f.st.RecordEvent(ctx, all, tester, e); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		for k := range 20 {
+			if _, err := f.st.CountRows(ctx, rule(k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		for k := range 20 {
+			kept, err := f.st.CountRows(ctx, rule(k))
+			if err != nil {
+				t.Fatal(err)
+			}
+			byVillage := map[string]int64{}
+			for _, pc := range kept {
+				byVillage[pc.Path] += pc.N
+			}
+			for _, code := range []string{vilA1, vilB1} {
+				u, err := f.st.OrgUnit(ctx, all, code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := rule(k)
+				q.ByMonth = false
+				live, err := f.st.CountRowsUnder(ctx, q, u.Path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if live != 31 || byVillage[u.Path] != live {
+					t.Errorf("rule %d at %s: kept %d, live %d, want 31", k, code, byVillage[u.Path], live)
+				}
+			}
+		}
+	})
 }
