@@ -23,7 +23,8 @@ type Engine struct {
 	// perCell makes the baseline: every reference of every cell read by
 	// its own query (see NewBaselineEngine).
 	perCell bool
-	pops    popCache // county population per year, kept between runs
+	pops    popCache  // county population per year, kept between runs
+	trees   treeCache // org-unit forests, kept between runs
 }
 
 var _ Evaluator = (*Engine)(nil)
@@ -134,11 +135,11 @@ func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*r
 	if len(codes) == 0 {
 		return r, nil
 	}
-	units, counties, err := e.store.UnitForest(ctx, codes)
+	t, err := e.forest(ctx, codes)
 	if err != nil {
 		return nil, err
 	}
-	r.tree = newTree(units, counties)
+	r.tree = t
 	return r, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/expr"
@@ -211,6 +212,7 @@ type tree struct {
 	byCode   map[string]int64  // the open unit of a code, else the last closed one
 	pred     map[int64][]int64 // unit → the closed units it replaced
 	counties []string
+	mu       sync.Mutex // guards chains: a kept tree is shared by concurrent runs
 	chains   map[chainKey][]int64
 }
 
@@ -264,6 +266,8 @@ func (t *tree) standIn(u *TreeUnit, day period.Date) *TreeUnit {
 // path.
 func (t *tree) chain(id int64, day period.Date, stored []int64) []int64 {
 	k := chainKey{id, day}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if c, ok := t.chains[k]; ok {
 		return c
 	}
