@@ -552,10 +552,16 @@ func byPersonID(people map[string]*weijian.Person) map[int64]*weijian.Person {
 // eventKeys lists the person-programmes of the events, each once, in
 // first-seen order.
 func eventKeys(evs []*weijian.Event) []personProg {
+	return personProgs(evs, func(e *weijian.Event) personProg { return personProg{e.PersonID, e.Programme} })
+}
+
+// personProgs lists the person-programmes of xs, each once, in
+// first-seen order.
+func personProgs[T any](xs []T, of func(T) personProg) []personProg {
 	seen := map[personProg]bool{}
 	var keys []personProg
-	for _, e := range evs {
-		if k := (personProg{e.PersonID, e.Programme}); !seen[k] {
+	for _, x := range xs {
+		if k := of(x); !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}

@@ -403,15 +403,7 @@ func (t *Tx) dropLoaded(ctx context.Context, hs []weijian.History) error {
 
 // enrollmentKeys lists the person-programmes of enrollments, each once.
 func enrollmentKeys(es []*weijian.Enrollment) []personProg {
-	seen := map[personProg]bool{}
-	var keys []personProg
-	for _, e := range es {
-		if k := (personProg{e.PersonID, e.Programme}); !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	return keys
+	return personProgs(es, func(e *weijian.Enrollment) personProg { return personProg{e.PersonID, e.Programme} })
 }
 
 // dropRules forgets the kept counts of a county (a bulk load or a big
