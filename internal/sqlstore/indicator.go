@@ -109,7 +109,13 @@ func (s *Store) rowParts(q indicator.RowQuery) (from string, conds []string, arg
 // kept rule counts (rulecount.go).
 func (s *Store) CountRows(ctx context.Context, q indicator.RowQuery) ([]indicator.PathCount, error) {
 	if keptCountable(q) && !s.liveCounts {
-		return s.countKept(ctx, q)
+		pcs, err := s.countKept(ctx, q)
+		if err == nil || ctx.Err() != nil {
+			return pcs, err
+		}
+		// Counting could not be stored (on SQLite, a long import holding
+		// the write lock): answer live; a real error shows again there.
+		s.log.Warn("rule counts not kept; counted live", "function", q.Function, "programme", q.Programme, "err", err)
 	}
 	from, where, args, err := s.rowWhere(q)
 	if err != nil {
