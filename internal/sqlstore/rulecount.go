@@ -98,7 +98,9 @@ func (s *Store) yearOf(col string) string {
 }
 
 // countKept answers a keptCountable query from rule_count, counting the
-// rule first in each county where it is not kept yet.
+// rule first in each county where it is not kept yet. The marks and the
+// counts are read by one statement (one snapshot), so a drop between
+// them cannot pass for zero.
 func (s *Store) countKept(ctx context.Context, q indicator.RowQuery) ([]indicator.PathCount, error) {
 	d, err := ruleDefOf(q)
 	if err != nil {
@@ -110,24 +112,47 @@ func (s *Store) countKept(ctx context.Context, q indicator.RowQuery) ([]indicato
 	for _, c := range q.Counties {
 		args = append(args, c)
 	}
-	kept, err := queryAll(ctx, storeQ{s}, func(r rowScanner) (string, error) {
-		var c string
-		return c, r.Scan(&c)
-	}, "SELECT county_code FROM rule_mark WHERE rule_key = ? AND year = ? AND county_code IN ("+marks+")", args...)
-	if err != nil {
-		return nil, err
+	type row struct {
+		county string
+		pc     indicator.PathCount
 	}
-	for _, c := range q.Counties {
-		if !slices.Contains(kept, c) {
+	for try := 0; ; try++ {
+		rows, err := queryAll(ctx, storeQ{s}, func(r rowScanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.county, &x.pc.Path, &x.pc.Month, &x.pc.N)
+		}, "SELECT county_code, '', -1, 0 FROM rule_mark WHERE rule_key = ? AND year = ? AND county_code IN ("+marks+
+			") UNION ALL SELECT county_code, village_path, month, n FROM rule_count WHERE rule_key = ? AND year = ? AND county_code IN ("+
+			marks+") AND n <> 0", append(slices.Clone(args), args...)...)
+		if err != nil {
+			return nil, err
+		}
+		kept := map[string]bool{}
+		var out []indicator.PathCount
+		for _, x := range rows {
+			if x.pc.Month == -1 {
+				kept[x.county] = true
+			} else {
+				out = append(out, x.pc)
+			}
+		}
+		var missing []string
+		for _, c := range q.Counties {
+			if !kept[c] {
+				missing = append(missing, c)
+			}
+		}
+		if len(missing) == 0 {
+			return out, nil
+		}
+		if try == 1 {
+			return nil, fmt.Errorf("rule counts of %s dropped while read", strings.Join(missing, ", "))
+		}
+		for _, c := range missing {
 			if err := s.countRule(ctx, c, d, year); err != nil {
 				return nil, fmt.Errorf("count %s(%s) in %s, %d: %w", d.function, d.rule, c, year, err)
 			}
 		}
 	}
-	return queryAll(ctx, storeQ{s}, func(r rowScanner) (indicator.PathCount, error) {
-		var c indicator.PathCount
-		return c, r.Scan(&c.Path, &c.Month, &c.N)
-	}, "SELECT village_path, month, n FROM rule_count WHERE rule_key = ? AND year = ? AND county_code IN ("+marks+") AND n <> 0", args...)
 }
 
 // countRule counts rule d over a year of a county with the live query,
