@@ -24,7 +24,8 @@ type Engine struct {
 	// perCell makes the baseline: every reference of every cell read by
 	// its own query (see NewBaselineEngine).
 	perCell bool
-	pops    popCache // county population per year, kept between runs
+	pops    popCache  // county population per year, kept between runs
+	trees   treeCache // org-unit forests, kept between runs
 	// Now is the clock of the report functions (a period not yet due is
 	// expected only of the units that reported it); nil: time.Now.
 	Now func() time.Time
@@ -145,11 +146,11 @@ func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*r
 	if len(codes) == 0 {
 		return r, nil
 	}
-	units, counties, err := e.store.UnitForest(ctx, codes)
+	t, err := e.forest(ctx, codes)
 	if err != nil {
 		return nil, err
 	}
-	r.tree = newTree(units, counties)
+	r.tree = t
 	return r, nil
 }
 

@@ -53,3 +53,26 @@ func TestVillageMovedCountsWhereItWas(t *testing.T) {
 		want(t, f.eval(t, "htn_standard_rate", county, year(2024)), "海安市 2024", 3, 4, 75)
 	})
 }
+
+// The engine keeps the org-unit tree between calls and reads it again
+// after an org-unit import: 乙村 (P3, 规范, under 海安镇) closes on
+// 2024-01-01 with a successor under 城东镇, so in 2024 P3 counts under
+// 城东镇 — 海安镇 2/3 before the import, 1/2 (P1 of P1 P2) after; 城东镇
+// 1/1 (P4) before, 2/2 after.
+func TestTreeReadAgainAfterImport(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		loadHypertension(t, f)
+		want(t, f.eval(t, "htn_standard_rate", townA, year(2024)), "海安镇 before", 2, 3, 66.67)
+		want(t, f.eval(t, "htn_standard_rate", townB, year(2024)), "城东镇 before", 1, 1, 100)
+		for _, row := range []weijian.OrgUnitRow{
+			{Code: vilB2, Name: "乙村", Level: "village", ParentCode: townB},
+			{Code: vilA2, Name: "乙村", Level: "village", ParentCode: townA, ValidTo: day("2024-01-01"), SuccessorCode: vilB2},
+		} {
+			if _, err := f.st.ImportOrgUnits(ctx, all, []weijian.OrgUnitRow{row}, weijian.ImportOptions{ValidFrom: day("2024-01-01")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want(t, f.eval(t, "htn_standard_rate", townA, year(2024)), "海安镇 after", 1, 2, 50)
+		want(t, f.eval(t, "htn_standard_rate", townB, year(2024)), "城东镇 after", 2, 2, 100)
+	})
+}

@@ -100,3 +100,51 @@ func (e *Engine) yearPopulation(ctx context.Context, counties []string, year int
 	}
 	return ent, nil
 }
+
+// treeCache is the org-unit forests (with their chains) kept between
+// runs, by the codes asked, under the same rule as the population: the
+// store's generation changes with every org-unit import, and a kept
+// forest is used for at most popCacheTTL.
+type treeCache struct {
+	mu    sync.Mutex
+	trees map[string]*treeEntry
+}
+
+type treeEntry struct {
+	gen uint64
+	at  time.Time
+	t   *tree
+}
+
+// treeCacheMax bounds the forests kept (one per set of units asked).
+const treeCacheMax = 64
+
+// forest returns the tree of the counties around the units with codes.
+func (e *Engine) forest(ctx context.Context, codes []string) (*tree, error) {
+	pg, cache := e.store.(PopulationGenerator)
+	key := strings.Join(slices.Sorted(slices.Values(codes)), ",")
+	var gen uint64
+	if cache {
+		gen = pg.PopulationGeneration() // before the read, as yearPopulation
+		e.trees.mu.Lock()
+		ent := e.trees.trees[key]
+		e.trees.mu.Unlock()
+		if ent != nil && ent.gen == gen && time.Since(ent.at) < popCacheTTL {
+			return ent.t, nil
+		}
+	}
+	units, counties, err := e.store.UnitForest(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	t := newTree(units, counties)
+	if cache {
+		e.trees.mu.Lock()
+		if e.trees.trees == nil || len(e.trees.trees) >= treeCacheMax {
+			e.trees.trees = map[string]*treeEntry{}
+		}
+		e.trees.trees[key] = &treeEntry{gen: gen, at: time.Now(), t: t}
+		e.trees.mu.Unlock()
+	}
+	return t, nil
+}

@@ -3,6 +3,7 @@ package indicator
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/expr"
@@ -68,16 +69,36 @@ func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query, op
 
 // readRows counts a rule over span. events(…) over whole months of one
 // year are counted for the whole year by month, once, and the span's
-// months summed from that: the 12 months of a grid ask one query.
+// months summed from that: the 12 months of a grid ask one query. A span
+// inside one year that covers a whole month or more but starts or ends
+// inside a month (a year to date) adds to those months the days at its
+// edges, each counted by a query of its own.
 func (r *run) readRows(key rawKey, function, source string, rule expr.Node, span period.Span, opt Disagg) ([]PathCount, error) {
-	if function != "events" || !wholeMonths(span) {
+	live := func(span period.Span) ([]PathCount, error) {
 		rq, err := r.rowQuery(function, source, rule, span, opt)
 		if err != nil {
 			return nil, err
 		}
 		return r.e.store.CountRows(r.ctx, rq)
 	}
-	year := rawKey{call: key.call, from: period.NewDate(span.Start.Year, 1, 1), to: period.NewDate(span.Start.Year, 12, 31)}
+	s, e := span.Start, span.End
+	if function != "events" || s.Year != e.Year || e.Before(s) {
+		return live(span)
+	}
+	first, last := s.Month, e.Month
+	var edges []period.Span
+	if s.Day != 1 {
+		first++
+		edges = append(edges, period.Span{Start: s, End: period.NewDate(s.Year, s.Month+1, 1).AddDays(-1)})
+	}
+	if e.AddDays(1).Day != 1 {
+		last--
+		edges = append(edges, period.Span{Start: period.NewDate(e.Year, e.Month, 1), End: e})
+	}
+	if first > last {
+		return live(span) // no whole month inside
+	}
+	year := rawKey{call: key.call, from: period.NewDate(s.Year, 1, 1), to: period.NewDate(s.Year, 12, 31)}
 	months, ok := r.monthly[year]
 	if !ok {
 		rq, err := r.rowQuery(function, source, rule, period.Span{Start: year.from, End: year.to}, opt)
@@ -92,26 +113,30 @@ func (r *run) readRows(key rawKey, function, source string, rule expr.Node, span
 	}
 	byPath := map[string]int64{}
 	var out []PathCount
-	for _, pc := range months {
-		if pc.Month < int(span.Start.Month) || pc.Month > int(span.End.Month) {
-			continue
-		}
+	add := func(pc PathCount) {
 		if _, seen := byPath[pc.Path]; !seen {
 			out = append(out, PathCount{Path: pc.Path})
 		}
 		byPath[pc.Path] += pc.N
 	}
+	for _, pc := range months {
+		if pc.Month >= int(first) && pc.Month <= int(last) {
+			add(pc)
+		}
+	}
+	for _, edge := range edges {
+		pcs, err := live(edge)
+		if err != nil {
+			return nil, err
+		}
+		for _, pc := range pcs {
+			add(pc)
+		}
+	}
 	for i := range out {
 		out[i].N = byPath[out[i].Path]
 	}
 	return out, nil
-}
-
-// wholeMonths reports whether span runs from the first day of a month to
-// the last day of a month of the same year.
-func wholeMonths(span period.Span) bool {
-	s, e := span.Start, span.End
-	return s.Year == e.Year && s.Day == 1 && !e.Before(s) && e.AddDays(1).Day == 1
 }
 
 // rawKey names what a count depends on: persons(…) reads the status rows
@@ -189,6 +214,7 @@ type tree struct {
 	byCode   map[string]int64  // the open unit of a code, else the last closed one
 	pred     map[int64][]int64 // unit → the closed units it replaced
 	counties []string
+	mu       sync.Mutex // guards chains: a kept tree is shared by concurrent runs
 	chains   map[chainKey][]int64
 }
 
@@ -242,6 +268,8 @@ func (t *tree) standIn(u *TreeUnit, day period.Date) *TreeUnit {
 // path.
 func (t *tree) chain(id int64, day period.Date, stored []int64) []int64 {
 	k := chainKey{id, day}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if c, ok := t.chains[k]; ok {
 		return c
 	}

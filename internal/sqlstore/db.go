@@ -36,6 +36,9 @@ type Store struct {
 	rebinds sync.Map // query → rebound query (PostgreSQL)
 	rules   weijian.ProgrammeRules
 	onRead  func(query string, args []any)
+	// liveCounts is Options.LiveCounts.
+	liveCounts bool
+	ruleConds  sync.Map // rule key → SQL condition (rulecount.go)
 	// importGen counts the org-unit and population imports this Store
 	// has run (PopulationGeneration).
 	importGen atomic.Uint64
@@ -61,6 +64,10 @@ type Options struct {
 	// and derives year statuses; nil: only the generic checks (dates,
 	// scope) and a plain year status (resident_year.go).
 	Rules weijian.ProgrammeRules
+	// LiveCounts answers every persons(…)/events(…) count with the live
+	// query instead of the kept rule counts (to measure what they save);
+	// the Store's writes keep the counts all the same.
+	LiveCounts bool
 }
 
 // ErrNoDatabase is wrapped by Open's error when Options.NoCreate is set and
@@ -78,7 +85,7 @@ func IsPostgres(dsn string) bool {
 // file path (optionally "sqlite:" or "file:" prefixed) — and brings its
 // schema up to date.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now, rules: opt.Rules, onRead: opt.OnRead}
+	s := &Store{dsn: dsn, log: opt.Logger, now: opt.Now, rules: opt.Rules, onRead: opt.OnRead, liveCounts: opt.LiveCounts}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -308,6 +315,7 @@ type Tx struct {
 	conn  *sql.Conn // the transaction's connection (PostgreSQL's COPY runs on it)
 	s     *Store
 	stmts map[string]*sql.Stmt // bulk statements prepared in this transaction
+	rules *ruleTx              // the rule counts this transaction corrects (rulecount.go)
 }
 
 // Exec runs a statement in the transaction.
@@ -350,7 +358,11 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 			err = fmt.Errorf("commit: %w", cerr)
 		}
 	}()
-	return fn(&Tx{tx: sqlTx, s: s, conn: conn})
+	tx := &Tx{tx: sqlTx, s: s, conn: conn}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.flushRules(ctx)
 }
 
 // inImportTx is inTx for an import: its transaction runs alone among

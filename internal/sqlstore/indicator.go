@@ -46,15 +46,28 @@ func (s *Store) jsonField(col, key string, kind indicator.FieldKind) (string, er
 
 // rowWhere is the FROM and WHERE of a row query, with its arguments.
 func (s *Store) rowWhere(q indicator.RowQuery) (from, where string, args []any, err error) {
+	from, conds, args, rule, err := s.rowParts(q)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if rule != "" {
+		conds = append(conds, rule)
+	}
+	return from, strings.Join(conds, " AND "), args, nil
+}
+
+// rowParts is the FROM of a row query, the conditions that select its
+// rows bar the rule, their arguments, and the rule's SQL condition ("" for
+// none; it has no arguments).
+func (s *Store) rowParts(q indicator.RowQuery) (from string, conds []string, args []any, rule string, err error) {
 	if len(q.Counties) == 0 {
-		return "", "", nil, fmt.Errorf("row query without a county")
+		return "", nil, nil, "", fmt.Errorf("row query without a county")
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(q.Counties)), ",")
 	for _, c := range q.Counties {
 		args = append(args, c)
 	}
 	cols := map[string]string{}
-	var conds []string
 	switch q.Function {
 	case "persons":
 		from = "person_year y"
@@ -70,7 +83,7 @@ func (s *Store) rowWhere(q indicator.RowQuery) (from, where string, args []any, 
 			"e.event_date >= ?", "e.event_date <= ?"}
 		args = append(args, q.Programme, q.Stage, false, dateVal(q.From.In(time.UTC)), dateVal(q.To.In(time.UTC)))
 	default:
-		return "", "", nil, fmt.Errorf("unknown row function %q", q.Function)
+		return "", nil, nil, "", fmt.Errorf("unknown row function %q", q.Function)
 	}
 	from, conds, args = personFilter(q, from, conds, args)
 	valsCol := map[string]string{"persons": "y.vals", "events": "e.vals"}[q.Function]
@@ -79,23 +92,32 @@ func (s *Store) rowWhere(q indicator.RowQuery) (from, where string, args []any, 
 			continue
 		}
 		if cols[f], err = s.jsonField(valsCol, f, kind); err != nil {
-			return "", "", nil, err
+			return "", nil, nil, "", err
 		}
 	}
 	if q.Rule != nil {
-		rule, err := expr.SQL(q.Rule, cols)
-		if err != nil {
-			return "", "", nil, err
+		if rule, err = expr.SQL(q.Rule, cols); err != nil {
+			return "", nil, nil, "", err
 		}
-		conds = append(conds, rule)
 	}
-	return from, strings.Join(conds, " AND "), args, nil
+	return from, conds, args, rule, nil
 }
 
 // CountRows counts the persons or events a row query selects, per
 // village path, in one query over the counties named (which Citus routes
 // to their shards). A person counts once over a span of several years.
+// A whole year of persons(…), or of events(…) by month, is read from the
+// kept rule counts (rulecount.go).
 func (s *Store) CountRows(ctx context.Context, q indicator.RowQuery) ([]indicator.PathCount, error) {
+	if keptCountable(q) && !s.liveCounts {
+		pcs, err := s.countKept(ctx, q)
+		if err == nil || ctx.Err() != nil {
+			return pcs, err
+		}
+		// Counting could not be stored (on SQLite, a long import holding
+		// the write lock): answer live; a real error shows again there.
+		s.log.Warn("rule counts not kept; counted live", "function", q.Function, "programme", q.Programme, "err", err)
+	}
 	from, where, args, err := s.rowWhere(q)
 	if err != nil {
 		return nil, err
@@ -106,10 +128,7 @@ func (s *Store) CountRows(ctx context.Context, q indicator.RowQuery) ([]indicato
 	}
 	month, group := "0", "y.village_path"
 	if q.ByMonth && q.Function == "events" {
-		month = "CAST(substr(e.event_date, 6, 2) AS INTEGER)" // "2006-01-02" text
-		if s.d.name != "sqlite" {
-			month = "CAST(EXTRACT(MONTH FROM e.event_date) AS INTEGER)"
-		}
+		month = s.monthOf("e.event_date")
 		group += ", " + month
 	}
 	return queryAll(ctx, storeQ{s}, func(r rowScanner) (indicator.PathCount, error) {

@@ -321,6 +321,12 @@ func (s *Store) UpdatePerson(ctx context.Context, sc weijian.Scope, a weijian.Ac
 		if p.County != old.County {
 			return weijian.Invalid(weijian.T("迁往其他县的居民须在迁入县重新登记", "a move to another county is a new registration there"))
 		}
+		if old.VillagePath != p.VillagePath {
+			// Every count of the person's rows moves to the new village.
+			if err := tx.touchRules(ctx, old.County, nil, p.ID); err != nil {
+				return err
+			}
+		}
 		res, err := tx.Exec(ctx, `UPDATE person SET doc_type = ?, doc_number = ?, doc_checked = ?, name = ?, pinyin = ?, sex = ?,
 			birth_date = ?, village_id = ?, village_path = ?, address = ?, phone = ?, household = ?, doctor_id = ?, death_date = ?,
 			version = version + 1, updated_at = ? WHERE county_code = ? AND id = ? AND version = ?`,
@@ -386,6 +392,9 @@ func (s *Store) MergePersons(ctx context.Context, sc weijian.Scope, a weijian.Ac
 		return weijian.Invalid(weijian.T("只能合并同一县内、尚未合并的两份档案", "only two unmerged records of one county can be merged"))
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
+		if err := tx.touchRules(ctx, k.County, nil, keep, dup); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			"UPDATE enrollment SET person_id = ? WHERE county_code = ? AND person_id = ?",
 			"UPDATE service_event SET person_id = ? WHERE county_code = ? AND person_id = ?",

@@ -99,6 +99,9 @@ func (s *Store) Enroll(ctx context.Context, sc weijian.Scope, a weijian.Actor, e
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
+		if err := tx.touchRules(ctx, p.County, []string{e.Programme}, p.ID); err != nil {
+			return err
+		}
 		if e.OrgPath, err = s.serviceUnit(ctx, tx, sc, e.OrgUnitID); err != nil {
 			return err
 		}
@@ -252,6 +255,9 @@ func (s *Store) RecordEvent(ctx context.Context, sc weijian.Scope, a weijian.Act
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
+		if err := tx.touchRules(ctx, p.County, []string{e.Programme}, p.ID); err != nil {
+			return err
+		}
 		if e.OrgPath, err = s.serviceUnit(ctx, tx, sc, e.OrgUnitID); err != nil {
 			return err
 		}
@@ -348,6 +354,9 @@ func (s *Store) changeEvent(ctx context.Context, sc weijian.Scope, a weijian.Act
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
+		if err := tx.touchRules(ctx, p.County, []string{old.Programme}, p.ID); err != nil {
+			return err
+		}
 		if action == "edit" {
 			if err := s.checkEvent(ctx, tx, p, old); err != nil {
 				return err

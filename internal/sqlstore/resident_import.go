@@ -552,10 +552,16 @@ func byPersonID(people map[string]*weijian.Person) map[int64]*weijian.Person {
 // eventKeys lists the person-programmes of the events, each once, in
 // first-seen order.
 func eventKeys(evs []*weijian.Event) []personProg {
+	return personProgs(evs, func(e *weijian.Event) personProg { return personProg{e.PersonID, e.Programme} })
+}
+
+// personProgs lists the person-programmes of xs, each once, in
+// first-seen order.
+func personProgs[T any](xs []T, of func(T) personProg) []personProg {
 	seen := map[personProg]bool{}
 	var keys []personProg
-	for _, e := range evs {
-		if k := (personProg{e.PersonID, e.Programme}); !seen[k] {
+	for _, x := range xs {
+		if k := of(x); !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}
@@ -571,6 +577,9 @@ func (s *Store) storeImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor
 	opt weijian.ResidentImportOptions) error {
 	byID := byPersonID(lk.people)
 	keys := eventKeys(fresh)
+	if err := tx.touchMany(ctx, byID, keys); err != nil {
+		return err
+	}
 	evs, err := priorEvents(ctx, tx, byID, keys)
 	if err != nil {
 		return err

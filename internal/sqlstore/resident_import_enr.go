@@ -85,6 +85,9 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 			e.ID, e.CreatedAt = ids[k], now
 			out[k] = s.enrollmentRow(e, a.UserID)
 		}
+		if err := tx.touchMany(ctx, byPersonID(people), enrollmentKeys(fresh)); err != nil {
+			return err
+		}
 		if err := tx.insertMany(ctx, "enrollment", enrollmentInsertCols, out); err != nil {
 			return err
 		}

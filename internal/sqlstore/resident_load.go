@@ -13,6 +13,9 @@ import (
 // run again).
 func (s *Store) ClearResidents(ctx context.Context, county string) error {
 	return s.inTx(ctx, func(tx *Tx) error {
+		if err := tx.dropRules(ctx, county); err != nil {
+			return err
+		}
 		for _, t := range []string{"person_year", "event_version", "service_event", "enrollment", "person"} {
 			if _, err := tx.Exec(ctx, "DELETE FROM "+t+" WHERE county_code = ?", county); err != nil {
 				return fmt.Errorf("clear %s: %w", t, err)
@@ -79,6 +82,9 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		nEv += len(h.Events)
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
+		if err := tx.dropLoaded(ctx, hs); err != nil {
+			return err
+		}
 		if err := s.unitRefs(ctx, tx, codes); err != nil {
 			return err
 		}
