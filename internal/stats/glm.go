@@ -93,7 +93,7 @@ type GLMFit struct {
 	offset      []float64 // nil: 0
 	exact       bool
 	fastPoisson bool        // fast mode for a Poisson-variance family
-	logY        []float64   // fast mode: log y, for the deviance
+	logY        []float64   // fast mode: log y (negative binomial: log max(1,y), then log(y+θ)), for the deviance
 	y23         []float64   // fast mode: y^{2/3}, for the Anscombe residuals
 	cr          crCache     // exact mode's memo
 	ws          *Workspace  // where the memory comes from (nil: the heap)
