@@ -111,7 +111,7 @@ func GLRNB(s Series, ctl GLRNBControl) (res *Result, err error) {
 	}
 	res = newResult("glrnb", s, rng)
 	res.Mu0, res.Warnings = mu0, warnings
-	g := glrChart{alpha: ctl.Alpha, carl: ctl.CARL, xmax: ctl.XMax}
+	g := glrChart{alpha: ctl.Alpha, carl: ctl.CARL, xmax: ctl.XMax, work: &nbWork{}}
 	for start := 0; start < len(x); {
 		stat, n := g.run(x[start:], mu0[start:])
 		bound := stat
@@ -134,6 +134,7 @@ func GLRNB(s Series, ctl GLRNBControl) (res *Result, err error) {
 // glrChart evaluates the GLR statistic of one segment.
 type glrChart struct {
 	alpha, carl, xmax float64
+	work              *nbWork // glrNB's scratch, reused from one n to the next
 }
 
 // run computes GLR_n for n = 0, 1, … until the first alarm; it returns the
@@ -155,7 +156,7 @@ func (g glrChart) stat(x, mu []float64, n int) float64 {
 	if g.alpha == 0 {
 		return glrPois(x, mu, n)
 	}
-	return glrNB(x, mu, n, g.alpha)
+	return glrNB(g.work, x, mu, n, g.alpha)
 }
 
 // glrPois is C glr_cusum's glr(): for k = n down to 0, κ = fmax(0,
@@ -195,9 +196,15 @@ func glrPois(x, mu []float64, n int) float64 {
 // per n, so that a score–information step costs one division per point
 // and l_{n,k} one logarithm (C's nbScore, nbFisher and nblnk compute the
 // same sums term by term; the results agree to rounding).
-func glrNB(x, mu []float64, n int, alpha float64) float64 {
+//
+// Second shortcut: l_{n,k} is only computed when it can beat the best so
+// far. As a function of κ it is concave with value 0 and slope score0 at
+// κ = 0, so it lies below that tangent: l_{n,k}(κ̂) ≤ score0·κ̂. When that
+// bound is at most the best, l_{n,k} cannot raise the maximum and its n−k+1
+// logarithms are skipped (most change points of a long segment).
+func glrNB(w *nbWork, x, mu []float64, n int, alpha float64) float64 {
 	m := n + 1
-	w := newNBWork(x[:m], mu[:m], alpha)
+	w.reset(x[:m], mu[:m], alpha)
 	best := -1e99
 	kml := 0.5
 	for k := 0; k <= n; k++ {
@@ -215,6 +222,9 @@ func glrNB(x, mu []float64, n int, alpha float64) float64 {
 			kap = old + sc/fi
 		}
 		kml = cfmax0(kap)
+		if w.score0[k]*kml <= best {
+			continue // the tangent bound: l_{n,k} ≤ best
+		}
 		if l := w.lnk(k, kml); l > best {
 			best = l
 		}
@@ -230,13 +240,18 @@ type nbWork struct {
 	score0  []float64 // Σ_{i≥k} (x_i − μ_i)/(1 + αμ_i)
 	sumX    []float64 // Σ_{i≥k} x_i
 	sumBase []float64 // Σ_{i≥k} (x_i + 1/α) log(1 + αμ_i)
+	buf     []float64 // the memory of the six slices above
 }
 
-func newNBWork(x, mu []float64, alpha float64) *nbWork {
+// reset fills w for the points x, mu, reusing its memory.
+func (w *nbWork) reset(x, mu []float64, alpha float64) {
 	m := len(x)
-	buf := make([]float64, 6*m)
-	w := &nbWork{x: x, mu: mu, am: buf[:m], fm: buf[m : 2*m], wx: buf[2*m : 3*m], score0: buf[3*m : 4*m],
-		sumX: buf[4*m : 5*m], sumBase: buf[5*m:]}
+	if cap(w.buf) < 6*m {
+		w.buf = make([]float64, 6*max(m, 64))
+	}
+	buf := w.buf[:6*m]
+	*w = nbWork{x: x, mu: mu, am: buf[:m], fm: buf[m : 2*m], wx: buf[2*m : 3*m], score0: buf[3*m : 4*m],
+		sumX: buf[4*m : 5*m], sumBase: buf[5*m:], buf: w.buf}
 	var s0, sx, sb float64
 	for k := m - 1; k >= 0; k-- {
 		a := alpha * mu[k]
@@ -249,13 +264,12 @@ func newNBWork(x, mu []float64, alpha float64) *nbWork {
 	// non-negative score on; it costs a logarithm per point.
 	first := slices.IndexFunc(w.score0, func(v float64) bool { return !(v < 0) })
 	if first < 0 {
-		return w
+		return
 	}
 	for k := m - 1; k >= first; k-- {
 		sb += w.wx[k] * math.Log1p(w.am[k])
 		w.sumBase[k] = sb
 	}
-	return w
 }
 
 // scoreFisher returns the score Σ (x_i − e^κμ_i)/(1 + αe^κμ_i) and the
