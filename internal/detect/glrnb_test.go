@@ -1,0 +1,121 @@
+package detect
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestD5Max checks d5Max against a fine grid of |D³h|, D = t d/dt and h(t)
+// = t/(1+t)². In s = log t, D = d/ds and h = e^s/(1+e^s)², whose third
+// derivative is (checked against mpmath's numerical one)
+//
+//	D³h = e^s (1 − 11e^s + 11e^{2s} − e^{3s}) / (1 + e^s)⁵.
+func TestD5Max(t *testing.T) {
+	peak := 0.0
+	for s := -30.0; s <= 30; s += 1e-4 {
+		e := math.Exp(s)
+		v := math.Abs(e * (1 - 11*e + 11*e*e - e*e*e) / math.Pow(1+e, 5))
+		peak = max(peak, v)
+	}
+	if peak > d5Max || peak < d5Max-1e-4 {
+		t.Errorf("max |D³h| = %.9f, d5Max = %v", peak, d5Max)
+	}
+}
+
+// TestLnkBound checks that lnkBound never falls below l_{n,k} at the
+// Newton estimate, over random segments of negative binomial counts.
+func TestLnkBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	w := &nbWork{}
+	checked := 0
+	for trial := range 2000 {
+		m := 1 + rng.IntN(80)
+		alpha := []float64{0.01, 0.1, 0.2, 0.5, 2}[trial%5]
+		x, mu := make([]float64, m), make([]float64, m)
+		level := math.Exp(rng.Float64()*8 - 3) // 0.05 … 150
+		for i := range x {
+			mu[i] = level * (0.5 + rng.Float64())
+			lift := 1 + 2*rng.Float64()*float64(i)/float64(m) // a rise to trigger large κ
+			x[i] = math.Round(mu[i] * lift * rng.ExpFloat64())
+		}
+		w.reset(x, mu, alpha)
+		kml := 0.5
+		for k := range m {
+			if w.score0[k] < 0 {
+				kml = 0
+				continue
+			}
+			old, kap := 0.4, kml
+			var sc, fi float64
+			steps := 0
+			for ; kap > -18 && math.Abs(kap-old) > 1e-6 && steps < 1000; steps++ {
+				old = kap
+				sc, fi = w.scoreFisher(k, old)
+				kap = old + sc/fi
+			}
+			kml = cfmax0(kap)
+			if steps == 0 {
+				continue
+			}
+			l, b := w.lnk(k, kml), w.lnkBound(k, kml, old, sc, fi)
+			if b < l {
+				t.Fatalf("trial %d, k = %d, α = %v: bound %v < l = %v (κ = %v)", trial, k, alpha, b, l, kml)
+			}
+			checked++
+		}
+	}
+	if checked < 10000 {
+		t.Errorf("only %d change points checked", checked)
+	}
+}
+
+// glrNBAll is glrNB without the lnkBound shortcut: l_{n,k} at every
+// change point with a non-negative score.
+func glrNBAll(w *nbWork, x, mu []float64, n int, alpha float64) float64 {
+	w.reset(x[:n+1], mu[:n+1], alpha)
+	best, kml := -1e99, 0.5
+	for k := 0; k <= n; k++ {
+		if w.score0[k] < 0 {
+			kml, best = 0, max(best, 0)
+			continue
+		}
+		old, kap := 0.4, kml
+		for iter := 0; kap > -18 && math.Abs(kap-old) > 1e-6 && iter < 1000; iter++ {
+			old = kap
+			sc, fi := w.scoreFisher(k, old)
+			kap = old + sc/fi
+		}
+		kml = cfmax0(kap)
+		best = max(best, w.lnk(k, kml))
+	}
+	return best
+}
+
+// TestGLRNBShortcut checks that skipping change points by lnkBound leaves
+// the GLR statistic unchanged, on random segments with and without a rise.
+func TestGLRNBShortcut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	w := &nbWork{}
+	for trial := range 150 {
+		m := 1 + rng.IntN(100)
+		alpha := []float64{0.01, 0.1, 0.2, 0.5, 2}[trial%5]
+		x, mu := make([]float64, m), make([]float64, m)
+		level := math.Exp(rng.Float64()*8 - 3)
+		for i := range x {
+			mu[i] = level * (0.5 + rng.Float64())
+			lift := 1.0
+			if trial%2 == 0 && i > m/2 {
+				lift = 1.5
+			}
+			x[i] = math.Round(mu[i] * lift * rng.ExpFloat64())
+		}
+		for n := range m {
+			got := glrNB(w, x, mu, n, alpha)
+			want := glrNBAll(&nbWork{}, x, mu, n, alpha)
+			if got != want {
+				t.Fatalf("trial %d, n = %d, α = %v: GLR %v, without the shortcut %v", trial, n, alpha, got, want)
+			}
+		}
+	}
+}
