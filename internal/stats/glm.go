@@ -94,7 +94,6 @@ type GLMFit struct {
 	exact       bool
 	fastPoisson bool        // fast mode for a Poisson-variance family
 	logY        []float64   // fast mode: log y (negative binomial: log max(1,y), then log(y+θ)), for the deviance
-	y23         []float64   // fast mode: y^{2/3}, for the Anscombe residuals
 	cr          crCache     // exact mode's memo
 	ws          *Workspace  // where the memory comes from (nil: the heap)
 	qr          *qrDecomp   // the QR of √W·X from the last iteration (nil if gram solved it)

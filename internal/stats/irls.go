@@ -69,7 +69,7 @@ func newGLMFit(ws *Workspace, xs []float64, n, p int, y []float64, opt GLMOption
 func (f *GLMFit) start(ws *Workspace) (nOK int) {
 	var eta0 []float64
 	if f.fastPoisson {
-		f.logY, eta0, f.y23 = ws.responseTerms(f.Y)
+		f.logY, eta0 = ws.responseTerms(f.Y)
 	}
 	for i, yi := range f.Y {
 		if f.PriorWeights[i] > 0 {
