@@ -162,7 +162,7 @@ func QPois(p, lambda float64) float64 {
 	}
 	mu, sigma := lambda, math.Sqrt(lambda)
 	gamma := 1 / sigma
-	return discreteSearch(p, cornishFisher(p, mu, sigma, gamma), poissonCDF{lambda})
+	return discreteSearch(p, cornishFisher(QNorm(p, 0, 1), mu, sigma, gamma), poissonCDF{lambda})
 }
 
 // QNBinom is R's qnbinom(p, size, prob) (lower tail): the smallest integer
@@ -173,6 +173,22 @@ func QPois(p, lambda float64) float64 {
 // prob > 1, size < 0 or p outside [0, 1] give NaN; prob = 1 or size = 0
 // give 0; p = 0 gives 0 and p = 1 gives +Inf.
 func QNBinom(p, size, prob float64) float64 {
+	return NewNBQuantile(p).At(size, prob)
+}
+
+// NBQuantile is QNBinom at one probability p for many sizes and probs
+// (a method's bound at each time point): the normal quantile of p that
+// starts every search is computed once, which saves a tenth of a call.
+type NBQuantile struct {
+	p, z float64
+}
+
+// NewNBQuantile prepares QNBinom(p, ·, ·).
+func NewNBQuantile(p float64) NBQuantile { return NBQuantile{p: p, z: QNorm(p, 0, 1)} }
+
+// At is QNBinom(p, size, prob).
+func (nq NBQuantile) At(size, prob float64) float64 {
+	p := nq.p
 	if math.IsNaN(p) || math.IsNaN(size) || math.IsNaN(prob) {
 		return math.NaN()
 	}
@@ -199,14 +215,13 @@ func QNBinom(p, size, prob float64) float64 {
 	mu := size * pp
 	sigma := math.Sqrt(size * pp * q)
 	gamma := (q + pp) / sigma
-	return discreteSearch(p, cornishFisher(p, mu, sigma, gamma), nbinomCDF{size, prob})
+	return discreteSearch(p, cornishFisher(nq.z, mu, sigma, gamma), nbinomCDF{size, prob})
 }
 
 // cornishFisher is nmath's starting point for the discrete quantile
-// searches: the Cornish–Fisher expansion with skewness γ, rounded, ≥ 0
-// (the largest float64 if μ or σ overflows).
-func cornishFisher(p, mu, sigma, gamma float64) float64 {
-	z := QNorm(p, 0, 1)
+// searches: the Cornish–Fisher expansion with skewness γ around z =
+// Φ⁻¹(p), rounded, ≥ 0 (the largest float64 if μ or σ overflows).
+func cornishFisher(z, mu, sigma, gamma float64) float64 {
 	y := math.Round(mu + sigma*(z+gamma*(z*z-1)/6))
 	if math.IsInf(mu, 1) || math.IsInf(sigma, 1) {
 		return math.MaxFloat64 // μ or σ overflows: start at the top
