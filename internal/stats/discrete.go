@@ -243,6 +243,44 @@ type nbinomCDF struct{ size, prob float64 }
 
 func (d nbinomCDF) at(x float64) float64 { return PNBinom(x, d.size, d.prob, true) }
 
+// pmf is P(X = x) for an integer x ≥ 0 (0 < prob < 1 and size > 0 in
+// every search).
+func (d nbinomCDF) pmf(x float64) float64 { return dnbinom(x, d.size, d.prob) }
+
+// pmfCDF is a cdf that also has its probability mass function.
+type pmfCDF interface {
+	cdf
+	pmf(x float64) float64
+}
+
+// neighbourMargin is how close to p (relative) a cdf value found by a
+// step of the pmf (neighbour) may be before it is evaluated directly after
+// all: far above the 3e-12 to which the two agree (measured over 10⁵
+// random sizes, probs and points; gonum's incomplete beta near a + b =
+// 1000 is the less accurate one).
+const neighbourMargin = 1e-9
+
+// neighbour returns F(c) for c = x ± 1, given F(x) = fx. A search from a
+// good start mostly probes the start and one neighbour, and for the
+// negative binomial F(x ± 1) = F(x) ∓ P(X = x or x+1) costs a third of an
+// incomplete beta. The step is only trusted where it decides the
+// comparison with p by a wide margin, so the search makes the same
+// decisions as with F(c) itself and finds the same quantile.
+func neighbour(f cdf, p, x, fx, c float64) float64 {
+	if d, ok := f.(pmfCDF); ok && math.Abs(c-x) == 1 && c >= 0 && fx > 0 && fx < 1 {
+		var v float64
+		if c < x {
+			v = fx - d.pmf(x)
+		} else {
+			v = fx + d.pmf(c)
+		}
+		if math.Abs(v-p) > neighbourMargin*p && v > 0 && v < 1 {
+			return v
+		}
+	}
+	return f.at(c)
+}
+
 // discreteSearch returns the smallest integer x ≥ 0 with F(x) ≥ p·(1 − 64ε),
 // starting from the guess y. The answer is the same as R's unit-step
 // search wherever F is monotone, which it is up to rounding; only the
@@ -291,7 +329,7 @@ func discreteSearch(p, y float64, f cdf) float64 {
 				d *= 2 // below the float64 spacing of hi
 				continue
 			}
-			fc := f.at(c)
+			fc := neighbour(f, p, hi, fhi, c)
 			if fc < p {
 				lo, flo = c, fc
 				break
@@ -317,7 +355,7 @@ func discreteSearch(p, y float64, f cdf) float64 {
 				d *= 2 // below the float64 spacing of lo
 				continue
 			}
-			fc := f.at(c)
+			fc := neighbour(f, p, lo, flo, c)
 			if fc >= p {
 				hi, fhi = c, fc
 				break
