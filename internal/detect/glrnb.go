@@ -3,6 +3,8 @@ package detect
 import (
 	"math"
 	"slices"
+
+	"github.com/weijian-health/weijian/internal/stats"
 )
 
 // GLRReturn says what GLRNB reports as the upper bound (R's control$ret).
@@ -310,7 +312,7 @@ func (w *nbWork) reset(x, mu []float64, alpha float64) {
 // Fisher information e^κ Σ μ_i(αx_i + 1)/(1 + αe^κμ_i)² over i ≥ k (C
 // nbScore, nbFisher).
 func (w *nbWork) scoreFisher(k int, kappa float64) (score, fisher float64) {
-	ek := math.Exp(kappa)
+	ek := stats.FastExp(kappa) // within an ulp of math.Exp: the Newton path moves by rounding only
 	x, mu, am, fm := w.x[k:], w.mu[k:len(w.x)], w.am[k:len(w.x)], w.fm[k:len(w.x)]
 	for i, xi := range x {
 		inv := 1 / (1 + am[i]*ek)

@@ -335,16 +335,16 @@ func TestFastExp(t *testing.T) {
 		if i%4 == 0 {
 			x = (rng.Float64() - 0.5) * 1400
 		}
-		got, want := fastExp(x), crExp(x)
+		got, want := FastExp(x), crExp(x)
 		ulp := math.Abs(got-want) / (math.Nextafter(want, math.Inf(1)) - want)
 		worst = math.Max(worst, ulp)
 		if ulp > 1 {
-			t.Fatalf("fastExp(%v) = %v, correctly rounded %v (%.2f ulp)", x, got, want, ulp)
+			t.Fatalf("FastExp(%v) = %v, correctly rounded %v (%.2f ulp)", x, got, want, ulp)
 		}
 	}
 	for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 710, -750, -720, 0} {
-		if got, want := fastExp(x), math.Exp(x); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
-			t.Errorf("fastExp(%v) = %v, want %v", x, got, want)
+		if got, want := FastExp(x), math.Exp(x); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("FastExp(%v) = %v, want %v", x, got, want)
 		}
 	}
 	t.Logf("worst error %.3f ulp", worst)

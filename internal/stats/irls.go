@@ -173,6 +173,10 @@ func (f *GLMFit) wlsStep(z, beta []float64) {
 			f.Weights[i] = 0
 		case f.gram != nil && f.Family != NegBinomial:
 			f.Weights[i] = f.PriorWeights[i] * g // ω g²/μ with g = μ
+		case f.gram != nil:
+			// ω g²/V without R's square root and square, an ulp apart;
+			// redone as R does if the QR takes over below.
+			f.Weights[i] = f.PriorWeights[i] * (g * g) / f.variance(g)
 		default:
 			sw := math.Sqrt(f.PriorWeights[i] * (g * g) / f.variance(f.Mu[i])) // R: sqrt((w*g^2)/V)
 			f.Weights[i] = sw * sw
@@ -184,6 +188,14 @@ func (f *GLMFit) wlsStep(z, beta []float64) {
 			return
 		}
 		f.gram = nil // not safe for this design and weights: QR from now on
+		if f.Family == NegBinomial {
+			for i, g := range f.Mu[:n] {
+				if f.PriorWeights[i] > 0 {
+					sw := math.Sqrt(f.PriorWeights[i] * (g * g) / f.variance(g))
+					f.Weights[i] = sw * sw
+				}
+			}
+		}
 	}
 	f.qrStep(z, beta)
 }
@@ -274,7 +286,7 @@ func (f *GLMFit) update(beta, off []float64) (dev float64, finite bool) {
 	}
 	logEps := math.Log(dblEps)
 	for i, e := range eta {
-		mu, lmu := fastExp(e), e
+		mu, lmu := FastExp(e), e
 		if mu < dblEps {
 			mu, lmu = dblEps, logEps
 		}
@@ -375,7 +387,7 @@ func (f *GLMFit) exp(x float64) float64 {
 	if f.exact {
 		return f.cr.eval('e', x, 0)
 	}
-	return fastExp(x)
+	return FastExp(x)
 }
 
 func (f *GLMFit) pow(x, y float64) float64 {
