@@ -83,7 +83,6 @@ type GLMFit struct {
 	Residuals []float64
 
 	DfResidual int     // (#obs with ω ≠ 0) − Rank
-	Deviance   float64 // Σ d(yᵢ, μᵢ, ωᵢ) at the final μ
 	Iter       int     // IRLS iterations run
 	Converged  bool
 	Boundary   bool // step halving was needed (R warns "algorithm stopped at boundary value")

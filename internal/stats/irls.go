@@ -452,8 +452,12 @@ func (f *GLMFit) finish(beta []float64, nOK int) {
 		f.Residuals[i] = (y - f.Mu[i]) / f.Mu[i] // R: (y − μ)/mu.eta(η), and mu.eta(η) = μ
 	}
 	f.DfResidual = nOK - f.Rank
-	f.Deviance = f.deviance()
 }
+
+// Deviance is Σ d(yᵢ, μᵢ, ωᵢ) at the final μ (R's fit$deviance), computed
+// when asked for: the detection methods never do, and for the negative
+// binomial it is a logarithm per row.
+func (f *GLMFit) Deviance() float64 { return f.deviance() }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
