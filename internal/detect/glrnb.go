@@ -262,49 +262,88 @@ type nbCand struct {
 	kappa, bound float64
 }
 
-// nbWork holds what glrNB's change points share for one n.
+// nbWork holds what glrNB's change points share for one n, and the
+// per-point terms, which the next n (and the next probe of the cases
+// search, which changes x_n only) shares.
 type nbWork struct {
-	x, mu   []float64
+	x, mu []float64
+	alpha float64
+	// Per point, valid while (px_i, pmu_i) = (x_i, μ_i) (NaN: not yet).
+	px, pmu []float64
 	am, fm  []float64 // αμ_i and μ_i(αx_i + 1)
 	wx      []float64 // x_i + 1/α
+	dScore  []float64 // (x_i − μ_i)/(1 + αμ_i)
+	dInfo   []float64 // μ_i(αx_i + 1)/(1 + αμ_i)²
+	base    []float64 // (x_i + 1/α) log(1 + αμ_i), NaN until needed
+	// Suffix sums over k..n for the current n.
 	score0  []float64 // Σ_{i≥k} (x_i − μ_i)/(1 + αμ_i)
 	sumX    []float64 // Σ_{i≥k} x_i
 	sumBase []float64 // Σ_{i≥k} (x_i + 1/α) log(1 + αμ_i)
 	info0   []float64 // Σ_{i≥k} μ_i(αx_i + 1)/(1 + αμ_i)²: −l″ at κ = 0
 	sumW    []float64 // Σ_{i≥k} (x_i + 1/α)
-	buf     []float64 // the memory of the slices above
 	cands   []nbCand  // glrNB's scratch
 }
 
-// reset fills w for the points x, mu, reusing its memory.
+// reset prepares w for the points x, mu: the per-point terms of points
+// not seen with these values (the summands of C's sums, so the sums are
+// the same to the bit), then the suffix sums.
 func (w *nbWork) reset(x, mu []float64, alpha float64) {
 	m := len(x)
-	if cap(w.buf) < 8*m {
-		w.buf = make([]float64, 8*max(m, 64))
+	w.x, w.mu = x, mu
+	if alpha != w.alpha || len(w.px) < m {
+		if alpha != w.alpha {
+			w.px = w.px[:0]
+			w.alpha = alpha
+		}
+		w.grow(max(m, 2*len(w.px), 64))
 	}
-	buf := w.buf[:8*m]
-	*w = nbWork{x: x, mu: mu, am: buf[:m], fm: buf[m : 2*m], wx: buf[2*m : 3*m], score0: buf[3*m : 4*m],
-		sumX: buf[4*m : 5*m], sumBase: buf[5*m : 6*m], info0: buf[6*m : 7*m], sumW: buf[7*m:], buf: w.buf,
-		cands: w.cands}
+	for i := range m {
+		if w.px[i] == x[i] && w.pmu[i] == mu[i] {
+			continue
+		}
+		a := alpha * mu[i]
+		w.am[i], w.fm[i], w.wx[i] = a, mu[i]*(alpha*x[i]+1), x[i]+1/alpha
+		w.dScore[i] = (x[i] - mu[i]) / (1 + a)
+		w.dInfo[i] = w.fm[i] / ((1 + a) * (1 + a))
+		w.base[i] = math.NaN()
+		w.px[i], w.pmu[i] = x[i], mu[i]
+	}
 	var s0, sx, sb, i0, sw float64
 	for k := m - 1; k >= 0; k-- {
-		a := alpha * mu[k]
-		w.am[k], w.fm[k], w.wx[k] = a, mu[k]*(alpha*x[k]+1), x[k]+1/alpha
-		s0 += (x[k] - mu[k]) / (1 + a)
+		s0 += w.dScore[k]
 		sx += x[k]
-		i0 += w.fm[k] / ((1 + a) * (1 + a))
+		i0 += w.dInfo[k]
 		sw += w.wx[k]
 		w.score0[k], w.sumX[k], w.info0[k], w.sumW[k] = s0, sx, i0, sw
 	}
 	// The base sum is needed only from the first change point with a
-	// non-negative score on; it costs a logarithm per point.
-	first := slices.IndexFunc(w.score0, func(v float64) bool { return !(v < 0) })
+	// non-negative score on; it costs a logarithm per point, once.
+	first := slices.IndexFunc(w.score0[:m], func(v float64) bool { return !(v < 0) })
 	if first < 0 {
 		return
 	}
 	for k := m - 1; k >= first; k-- {
-		sb += w.wx[k] * math.Log1p(w.am[k])
+		if math.IsNaN(w.base[k]) {
+			w.base[k] = w.wx[k] * math.Log1p(w.am[k])
+		}
+		sb += w.base[k]
 		w.sumBase[k] = sb
+	}
+}
+
+// grow makes room for m points, keeping the per-point terms of the ones
+// kept in px (the others are marked not yet computed).
+func (w *nbWork) grow(m int) {
+	keep := len(w.px)
+	perPoint := []*[]float64{&w.px, &w.pmu, &w.am, &w.fm, &w.wx, &w.dScore, &w.dInfo, &w.base}
+	for _, s := range perPoint {
+		*s = append((*s)[:keep], make([]float64, m-keep)...)
+	}
+	for i := keep; i < m; i++ {
+		w.px[i] = math.NaN()
+	}
+	for _, s := range []*[]float64{&w.score0, &w.sumX, &w.sumBase, &w.info0, &w.sumW} {
+		*s = make([]float64, m)
 	}
 }
 
@@ -360,7 +399,7 @@ func (w *nbWork) lnk(k int, kappa float64) float64 {
 		return 0 // every log term is log 1
 	}
 	ek, sum := math.Exp(kappa), 0.0
-	am, wx := w.am[k:], w.wx[k:len(w.am)]
+	am, wx := w.am[k:len(w.x)], w.wx[k:len(w.x)]
 	for i, a := range am {
 		sum += wx[i] * math.Log1p(a*ek)
 	}
