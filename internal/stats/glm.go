@@ -82,8 +82,8 @@ type GLMFit struct {
 	// Residuals are the working residuals (y − μ)/g at the final μ.
 	Residuals []float64
 
-	DfResidual int     // (#obs with ω ≠ 0) − Rank
-	Iter       int     // IRLS iterations run
+	DfResidual int // (#obs with ω ≠ 0) − Rank
+	Iter       int // IRLS iterations run
 	Converged  bool
 	Boundary   bool // step halving was needed (R warns "algorithm stopped at boundary value")
 
