@@ -9,20 +9,12 @@ import (
 // BenchmarkFixture times every non-error fixture on its own, as
 // BenchmarkFixture/<algorithm>/<fixture>, for benchstat comparisons of one
 // method before and after a change (BenchmarkVersusR gives ratios to R
-// per method instead). The control is parsed once, outside the timing.
+// per method instead). The runner reads the control from the cache its
+// first call fills.
 //
 // Run: go test ./internal/detect -run '^$' -bench 'Fixture/(bayes|glrnb)/' -count 6
 func BenchmarkFixture(b *testing.B) {
-	byAlg := map[string][]*fixture{}
-	for _, p := range fixturePaths(b) {
-		fx, err := loadFixture(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if fx.Error == "" {
-			byAlg[fx.Algorithm] = append(byAlg[fx.Algorithm], fx)
-		}
-	}
+	byAlg := benchFixtures(b)
 	for _, alg := range sortedKeys(byAlg) {
 		r, ok := runners[alg]
 		if !ok {
@@ -40,8 +32,9 @@ func BenchmarkFixture(b *testing.B) {
 					// ns/op when other processes share the cores.
 					runtime.LockOSThread()
 					defer runtime.UnlockOSThread()
+					b.ResetTimer()
 					c0 := threadCPU()
-					for b.Loop() {
+					for range b.N {
 						_, _ = r.run(s, rng, c)
 					}
 					b.ReportMetric(float64(threadCPU()-c0)/float64(b.N), "cpu-ns/op")

@@ -219,22 +219,10 @@ func glrNB(w *nbWork, x, mu []float64, n int, alpha float64) float64 {
 			best = max(best, 0)
 			continue
 		}
-		old, kap := 0.4, kml
-		var sc, fi float64
-		steps := 0
-		for ; kap > -18 && math.Abs(kap-old) > 1e-6 && steps < 1000; steps++ {
-			old = kap
-			sc, fi = w.scoreFisher(k, old)
-			kap = old + sc/fi
-		}
-		kml = cfmax0(kap)
-		if kml == 0 {
+		var bound float64
+		if kml, bound = w.newton(k, kml); kml == 0 {
 			best = max(best, 0) // lnk(k, 0) = 0
 			continue
-		}
-		bound := math.Inf(1)
-		if b := w.lnkBound(k, kml, old, sc, fi); steps > 0 && !math.IsNaN(b) {
-			bound = b
 		}
 		cands = append(cands, nbCand{k, kml, bound})
 	}
@@ -254,6 +242,26 @@ func glrNB(w *nbWork, x, mu []float64, n int, alpha float64) float64 {
 		}
 		cands[i].bound = math.Inf(-1) // done
 	}
+}
+
+// newton is C's Newton–Raphson for κ̂ at change point k, from start (and
+// old = 0.4; it stops at |Δκ| ≤ 1e-6, κ ≤ −18 or 1000 steps). It returns
+// the estimate truncated at 0 and lnkBound there (+Inf when no step was
+// taken or the bound is NaN).
+func (w *nbWork) newton(k int, start float64) (kappa, bound float64) {
+	old, kap := 0.4, start
+	var sc, fi float64
+	steps := 0
+	for ; kap > -18 && math.Abs(kap-old) > 1e-6 && steps < 1000; steps++ {
+		old = kap
+		sc, fi = w.scoreFisher(k, old)
+		kap = old + sc/fi
+	}
+	kappa, bound = cfmax0(kap), math.Inf(1)
+	if b := w.lnkBound(k, kappa, old, sc, fi); steps > 0 && !math.IsNaN(b) {
+		bound = b
+	}
+	return kappa, bound
 }
 
 // nbCand is a change point whose l_{n,k} glrNB may need: κ̂ and the bound.
