@@ -32,6 +32,20 @@ import (
 // Run: go test ./internal/detect -run '^$' -bench VersusR -benchtime 3s
 func BenchmarkVersusR(b *testing.B) {
 	rTimes := loadTimings(b)
+	byAlg := benchFixtures(b)
+	for _, alg := range sortedKeys(byAlg) {
+		b.Run(alg, func(b *testing.B) {
+			r, ok := runners[alg]
+			if !ok {
+				b.Skipf("no runner for %s", alg)
+			}
+			benchAlgorithm(b, r, byAlg[alg], rTimes)
+		})
+	}
+}
+
+// benchFixtures returns the fixtures without an error, by algorithm.
+func benchFixtures(b *testing.B) map[string][]*fixture {
 	byAlg := map[string][]*fixture{}
 	for _, p := range fixturePaths(b) {
 		fx, err := loadFixture(p)
@@ -42,15 +56,7 @@ func BenchmarkVersusR(b *testing.B) {
 			byAlg[fx.Algorithm] = append(byAlg[fx.Algorithm], fx)
 		}
 	}
-	for _, alg := range sortedKeys(byAlg) {
-		b.Run(alg, func(b *testing.B) {
-			r, ok := runners[alg]
-			if !ok {
-				b.Skipf("no runner for %s", alg)
-			}
-			benchAlgorithm(b, r, byAlg[alg], rTimes)
-		})
-	}
+	return byAlg
 }
 
 type benchCase struct {

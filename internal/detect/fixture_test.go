@@ -524,7 +524,19 @@ func (c *fixtureControl) IsString(key string) bool {
 	return len(b) > 0 && b[0] == '"'
 }
 
+// cachedValue returns key's value if an earlier call decoded it. The
+// benchmarks call a runner many times with one control, and this path
+// skips t.Helper, whose runtime.Callers costs as much as a tenth of a small
+// detector call.
+func cachedValue[T any](c *fixtureControl, key string) (T, bool) {
+	v, ok := c.cache[key].(T)
+	return v, ok
+}
+
 func (c *fixtureControl) Float(key string) float64 {
+	if n, ok := cachedValue[num](c, key); ok {
+		return float64(n)
+	}
 	c.t.Helper()
 	var n num
 	c.get(key, &n)
@@ -532,6 +544,9 @@ func (c *fixtureControl) Float(key string) float64 {
 }
 
 func (c *fixtureControl) Floats(key string) []float64 {
+	if ns, ok := cachedValue[[]num](c, key); ok {
+		return floats(ns)
+	}
 	c.t.Helper()
 	var ns []num
 	c.get(key, &ns)
@@ -539,6 +554,9 @@ func (c *fixtureControl) Floats(key string) []float64 {
 }
 
 func (c *fixtureControl) Int(key string) int {
+	if n, ok := cachedValue[num](c, key); ok && float64(n) == math.Trunc(float64(n)) {
+		return int(n)
+	}
 	c.t.Helper()
 	f := c.Float(key)
 	if f != math.Trunc(f) {
@@ -548,6 +566,9 @@ func (c *fixtureControl) Int(key string) int {
 }
 
 func (c *fixtureControl) Bool(key string) bool {
+	if b, ok := cachedValue[bool](c, key); ok {
+		return b
+	}
 	c.t.Helper()
 	var b bool
 	c.get(key, &b)
@@ -555,6 +576,9 @@ func (c *fixtureControl) Bool(key string) bool {
 }
 
 func (c *fixtureControl) String(key string) string {
+	if v, ok := cachedValue[string](c, key); ok {
+		return v
+	}
 	c.t.Helper()
 	var s string
 	c.get(key, &s)
@@ -564,12 +588,12 @@ func (c *fixtureControl) String(key string) string {
 // Sub returns the nested control object at key (e.g. glrnb's mu0); its keys
 // are checked like the top level's.
 func (c *fixtureControl) Sub(key string) *fixtureControl {
-	c.t.Helper()
 	for _, s := range c.subs {
 		if s.prefix == c.prefix+key+"." {
 			return s
 		}
 	}
+	c.t.Helper()
 	var m map[string]json.RawMessage
 	c.get(key, &m)
 	s := newFixtureControl(c.t, c.prefix+key+".", m)
@@ -580,13 +604,14 @@ func (c *fixtureControl) Sub(key string) *fixtureControl {
 // Expect marks key read after checking that its JSON value is want, for
 // settings the Go code has no knob for (e.g. verbose = false, dir = "inc").
 func (c *fixtureControl) Expect(key, want string) {
-	c.t.Helper()
 	b, ok := c.raw[key]
 	if !ok {
+		c.t.Helper() // here rather than at the top: Expect runs in the benchmarks' loops
 		c.t.Fatalf("control %s%s: missing (want %s)", c.prefix, key, want)
 	}
 	c.read[key] = true
 	if string(bytes.TrimSpace(b)) != want {
+		c.t.Helper()
 		c.t.Fatalf("control %s%s = %s: only %s is supported", c.prefix, key, b, want)
 	}
 }

@@ -5,26 +5,24 @@ import (
 	"math"
 
 	"github.com/weijian-health/weijian/internal/stats"
-	"gonum.org/v1/gonum/mat"
 )
 
 // The seasonal GLMs that give cusum (m = "glm") and glrnb (mu0) their
 // in-control means. Both are fitted to the counts before the range.
 
-// seasonalDesign is one row of log μ = β₀ [+ β₁t] + Σ_{s=1}^{S} γ_s
-// cos(2sπt/f) + δ_s sin(2sπt/f), written with R's operation order
-// (cos(2*s*pi/p*t)) so the design matches glm's to the last bit.
-func seasonalDesign(t float64, f, harmonics int, trend bool) []float64 {
-	row := make([]float64, 1, 2+2*harmonics)
-	row[0] = 1
+// appendSeasonalRow appends one row of log μ = β₀ [+ β₁t] + Σ_{s=1}^{S}
+// γ_s cos(2sπt/f) + δ_s sin(2sπt/f) to dst, written with R's operation
+// order (cos(2*s*pi/p*t)) so the design matches glm's to the last bit.
+func appendSeasonalRow(dst []float64, t float64, f, harmonics int, trend bool) []float64 {
+	dst = append(dst, 1)
 	if trend {
-		row = append(row, t)
+		dst = append(dst, t)
 	}
 	for s := 1; s <= harmonics; s++ {
 		w := 2 * float64(s) * math.Pi / float64(f)
-		row = append(row, math.Cos(w*t), math.Sin(w*t))
+		dst = append(dst, math.Cos(w*t), math.Sin(w*t))
 	}
-	return row
+	return dst
 }
 
 // trainingRows returns the training counts and their 1-based indices: y[0]
@@ -61,20 +59,18 @@ func fitSeasonalGLM(s Series, rng []int, h int, trend bool, tOffset float64, opt
 		width++
 	}
 	rows, resp := make([]float64, 0, len(ys)*width), make([]float64, 0, len(ys))
-	p := 0
 	for i, v := range ys {
 		if IsNA(v) {
 			continue
 		}
-		row := seasonalDesign(ts[i]+tOffset, s.Freq, h, trend)
-		p = len(row)
-		rows = append(rows, row...)
+		rows = appendSeasonalRow(rows, ts[i]+tOffset, s.Freq, h, trend)
 		resp = append(resp, v)
 	}
 	if len(resp) == 0 {
 		return nil, tooShort("no count before index %d to fit the in-control mean", rng[0])
 	}
-	fit, err := stats.FitGLM(mat.NewDense(len(resp), p, rows), resp, opt)
+	p := width
+	fit, err := stats.FitGLMRows(rows, len(resp), p, resp, opt)
 	if err != nil {
 		if errors.Is(err, stats.ErrGLM) {
 			return nil, wrapKind(ErrInvalidSeries, "in-control GLM: %v", err)
@@ -92,9 +88,9 @@ func fitSeasonalGLM(s Series, rng []int, h int, trend bool, tOffset float64, opt
 }
 
 // predict returns exp(η) floored at ε (R's log-link inverse) at the 1-based
-// index t.
-func (m *seasonalGLM) predict(t float64) float64 {
-	row := seasonalDesign(t+m.tOffset, m.freq, m.h, m.trend)
+// index t; row is scratch for the design row.
+func (m *seasonalGLM) predict(t float64, row []float64) float64 {
+	row = appendSeasonalRow(row[:0], t+m.tOffset, m.freq, m.h, m.trend)
 	eta := 0.0
 	for j, b := range m.fit.Coef {
 		if !math.IsNaN(b) {
@@ -106,8 +102,9 @@ func (m *seasonalGLM) predict(t float64) float64 {
 
 func (m *seasonalGLM) predictRange(rng []int) []float64 {
 	out := make([]float64, len(rng))
+	row := make([]float64, 0, len(m.fit.Coef))
 	for i, t := range rng {
-		out[i] = m.predict(float64(t + 1))
+		out[i] = m.predict(float64(t+1), row)
 	}
 	return out
 }

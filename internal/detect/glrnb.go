@@ -3,6 +3,8 @@ package detect
 import (
 	"math"
 	"slices"
+
+	"github.com/weijian-health/weijian/internal/stats"
 )
 
 // GLRReturn says what GLRNB reports as the upper bound (R's control$ret).
@@ -111,7 +113,7 @@ func GLRNB(s Series, ctl GLRNBControl) (res *Result, err error) {
 	}
 	res = newResult("glrnb", s, rng)
 	res.Mu0, res.Warnings = mu0, warnings
-	g := glrChart{alpha: ctl.Alpha, carl: ctl.CARL, xmax: ctl.XMax}
+	g := glrChart{alpha: ctl.Alpha, carl: ctl.CARL, xmax: ctl.XMax, work: &nbWork{}}
 	for start := 0; start < len(x); {
 		stat, n := g.run(x[start:], mu0[start:])
 		bound := stat
@@ -134,6 +136,7 @@ func GLRNB(s Series, ctl GLRNBControl) (res *Result, err error) {
 // glrChart evaluates the GLR statistic of one segment.
 type glrChart struct {
 	alpha, carl, xmax float64
+	work              *nbWork // glrNB's scratch, reused from one n to the next
 }
 
 // run computes GLR_n for n = 0, 1, … until the first alarm; it returns the
@@ -155,7 +158,7 @@ func (g glrChart) stat(x, mu []float64, n int) float64 {
 	if g.alpha == 0 {
 		return glrPois(x, mu, n)
 	}
-	return glrNB(x, mu, n, g.alpha)
+	return glrNB(g.work, x, mu, n, g.alpha)
 }
 
 // glrPois is C glr_cusum's glr(): for k = n down to 0, κ = fmax(0,
@@ -195,74 +198,168 @@ func glrPois(x, mu []float64, n int) float64 {
 // per n, so that a score–information step costs one division per point
 // and l_{n,k} one logarithm (C's nbScore, nbFisher and nblnk compute the
 // same sums term by term; the results agree to rounding).
-func glrNB(x, mu []float64, n int, alpha float64) float64 {
+//
+// Second shortcut: only the maximum over k is wanted, and l_{n,k} costs
+// n−k+1 logarithms. The Newton loop (in C's order, each k starting from the
+// previous k's estimate) runs first and lnkBound bounds each l_{n,k} from
+// above at no cost per point, within about 1e-3; then l_{n,k} is computed
+// for the largest bounds first, until no bound left exceeds the best l
+// found. That is usually one or two change points instead of all, and the
+// maximum is the same: every skipped l_{n,k} is at most its bound, which is
+// at most the maximum.
+func glrNB(w *nbWork, x, mu []float64, n int, alpha float64) float64 {
 	m := n + 1
-	w := newNBWork(x[:m], mu[:m], alpha)
+	w.reset(x[:m], mu[:m], alpha)
 	best := -1e99
 	kml := 0.5
+	cands := w.cands[:0]
 	for k := 0; k <= n; k++ {
 		if w.score0[k] < 0 {
 			kml = 0
-			if best < 0 {
-				best = 0
-			}
+			best = max(best, 0)
 			continue
 		}
-		old, kap := 0.4, kml
-		for iter := 0; kap > -18 && math.Abs(kap-old) > 1e-6 && iter < 1000; iter++ {
-			old = kap
-			sc, fi := w.scoreFisher(k, old)
-			kap = old + sc/fi
+		var bound float64
+		if kml, bound = w.newton(k, kml); kml == 0 {
+			best = max(best, 0) // lnk(k, 0) = 0
+			continue
 		}
-		kml = cfmax0(kap)
-		if l := w.lnk(k, kml); l > best {
+		cands = append(cands, nbCand{k, kml, bound})
+	}
+	w.cands = cands
+	for {
+		i := -1 // the candidate with the largest bound above best
+		for j, c := range cands {
+			if c.bound > best && (i < 0 || c.bound > cands[i].bound) {
+				i = j
+			}
+		}
+		if i < 0 {
+			return best
+		}
+		if l := w.lnk(cands[i].k, cands[i].kappa); l > best {
 			best = l
 		}
+		cands[i].bound = math.Inf(-1) // done
 	}
-	return best
 }
 
-// nbWork holds what glrNB's change points share for one n.
+// newton is C's Newton–Raphson for κ̂ at change point k, from start (and
+// old = 0.4; it stops at |Δκ| ≤ 1e-6, κ ≤ −18 or 1000 steps). It returns
+// the estimate truncated at 0 and lnkBound there (+Inf when no step was
+// taken or the bound is NaN).
+func (w *nbWork) newton(k int, start float64) (kappa, bound float64) {
+	old, kap := 0.4, start
+	var sc, fi float64
+	steps := 0
+	for ; kap > -18 && math.Abs(kap-old) > 1e-6 && steps < 1000; steps++ {
+		old = kap
+		sc, fi = w.scoreFisher(k, old)
+		kap = old + sc/fi
+	}
+	kappa, bound = cfmax0(kap), math.Inf(1)
+	if b := w.lnkBound(k, kappa, old, sc, fi); steps > 0 && !math.IsNaN(b) {
+		bound = b
+	}
+	return kappa, bound
+}
+
+// nbCand is a change point whose l_{n,k} glrNB may need: κ̂ and the bound.
+type nbCand struct {
+	k            int
+	kappa, bound float64
+}
+
+// nbWork holds what glrNB's change points share for one n, and the
+// per-point terms, which the next n (and the next probe of the cases
+// search, which changes x_n only) shares.
 type nbWork struct {
-	x, mu   []float64
+	x, mu []float64
+	alpha float64
+	// Per point, valid while (px_i, pmu_i) = (x_i, μ_i) (NaN: not yet).
+	px, pmu []float64
 	am, fm  []float64 // αμ_i and μ_i(αx_i + 1)
 	wx      []float64 // x_i + 1/α
+	dScore  []float64 // (x_i − μ_i)/(1 + αμ_i)
+	dInfo   []float64 // μ_i(αx_i + 1)/(1 + αμ_i)²
+	base    []float64 // (x_i + 1/α) log(1 + αμ_i), NaN until needed
+	// Suffix sums over k..n for the current n.
 	score0  []float64 // Σ_{i≥k} (x_i − μ_i)/(1 + αμ_i)
 	sumX    []float64 // Σ_{i≥k} x_i
 	sumBase []float64 // Σ_{i≥k} (x_i + 1/α) log(1 + αμ_i)
+	info0   []float64 // Σ_{i≥k} μ_i(αx_i + 1)/(1 + αμ_i)²: −l″ at κ = 0
+	sumW    []float64 // Σ_{i≥k} (x_i + 1/α)
+	cands   []nbCand  // glrNB's scratch
 }
 
-func newNBWork(x, mu []float64, alpha float64) *nbWork {
+// reset prepares w for the points x, mu: the per-point terms of points
+// not seen with these values (the summands of C's sums, so the sums are
+// the same to the bit), then the suffix sums.
+func (w *nbWork) reset(x, mu []float64, alpha float64) {
 	m := len(x)
-	buf := make([]float64, 6*m)
-	w := &nbWork{x: x, mu: mu, am: buf[:m], fm: buf[m : 2*m], wx: buf[2*m : 3*m], score0: buf[3*m : 4*m],
-		sumX: buf[4*m : 5*m], sumBase: buf[5*m:]}
-	var s0, sx, sb float64
+	w.x, w.mu = x, mu
+	if alpha != w.alpha || len(w.px) < m {
+		if alpha != w.alpha {
+			w.px = w.px[:0]
+			w.alpha = alpha
+		}
+		w.grow(max(m, 2*len(w.px), 64))
+	}
+	for i := range m {
+		if w.px[i] == x[i] && w.pmu[i] == mu[i] {
+			continue
+		}
+		a := alpha * mu[i]
+		w.am[i], w.fm[i], w.wx[i] = a, mu[i]*(alpha*x[i]+1), x[i]+1/alpha
+		w.dScore[i] = (x[i] - mu[i]) / (1 + a)
+		w.dInfo[i] = w.fm[i] / ((1 + a) * (1 + a))
+		w.base[i] = math.NaN()
+		w.px[i], w.pmu[i] = x[i], mu[i]
+	}
+	var s0, sx, sb, i0, sw float64
 	for k := m - 1; k >= 0; k-- {
-		a := alpha * mu[k]
-		w.am[k], w.fm[k], w.wx[k] = a, mu[k]*(alpha*x[k]+1), x[k]+1/alpha
-		s0 += (x[k] - mu[k]) / (1 + a)
+		s0 += w.dScore[k]
 		sx += x[k]
-		w.score0[k], w.sumX[k] = s0, sx
+		i0 += w.dInfo[k]
+		sw += w.wx[k]
+		w.score0[k], w.sumX[k], w.info0[k], w.sumW[k] = s0, sx, i0, sw
 	}
 	// The base sum is needed only from the first change point with a
-	// non-negative score on; it costs a logarithm per point.
-	first := slices.IndexFunc(w.score0, func(v float64) bool { return !(v < 0) })
+	// non-negative score on; it costs a logarithm per point, once.
+	first := slices.IndexFunc(w.score0[:m], func(v float64) bool { return !(v < 0) })
 	if first < 0 {
-		return w
+		return
 	}
 	for k := m - 1; k >= first; k-- {
-		sb += w.wx[k] * math.Log1p(w.am[k])
+		if math.IsNaN(w.base[k]) {
+			w.base[k] = w.wx[k] * math.Log1p(w.am[k])
+		}
+		sb += w.base[k]
 		w.sumBase[k] = sb
 	}
-	return w
+}
+
+// grow makes room for m points, keeping the per-point terms of the ones
+// kept in px (the others are marked not yet computed).
+func (w *nbWork) grow(m int) {
+	keep := len(w.px)
+	perPoint := []*[]float64{&w.px, &w.pmu, &w.am, &w.fm, &w.wx, &w.dScore, &w.dInfo, &w.base}
+	for _, s := range perPoint {
+		*s = append((*s)[:keep], make([]float64, m-keep)...)
+	}
+	for i := keep; i < m; i++ {
+		w.px[i] = math.NaN()
+	}
+	for _, s := range []*[]float64{&w.score0, &w.sumX, &w.sumBase, &w.info0, &w.sumW} {
+		*s = make([]float64, m)
+	}
 }
 
 // scoreFisher returns the score Σ (x_i − e^κμ_i)/(1 + αe^κμ_i) and the
 // Fisher information e^κ Σ μ_i(αx_i + 1)/(1 + αe^κμ_i)² over i ≥ k (C
 // nbScore, nbFisher).
 func (w *nbWork) scoreFisher(k int, kappa float64) (score, fisher float64) {
-	ek := math.Exp(kappa)
+	ek := stats.FastExp(kappa) // within an ulp of math.Exp: the Newton path moves by rounding only
 	x, mu, am, fm := w.x[k:], w.mu[k:len(w.x)], w.am[k:len(w.x)], w.fm[k:len(w.x)]
 	for i, xi := range x {
 		inv := 1 / (1 + am[i]*ek)
@@ -272,6 +369,36 @@ func (w *nbWork) scoreFisher(k int, kappa float64) (score, fisher float64) {
 	return score, ek * fisher
 }
 
+// lnkBound is an upper bound of l_{n,k} at κ ≥ 0, from what the Newton
+// iteration already has: its last point κ₀ with the score L′(κ₀) = sc and
+// information −L″(κ₀) = fi, and the suffix sums at κ = 0. l(κ) = L(κ) =
+// Σ_{i≥k} ℓ_i(κ) is concave with L(0) = 0, L′(0) = score0, L″(0) = −info0:
+//
+//   - it lies below its tangent at 0: L(κ) ≤ score0·κ;
+//   - and below its tangent at κ₀: L(κ) ≤ L(κ₀) + sc·(κ − κ₀), where, for
+//     κ₀ > 0, L(κ₀) = ∫₀^κ₀ L′ is given by the Hermite (corrected
+//     trapezoid) rule κ₀/2·(L′(0) + L′(κ₀)) + κ₀²/12·(L″(0) − L″(κ₀)) up to
+//     an error of at most κ₀⁵/720·max|L⁽⁵⁾|. With t_i = αμ_ie^κ, L″ =
+//     −Σ (x_i + 1/α) t_i/(1 + t_i)², and each further derivative in κ is
+//     t·d/dt, so |L⁽⁵⁾| ≤ d5Max·Σ (x_i + 1/α).
+//
+// The second bound is within about 1e-3 of l_{n,k} (l is nearly quadratic
+// in κ), the first about twice it. The margin covers rounding: the bound
+// only decides whether lnk is computed, never the value kept.
+func (w *nbWork) lnkBound(k int, kappa, k0, sc, fi float64) float64 {
+	s0 := w.score0[k]
+	b := s0 * kappa
+	if k0 > 0 {
+		l0 := k0/2*(s0+sc) + k0*k0/12*(fi-w.info0[k]) + math.Pow(k0, 5)/720*d5Max*w.sumW[k]
+		b = min(b, l0+sc*(kappa-k0)+1e-9*(1+math.Abs(l0)))
+	}
+	return b
+}
+
+// d5Max bounds |(t d/dt)³ t/(1+t)²| over t > 0: 0.12768392… at t ≈ 0.4306
+// (mpmath; TestD5Max checks it), rounded up.
+const d5Max = 0.1277
+
 // lnk is C nblnk over i ≥ k: Σ κx_i + (x_i + 1/α) log((1 + αμ_i)/(1 +
 // αμ_ie^κ)), as κΣx_i + Σ(x_i + 1/α) log(1 + αμ_i) − Σ(x_i + 1/α) log(1 +
 // αμ_ie^κ).
@@ -280,7 +407,7 @@ func (w *nbWork) lnk(k int, kappa float64) float64 {
 		return 0 // every log term is log 1
 	}
 	ek, sum := math.Exp(kappa), 0.0
-	am, wx := w.am[k:], w.wx[k:len(w.am)]
+	am, wx := w.am[k:len(w.x)], w.wx[k:len(w.x)]
 	for i, a := range am {
 		sum += wx[i] * math.Log1p(a*ek)
 	}

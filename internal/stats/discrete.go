@@ -162,7 +162,7 @@ func QPois(p, lambda float64) float64 {
 	}
 	mu, sigma := lambda, math.Sqrt(lambda)
 	gamma := 1 / sigma
-	return discreteSearch(p, cornishFisher(p, mu, sigma, gamma), poissonCDF{lambda})
+	return discreteSearch(p, cornishFisher(QNorm(p, 0, 1), mu, sigma, gamma), poissonCDF{lambda})
 }
 
 // QNBinom is R's qnbinom(p, size, prob) (lower tail): the smallest integer
@@ -173,6 +173,22 @@ func QPois(p, lambda float64) float64 {
 // prob > 1, size < 0 or p outside [0, 1] give NaN; prob = 1 or size = 0
 // give 0; p = 0 gives 0 and p = 1 gives +Inf.
 func QNBinom(p, size, prob float64) float64 {
+	return NewNBQuantile(p).At(size, prob)
+}
+
+// NBQuantile is QNBinom at one probability p for many sizes and probs
+// (a method's bound at each time point): the normal quantile of p that
+// starts every search is computed once, which saves a tenth of a call.
+type NBQuantile struct {
+	p, z float64
+}
+
+// NewNBQuantile prepares QNBinom(p, ·, ·).
+func NewNBQuantile(p float64) NBQuantile { return NBQuantile{p: p, z: QNorm(p, 0, 1)} }
+
+// At is QNBinom(p, size, prob).
+func (nq NBQuantile) At(size, prob float64) float64 {
+	p := nq.p
 	if math.IsNaN(p) || math.IsNaN(size) || math.IsNaN(prob) {
 		return math.NaN()
 	}
@@ -199,14 +215,13 @@ func QNBinom(p, size, prob float64) float64 {
 	mu := size * pp
 	sigma := math.Sqrt(size * pp * q)
 	gamma := (q + pp) / sigma
-	return discreteSearch(p, cornishFisher(p, mu, sigma, gamma), nbinomCDF{size, prob})
+	return discreteSearch(p, cornishFisher(nq.z, mu, sigma, gamma), nbinomCDF{size, prob})
 }
 
 // cornishFisher is nmath's starting point for the discrete quantile
-// searches: the Cornish–Fisher expansion with skewness γ, rounded, ≥ 0
-// (the largest float64 if μ or σ overflows).
-func cornishFisher(p, mu, sigma, gamma float64) float64 {
-	z := QNorm(p, 0, 1)
+// searches: the Cornish–Fisher expansion with skewness γ around z =
+// Φ⁻¹(p), rounded, ≥ 0 (the largest float64 if μ or σ overflows).
+func cornishFisher(z, mu, sigma, gamma float64) float64 {
 	y := math.Round(mu + sigma*(z+gamma*(z*z-1)/6))
 	if math.IsInf(mu, 1) || math.IsInf(sigma, 1) {
 		return math.MaxFloat64 // μ or σ overflows: start at the top
@@ -227,6 +242,44 @@ func (d poissonCDF) at(x float64) float64 { return ppoisTail(x, d.lambda, true) 
 type nbinomCDF struct{ size, prob float64 }
 
 func (d nbinomCDF) at(x float64) float64 { return PNBinom(x, d.size, d.prob, true) }
+
+// pmf is P(X = x) for an integer x ≥ 0 (0 < prob < 1 and size > 0 in
+// every search).
+func (d nbinomCDF) pmf(x float64) float64 { return dnbinom(x, d.size, d.prob) }
+
+// pmfCDF is a cdf that also has its probability mass function.
+type pmfCDF interface {
+	cdf
+	pmf(x float64) float64
+}
+
+// neighbourMargin is how close to p (relative) a cdf value found by a
+// step of the pmf (neighbour) may be before it is evaluated directly after
+// all: far above the 3e-12 to which the two agree (measured over 10⁵
+// random sizes, probs and points; gonum's incomplete beta near a + b =
+// 1000 is the less accurate one).
+const neighbourMargin = 1e-9
+
+// neighbour returns F(c) for c = x ± 1, given F(x) = fx. A search from a
+// good start mostly probes the start and one neighbour, and for the
+// negative binomial F(x ± 1) = F(x) ∓ P(X = x or x+1) costs a third of an
+// incomplete beta. The step is only trusted where it decides the
+// comparison with p by a wide margin, so the search makes the same
+// decisions as with F(c) itself and finds the same quantile.
+func neighbour(f cdf, p, x, fx, c float64) float64 {
+	if d, ok := f.(pmfCDF); ok && math.Abs(c-x) == 1 && c >= 0 && fx > 0 && fx < 1 {
+		var v float64
+		if c < x {
+			v = fx - d.pmf(x)
+		} else {
+			v = fx + d.pmf(c)
+		}
+		if math.Abs(v-p) > neighbourMargin*p && v > 0 && v < 1 {
+			return v
+		}
+	}
+	return f.at(c)
+}
 
 // discreteSearch returns the smallest integer x ≥ 0 with F(x) ≥ p·(1 − 64ε),
 // starting from the guess y. The answer is the same as R's unit-step
@@ -276,7 +329,7 @@ func discreteSearch(p, y float64, f cdf) float64 {
 				d *= 2 // below the float64 spacing of hi
 				continue
 			}
-			fc := f.at(c)
+			fc := neighbour(f, p, hi, fhi, c)
 			if fc < p {
 				lo, flo = c, fc
 				break
@@ -302,7 +355,7 @@ func discreteSearch(p, y float64, f cdf) float64 {
 				d *= 2 // below the float64 spacing of lo
 				continue
 			}
-			fc := f.at(c)
+			fc := neighbour(f, p, lo, flo, c)
 			if fc >= p {
 				hi, fhi = c, fc
 				break

@@ -280,6 +280,52 @@ func TestQNBinom(t *testing.T) {
 	}
 }
 
+// directCDF hides a cdf's pmf, so that discreteSearch evaluates every
+// probe directly.
+type directCDF struct{ cdf }
+
+// TestNeighbourSteps checks that stepping to a neighbouring probe by the
+// pmf leaves every negative binomial quantile as with direct evaluation,
+// over random sizes (small, Bayes-like and huge), probs and levels, and at
+// levels that are cdf values themselves (where a step lands next to p).
+func TestNeighbourSteps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	stepped := 0
+	for i := range 20000 {
+		size := math.Pow(10, -2+8*rng.Float64())
+		if i%2 == 0 {
+			size = math.Round(size) + 0.5 // bayes: S + 1/2
+		}
+		prob := rng.Float64()
+		if i%3 == 0 {
+			n := float64(1 + rng.IntN(30))
+			prob = n / (n + 1) // bayes: N/(N+1)
+		}
+		p := []float64{0.95, 0.99, 0.999, 0.5, 0.05, rng.Float64()}[i%6]
+		if i%7 == 0 { // p a cdf value: the answer is that point
+			p = PNBinom(math.Floor(size*(1-prob)/prob), size, prob, true)
+		}
+		if !(p > 0 && p < 1 && prob > 0 && prob < 1) {
+			continue
+		}
+		nq := NewNBQuantile(p)
+		got := nq.At(size, prob)
+		q := 1 / prob
+		pp := (1 - prob) * q
+		sigma := math.Sqrt(size * pp * q)
+		want := discreteSearch(p, cornishFisher(nq.z, size*pp, sigma, (q+pp)/sigma), directCDF{nbinomCDF{size, prob}})
+		if got != want {
+			t.Fatalf("qnbinom(%v, %v, %v) = %v with pmf steps, %v without", p, size, prob, got, want)
+		}
+		if got > 0 {
+			stepped++
+		}
+	}
+	if stepped < 10000 {
+		t.Errorf("only %d positive quantiles", stepped)
+	}
+}
+
 // TestFastExp compares the fast exp with the correctly rounded one.
 func TestFastExp(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -289,16 +335,16 @@ func TestFastExp(t *testing.T) {
 		if i%4 == 0 {
 			x = (rng.Float64() - 0.5) * 1400
 		}
-		got, want := fastExp(x), crExp(x)
+		got, want := FastExp(x), crExp(x)
 		ulp := math.Abs(got-want) / (math.Nextafter(want, math.Inf(1)) - want)
 		worst = math.Max(worst, ulp)
 		if ulp > 1 {
-			t.Fatalf("fastExp(%v) = %v, correctly rounded %v (%.2f ulp)", x, got, want, ulp)
+			t.Fatalf("FastExp(%v) = %v, correctly rounded %v (%.2f ulp)", x, got, want, ulp)
 		}
 	}
 	for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 710, -750, -720, 0} {
-		if got, want := fastExp(x), math.Exp(x); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
-			t.Errorf("fastExp(%v) = %v, want %v", x, got, want)
+		if got, want := FastExp(x), math.Exp(x); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("FastExp(%v) = %v, want %v", x, got, want)
 		}
 	}
 	t.Logf("worst error %.3f ulp", worst)

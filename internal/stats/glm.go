@@ -82,9 +82,8 @@ type GLMFit struct {
 	// Residuals are the working residuals (y − μ)/g at the final μ.
 	Residuals []float64
 
-	DfResidual int     // (#obs with ω ≠ 0) − Rank
-	Deviance   float64 // Σ d(yᵢ, μᵢ, ωᵢ) at the final μ
-	Iter       int     // IRLS iterations run
+	DfResidual int // (#obs with ω ≠ 0) − Rank
+	Iter       int // IRLS iterations run
 	Converged  bool
 	Boundary   bool // step halving was needed (R warns "algorithm stopped at boundary value")
 
@@ -93,8 +92,7 @@ type GLMFit struct {
 	offset      []float64 // nil: 0
 	exact       bool
 	fastPoisson bool        // fast mode for a Poisson-variance family
-	logY        []float64   // fast mode: log y, for the deviance
-	y23         []float64   // fast mode: y^{2/3}, for the Anscombe residuals
+	logY        []float64   // fast mode: log y (negative binomial: log max(1,y), then log(y+θ)), for the deviance
 	cr          crCache     // exact mode's memo
 	ws          *Workspace  // where the memory comes from (nil: the heap)
 	qr          *qrDecomp   // the QR of √W·X from the last iteration (nil if gram solved it)

@@ -38,7 +38,7 @@ type sparseDesign struct {
 	rowPtr []int32   // the other non-zeros: row i has col/val[rowPtr[i]:rowPtr[i+1]]
 	col    []int32
 	val    []float64
-	src    []float64 // a copy of X, to recognise the same design again
+	src    []float64 // a copy of X, to recognise the same design again (workspaces only)
 	// oneSparse: at most one sparse entry per row (season dummies), which
 	// with two dense columns is the Farrington layout solve specialises.
 	oneSparse bool
@@ -71,7 +71,6 @@ func (d *sparseDesign) set(x []float64, n, p int) {
 	d.rowPtr[0] = 0 // it held the column counts
 	d.col = resize(d.col, nnz)
 	d.val = resize(d.val, nnz)
-	d.src = append(d.src[:0], x...)
 	k, di := 0, 0
 	d.oneSparse = true
 	for i := 0; i < n; i++ {
@@ -127,6 +126,7 @@ func newGramSolver(ws *Workspace, x []float64, n, p int) *gramSolver {
 		s, d = &ws.gram, &ws.design
 		if !d.same(x, n, p) {
 			d.set(x, n, p)
+			d.src = append(d.src[:0], x...)
 		}
 	} else {
 		d = &sparseDesign{}

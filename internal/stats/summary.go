@@ -152,17 +152,22 @@ func (f *GLMFit) Predict(x0 []float64, offset, dispersion float64) (eta, seEta f
 func (f *GLMFit) AnscombeResiduals(phi float64) []float64 {
 	h := f.HatValues()
 	s := f.ws.floats(f.n)
+	var y23s []float64 // y^{2/3} of the fast Poisson path's response, if kept
+	if f.fastPoisson {
+		y23s = f.ws.anscombeTerms()
+	}
 	for i, y := range f.Y {
 		mu := f.Mu[i]
 		var a float64
 		if f.exact { // R: 3/2*(y^(2/3) * mu^(-1/6) - mu^(1/2))
 			a = 1.5 * (f.pow(y, 2.0/3)*f.pow(mu, -1.0/6) - f.pow(mu, 0.5))
 		} else {
-			y23 := math.Cbrt(y)
-			if f.y23 != nil {
-				y23 = f.y23[i]
+			var y23 float64
+			if y23s != nil {
+				y23 = y23s[i]
 			} else {
-				y23 *= y23
+				c := math.Cbrt(y)
+				y23 = c * c
 			}
 			a = 1.5 * (y23/math.Sqrt(math.Cbrt(mu)) - math.Sqrt(mu))
 		}

@@ -499,7 +499,7 @@ func TestDiscreteSearch(t *testing.T) {
 		if i%4 == 3 {
 			lambda := math.Pow(10, -2+17*rng.Float64())
 			f = poissonCDF{lambda}
-			y = cornishFisher(p, lambda, math.Sqrt(lambda), 1/math.Sqrt(lambda))
+			y = cornishFisher(QNorm(p, 0, 1), lambda, math.Sqrt(lambda), 1/math.Sqrt(lambda))
 		} else {
 			size := math.Pow(10, -4+18*rng.Float64())
 			mean := math.Pow(10, -2+16*rng.Float64())
@@ -511,7 +511,7 @@ func TestDiscreteSearch(t *testing.T) {
 			q := 1 / prob
 			pp := (1 - prob) * q
 			sigma := math.Sqrt(size * pp * q)
-			y = cornishFisher(p, size*pp, sigma, (q+pp)/sigma)
+			y = cornishFisher(QNorm(p, 0, 1), size*pp, sigma, (q+pp)/sigma)
 		}
 		switch i % 3 {
 		case 1:

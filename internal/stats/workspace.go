@@ -22,7 +22,7 @@ type Workspace struct {
 	design sparseDesign // kept across fits (see newGramSolver)
 	// The response of the last fast fit with its log y and log(y + 0.1):
 	// the refits of one point share them.
-	ySrc, logY, eta0, y23 []float64
+	ySrc, logY, eta0, y23 []float64 // y23 is filled on demand (anscombeTerms)
 	qr                    qrDecomp
 	cache                 crCache
 }
@@ -73,30 +73,46 @@ func (ws *Workspace) pivots(p int) []int {
 	return ws.ints[:p]
 }
 
-// responseTerms returns log y, log(y + 0.1) and y^{2/3} for the fast
-// Poisson path, reusing the previous fit's when the response is the same.
-func (ws *Workspace) responseTerms(y []float64) (logY, eta0, y23 []float64) {
+// responseTerms returns log y and log(y + 0.1) for the fast Poisson path,
+// reusing the previous fit's when the response is the same.
+func (ws *Workspace) responseTerms(y []float64) (logY, eta0 []float64) {
 	n := len(y)
 	if ws != nil && len(ws.logY) == n && slices.Equal(ws.ySrc, y) {
-		return ws.logY, ws.eta0, ws.y23
+		return ws.logY, ws.eta0
 	}
 	var buf []float64
 	if ws == nil {
-		buf = make([]float64, 3*n)
+		buf = make([]float64, 2*n)
 	} else {
 		ws.ySrc = append(ws.ySrc[:0], y...)
-		ws.logY = resize(ws.logY, 3*n)
+		ws.logY = resize(ws.logY, 2*n)
+		ws.y23 = ws.y23[:0] // for the old response
 		buf = ws.logY
 	}
-	logY, eta0, y23 = buf[:n], buf[n:2*n], buf[2*n:3*n]
+	logY, eta0 = buf[:n], buf[n:2*n]
 	for i, v := range y {
 		logY[i] = math.Log(v)
 		eta0[i] = math.Log(v + 0.1)
-		c := math.Cbrt(v)
-		y23[i] = c * c
 	}
 	if ws != nil {
-		ws.logY, ws.eta0, ws.y23 = logY, eta0, y23
+		ws.logY, ws.eta0 = logY, eta0
 	}
-	return logY, eta0, y23
+	return logY, eta0
+}
+
+// anscombeTerms returns y^{2/3} for the response of the last responseTerms
+// (the Anscombe residuals of the refits of one point share it); nil
+// without a workspace.
+func (ws *Workspace) anscombeTerms() []float64 {
+	if ws == nil {
+		return nil
+	}
+	if len(ws.y23) != len(ws.ySrc) {
+		ws.y23 = resize(ws.y23, len(ws.ySrc))
+		for i, v := range ws.ySrc {
+			c := math.Cbrt(v)
+			ws.y23[i] = c * c
+		}
+	}
+	return ws.y23
 }
