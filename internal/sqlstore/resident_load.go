@@ -12,7 +12,7 @@ import (
 // starts its residents afresh, so that an interrupted generation can be
 // run again).
 func (s *Store) ClearResidents(ctx context.Context, county string) error {
-	return s.inTx(ctx, func(tx *Tx) error {
+	return s.inLoadTx(ctx, func(tx *Tx) error {
 		for _, t := range []string{"person_year", "event_version", "service_event", "enrollment", "person"} {
 			if _, err := tx.Exec(ctx, "DELETE FROM "+t+" WHERE county_code = ?", county); err != nil {
 				return fmt.Errorf("clear %s: %w", t, err)
@@ -78,7 +78,7 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		nEnr += len(h.Enrollments)
 		nEv += len(h.Events)
 	}
-	return s.inTx(ctx, func(tx *Tx) error {
+	return s.inLoadTx(ctx, func(tx *Tx) error {
 		if err := s.unitRefs(ctx, tx, codes); err != nil {
 			return err
 		}
