@@ -26,14 +26,21 @@ var bulkTables = []string{"person", "enrollment", "service_event", "person_year"
 // killed before end, the next Open builds them again
 // (restoreBulkIndexes), so no database is left without them.
 //
-// The loads run on one pinned connection with settings for a bulk load;
-// on SQLite: synchronous=OFF (a process that dies loses nothing; only an
+// The loads run on one pinned connection with settings for a bulk load.
+// On SQLite: synchronous=OFF (a process that dies loses nothing; only an
 // operating-system crash or power cut during the load can damage the
-// file, and a failed demo is simply generated again with --reset), a
-// 256 MiB page cache, temporary sorts in memory and no foreign-key checks
-// (the demo's histories refer only to the persons of their own batch and
-// to units it resolved). end restores the connection's normal settings.
-// Call end exactly once, also after an error.
+// file), a 256 MiB page cache, sorts in memory with a helper thread, no
+// foreign-key checks (the histories refer only to the persons of their
+// own batch and to units LoadResidents resolved), and — only while the
+// database holds no resident yet, i.e. a fresh demo — no rollback journal
+// at all (journal_mode=OFF: each page is written once instead of to the
+// WAL and then to the file). Without a journal a load that fails or is
+// killed half-way can leave the file damaged; that file holds nothing but
+// the demo being generated, which is simply generated again
+// (weijian demo --reset). On PostgreSQL: synchronous_commit=off and
+// maintenance_work_mem 256MB for the index builds. end restores the
+// connection's normal settings (WAL again on SQLite). Call end exactly
+// once, also after an error.
 func (s *Store) BeginBulkLoad(ctx context.Context) (end func(context.Context) error, err error) {
 	s.bulkMu.Lock()
 	defer s.bulkMu.Unlock()
@@ -44,12 +51,7 @@ func (s *Store) BeginBulkLoad(ctx context.Context) (end func(context.Context) er
 	if err != nil {
 		return nil, fmt.Errorf("bulk load: %w", err)
 	}
-	if s.d.name == "sqlite" {
-		// Leaving WAL needs the only connection to the file: close the
-		// pool's idle ones.
-		s.db.SetMaxIdleConns(0)
-		s.db.SetMaxIdleConns(8)
-	}
+	s.closeIdle()
 	if err := s.bulkSettings(ctx, conn, true); err != nil {
 		conn.Close()
 		return nil, err
@@ -65,6 +67,7 @@ func (s *Store) BeginBulkLoad(ctx context.Context) (end func(context.Context) er
 		defer s.bulkMu.Unlock()
 		s.bulk = nil
 		err := s.restoreBulkIndexes(ctx, conn)
+		s.closeIdle()
 		if serr := s.bulkSettings(context.WithoutCancel(ctx), conn, false); err == nil {
 			err = serr
 		}
@@ -73,6 +76,15 @@ func (s *Store) BeginBulkLoad(ctx context.Context) (end func(context.Context) er
 		}
 		return err
 	}, nil
+}
+
+// closeIdle closes the pool's idle SQLite connections: changing the
+// journal mode from or to WAL needs the only connection to the file.
+func (s *Store) closeIdle() {
+	if s.d.name == "sqlite" {
+		s.db.SetMaxIdleConns(0)
+		s.db.SetMaxIdleConns(8)
+	}
 }
 
 // bulkSettings sets (on) or restores (off) the bulk-load settings of

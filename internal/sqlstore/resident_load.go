@@ -98,7 +98,6 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		persons := make([][]any, 0, len(hs))
 		enrs := make([][]any, 0, nEnr)
 		evs := make([][]any, 0, nEv)
-		var years [][]any
 		for i, h := range hs {
 			p := h.Person
 			v := codes[p.VillageCode]
@@ -119,21 +118,31 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 				vids = vids[1:]
 				evs = append(evs, s.eventRow(e))
 			}
-			for _, y := range s.historyYears(h) {
-				years = append(years, personYearRow(p, y))
-			}
 		}
+		// The year statuses (pure computation on the histories, which
+		// nothing changes from here on) are computed on another core
+		// while the rows above are inserted.
+		yearRows := make(chan [][]any, 1)
+		go func() {
+			var years [][]any
+			for _, h := range hs {
+				for _, y := range s.historyYears(h) {
+					years = append(years, personYearRow(h.Person, y))
+				}
+			}
+			yearRows <- years
+		}()
 		for _, ins := range []struct {
 			table string
 			cols  []string
 			rows  [][]any
 		}{{"person", personInsertCols, persons}, {"enrollment", enrollmentInsertCols, enrs},
-			{"service_event", eventInsertCols, evs}, {"person_year", personYearCols, years}} {
+			{"service_event", eventInsertCols, evs}} {
 			if err := tx.insertMany(ctx, ins.table, ins.cols, ins.rows); err != nil {
 				return err
 			}
 		}
-		return nil
+		return tx.insertMany(ctx, "person_year", personYearCols, <-yearRows)
 	})
 }
 
