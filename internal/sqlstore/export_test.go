@@ -77,17 +77,8 @@ func (s *Store) Indexes(ctx context.Context, table string) ([]string, error) {
 			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY indexname`
 	}
 	rows, err := s.query(ctx, q, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
+	return collect(rows, err, func(sc rowScanner) (string, error) {
 		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, sc.Scan(&n)
+	})
 }

@@ -138,25 +138,20 @@ func (s *Store) dropBulkIndexes(ctx context.Context, conn *sql.Conn) error {
 			WHERE i.schemaname = current_schema() AND i.tablename IN (` + in + `)
 			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = to_regnamespace(current_schema()))`
 	}
+	type index struct{ name, tbl, sql string }
 	rows, err := conn.QueryContext(ctx, q)
+	all, err := collect(rows, err, func(sc rowScanner) (index, error) {
+		var x index
+		return x, sc.Scan(&x.name, &x.tbl, &x.sql)
+	})
 	if err != nil {
 		return fmt.Errorf("bulk load: list indexes: %w", err)
 	}
-	type index struct{ name, tbl, sql string }
 	var idx []index
-	for rows.Next() {
-		var x index
-		if err := rows.Scan(&x.name, &x.tbl, &x.sql); err != nil {
-			rows.Close()
-			return err
-		}
+	for _, x := range all {
 		if x.name != x.tbl+"_id" {
 			idx = append(idx, x)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	for _, x := range idx {
 		if _, err := conn.ExecContext(ctx, s.q("INSERT INTO bulk_index (name, tbl, sql) VALUES (?, ?, ?)"), x.name, x.tbl, x.sql); err != nil {
@@ -176,29 +171,21 @@ func (s *Store) dropBulkIndexes(ctx context.Context, conn *sql.Conn) error {
 // restoreBulkIndexes builds every index listed in bulk_index and removes
 // it from the list. Safe to repeat: an index that exists is kept.
 func (s *Store) restoreBulkIndexes(ctx context.Context, conn *sql.Conn) error {
+	type index struct{ name, sql string }
 	rows, err := conn.QueryContext(ctx, "SELECT name, sql FROM bulk_index ORDER BY tbl, name")
+	idx, err := collect(rows, err, func(sc rowScanner) (index, error) {
+		var x index
+		return x, sc.Scan(&x.name, &x.sql)
+	})
 	if err != nil {
 		return fmt.Errorf("restore indexes: %w", err)
 	}
-	var names, defs []string
-	for rows.Next() {
-		var n, d string
-		if err := rows.Scan(&n, &d); err != nil {
-			rows.Close()
-			return err
+	for _, x := range idx {
+		if _, err := conn.ExecContext(ctx, ifNotExists(x.sql)); err != nil {
+			return fmt.Errorf("restore index %s: %w", x.name, err)
 		}
-		names, defs = append(names, n), append(defs, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for i, def := range defs {
-		if _, err := conn.ExecContext(ctx, ifNotExists(def)); err != nil {
-			return fmt.Errorf("restore index %s: %w", names[i], err)
-		}
-		if _, err := conn.ExecContext(ctx, s.q("DELETE FROM bulk_index WHERE name = ?"), names[i]); err != nil {
-			return fmt.Errorf("restore index %s: %w", names[i], err)
+		if _, err := conn.ExecContext(ctx, s.q("DELETE FROM bulk_index WHERE name = ?"), x.name); err != nil {
+			return fmt.Errorf("restore index %s: %w", x.name, err)
 		}
 	}
 	return nil
