@@ -139,6 +139,7 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		}{{"person", personInsertCols, persons}, {"enrollment", enrollmentInsertCols, enrs},
 			{"service_event", eventInsertCols, evs}} {
 			if err := tx.insertMany(ctx, ins.table, ins.cols, ins.rows); err != nil {
+				<-yearRows // no goroutine outlives the call
 				return err
 			}
 		}
