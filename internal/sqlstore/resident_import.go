@@ -4,11 +4,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/weijian-health/weijian"
 )
@@ -285,7 +283,6 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 			return err
 		}
 		people, units, known, enrs := lk.people, lk.units, lk.known, lk.enrs
-		checked := s.eventChecks(rows, sc, lk)
 		var fresh []*weijian.Event
 		inFile := map[string]int{}
 		for i := range rows {
@@ -314,13 +311,7 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 				continue
 			}
 			e.PersonID, e.County, e.OrgUnitID, e.OrgPath = p.ID, p.County, u.id, u.path
-			var is []weijian.Issue
-			if checked != nil && checked[i].done {
-				is = checked[i].issues
-			} else {
-				is = s.eventIssues(p, enrs[p.ID][e.Programme], e)
-			}
-			if len(is) > 0 {
+			if is := s.eventIssues(p, enrs[p.ID][e.Programme], e); len(is) > 0 {
 				for _, x := range is {
 					chk.add(i, r.Line, x.Field, x.Value, x.Rule, x.Msg)
 				}
@@ -339,46 +330,6 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 			rep.Rows, rep.Inserted, rep.Existing, rep.Rejected)))
 	})
 	return rep, err
-}
-
-// eventChecks runs eventIssues, on every core, for the rows of a large
-// file whose person and serving unit are found and in scope (the checks
-// are pure: the metadata is read-only, each row's event is its own). The
-// result is indexed by row; ImportEvents reads it in row order, so the
-// report is the same as checking one row after the other. Small files
-// are checked in the loop itself (nil).
-func (s *Store) eventChecks(rows []weijian.EventRow, sc weijian.Scope, lk importRefs) []checkedRow {
-	workers := runtime.GOMAXPROCS(0)
-	if len(rows) < 2000 || workers < 2 {
-		return nil
-	}
-	out := make([]checkedRow, len(rows))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(rows); i += workers {
-				r := &rows[i]
-				p := lk.people[r.DocNumber]
-				u, ok := lk.units[r.Event.OrgCode]
-				if p == nil || r.Event.OrgCode == "" || !ok || !sc.Covers(u.path) {
-					continue
-				}
-				e := &r.Event
-				e.PersonID, e.County, e.OrgUnitID, e.OrgPath = p.ID, p.County, u.id, u.path
-				out[i] = checkedRow{true, s.eventIssues(p, lk.enrs[p.ID][e.Programme], e)}
-			}
-		}()
-	}
-	wg.Wait()
-	return out
-}
-
-// checkedRow is the result of eventIssues for one row, when done.
-type checkedRow struct {
-	done   bool
-	issues []weijian.Issue
 }
 
 // eventIssues runs the generic and the programme's checks of one event.
