@@ -104,12 +104,10 @@ func TestImportEnrollments(t *testing.T) {
 	})
 }
 
-// A file large enough to be checked on every core (2,500 rows) reports
-// its bad rows as a row-by-row check does: in row order, each with its
-// rule, whatever the kind of problem — an unknown person (found before
-// the checks), an event in the future (found by them), a source id twice
-// in the file (found after them) — and stores the good rows with
-// ValidOnly.
+// A larger file (2,500 rows) reports its bad rows in row order, each
+// with its rule, whatever the kind of problem — an unknown person (found
+// by the look-ups), an event in the future (by the checks), a source id
+// twice in the file — and stores the good rows with ValidOnly.
 func TestImportEventsLargeFileReport(t *testing.T) {
 	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
 		p := register(t, s, "吴大", "1948-02-03", 31, village1)
