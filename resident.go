@@ -106,8 +106,12 @@ type Actor struct {
 // PersonFilter selects persons for a search. Query is an ID number (or
 // its start), a phone number, a name, or pinyin initials of a name.
 type PersonFilter struct {
-	Query     string
-	Village   string // org-unit code: residents of that subtree
+	Query   string
+	Village string // org-unit code: residents of that subtree
+	// County, when set, keeps the residents registered in that county
+	// (county_code): with Village, it lets the (county, village) index
+	// serve a caller whose scope is every county.
+	County    string
 	DoctorID  int64
 	Limit     int // default 50, at most 1000
 	Offset    int
@@ -301,6 +305,12 @@ type History struct {
 type ResidentLoader interface {
 	ClearResidents(ctx context.Context, county string) error
 	LoadResidents(ctx context.Context, hs []History) error
+	// BeginBulkLoad readies the store for many LoadResidents into a
+	// database nothing else uses meanwhile (the demo): indexes built
+	// once at the end instead of row by row. end must be called once,
+	// also after an error; it builds the indexes and restores the
+	// normal settings.
+	BeginBulkLoad(ctx context.Context) (end func(context.Context) error, err error)
 	// AssignDoctor makes a user the responsible doctor of everyone living
 	// in the subtree of the unit with code.
 	AssignDoctor(ctx context.Context, unitCode string, userID int64) (int, error)

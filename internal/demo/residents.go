@@ -67,6 +67,31 @@ func writeResidents(ctx context.Context, st Store, b *built, opt Options, sum *S
 	g := &residentGen{b: b, opt: opt, today: dateOf(opt.Now()), fac: indexFacilities(b),
 		seqs: map[string]int{}, counts: map[string]*ProgrammeCount{}, rates: map[string]*Rate{}}
 	g.first = g.today.Year() - 4
+	// The indexes of the resident tables are built once, after the load
+	// (BeginBulkLoad), and before the doctors are assigned.
+	end, err := st.BeginBulkLoad(ctx)
+	if err != nil {
+		return err
+	}
+	if err := g.load(ctx, st, b, opt); err != nil {
+		end(context.WithoutCancel(ctx))
+		return err
+	}
+	if err := end(ctx); err != nil {
+		return fmt.Errorf("demo residents: %w", err)
+	}
+	if err := g.assignDoctors(ctx, st, sum.Users); err != nil {
+		return err
+	}
+	g.finish()
+	g.sum.Elapsed = time.Since(start)
+	sum.Residents = g.sum
+	return nil
+}
+
+// load clears the county's residents and stores the generated ones,
+// batch by batch.
+func (g *residentGen) load(ctx context.Context, st Store, b *built, opt Options) error {
 	if err := st.ClearResidents(ctx, b.c.Code); err != nil {
 		return err
 	}
@@ -107,12 +132,6 @@ func writeResidents(ctx context.Context, st Store, b *built, opt Options, sum *S
 		g.sum.Persons += len(batch)
 		opt.Progress(Progress{Step: step, Done: g.sum.Persons, Total: total})
 	}
-	if err := g.assignDoctors(ctx, st, sum.Users); err != nil {
-		return err
-	}
-	g.finish()
-	g.sum.Elapsed = time.Since(start)
-	sum.Residents = g.sum
 	return nil
 }
 

@@ -36,7 +36,7 @@ func (g *caseGen) residentCards(ctx context.Context, st any, cards []*surveil.Ca
 		people, seen := pool[c.AddressCode]
 		if !seen {
 			var err error
-			if people, _, err = ps.SearchPersons(ctx, weijian.ScopeAll(), weijian.PersonFilter{Village: c.AddressCode, Limit: 1000}); err != nil {
+			if people, _, err = ps.SearchPersons(ctx, weijian.ScopeAll(), weijian.PersonFilter{Village: c.AddressCode, County: g.b.c.Code, Limit: 1000}); err != nil {
 				return linked, err
 			}
 			pool[c.AddressCode] = people

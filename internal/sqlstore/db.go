@@ -42,6 +42,10 @@ type Store struct {
 	// importGen counts the org-unit and population imports this Store
 	// has run (PopulationGeneration).
 	importGen atomic.Uint64
+	// bulk is the connection of the bulk load running (BeginBulkLoad),
+	// guarded by bulkMu.
+	bulkMu sync.Mutex
+	bulk   *sql.Conn
 }
 
 // Options tune Open.
@@ -133,6 +137,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	if !opt.NoMigrate {
 		if _, err := s.Migrate(ctx); err != nil {
+			s.db.Close()
+			return nil, err
+		}
+		if err := s.restoreIndexesAtOpen(ctx); err != nil {
 			s.db.Close()
 			return nil, err
 		}
@@ -341,6 +349,11 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer conn.Close()
+	return s.inTxOn(ctx, conn, fn)
+}
+
+// inTxOn is inTx on a connection the caller holds.
+func (s *Store) inTxOn(ctx context.Context, conn *sql.Conn, fn func(*Tx) error) (err error) {
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)

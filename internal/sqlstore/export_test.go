@@ -91,3 +91,34 @@ func (s *Store) WorkListPlan(ctx context.Context, sc weijian.Scope, f weijian.Wo
 	}
 	return strings.Join(out, "\n"), rows.Err()
 }
+
+// AbandonBulkLoad forgets the running bulk load without ending it, as a
+// killed process would, and then runs what Open runs after migrating.
+func (s *Store) AbandonBulkLoad(ctx context.Context) error {
+	s.bulkMu.Lock()
+	conn := s.bulk
+	s.bulk = nil
+	s.bulkMu.Unlock()
+	if err := s.bulkSettings(ctx, conn, false); err != nil {
+		return err
+	}
+	if err := conn.Close(); err != nil {
+		return err
+	}
+	return s.restoreIndexesAtOpen(ctx)
+}
+
+// Indexes lists the names of the indexes of table that Weijian's
+// migrations created (not those of primary keys and unique constraints).
+func (s *Store) Indexes(ctx context.Context, table string) ([]string, error) {
+	q := "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ? ORDER BY name"
+	if s.d.name == "postgres" {
+		q = `SELECT indexname FROM pg_indexes i WHERE schemaname = current_schema() AND tablename = ?
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY indexname`
+	}
+	rows, err := s.query(ctx, q, table)
+	return collect(rows, err, func(sc rowScanner) (string, error) {
+		var n string
+		return n, sc.Scan(&n)
+	})
+}

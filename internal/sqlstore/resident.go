@@ -126,6 +126,10 @@ func (s *Store) SearchPersons(ctx context.Context, sc weijian.Scope, f weijian.P
 		return nil, 0, err
 	}
 	where, args := countyCond(counties)
+	if f.County != "" {
+		where += " AND p.county_code = ?"
+		args = append(args, f.County)
+	}
 	cond, cargs := residentScope(sc)
 	where += " AND p.merged_into IS NULL AND " + cond
 	args = append(args, cargs...)

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -99,6 +100,49 @@ func TestImportEnrollments(t *testing.T) {
 		}
 		if _, total, _ := s.WorkList(ctx, all, weijian.WorkFilter{List: "hypertension_quarter"}); total != 1 {
 			t.Errorf("the imported patient is not on the work list (%d)", total)
+		}
+	})
+}
+
+// A larger file (2,500 rows) reports its bad rows in row order, each
+// with its rule, whatever the kind of problem — an unknown person (found
+// by the look-ups), an event in the future (by the checks), a source id
+// twice in the file — and stores the good rows with ValidOnly.
+func TestImportEventsLargeFileReport(t *testing.T) {
+	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
+		p := register(t, s, "吴大", "1948-02-03", 31, village1)
+		var rows []weijian.EventRow
+		want := map[int]string{}
+		for i := range 2500 {
+			line := i + 2
+			r := weijian.EventRow{Line: line, DocNumber: p.DocNumber, Event: weijian.Event{Programme: "elderly", Stage: "annual_check",
+				Date: day("2020-01-01").AddDate(0, 0, i%1500), OrgCode: town1, SourceID: "L" + strconv.Itoa(i), Values: map[string]any{"sbp": int64(130)}}}
+			switch {
+			case i%700 == 5:
+				r.DocNumber = idNumber(t, "1960-01-01", 99)
+				want[line] = "person"
+			case i%700 == 6:
+				r.Event.Date = day("2099-01-01")
+				want[line] = "future"
+			case i%700 == 7:
+				r.Event.SourceID = "L0"
+				want[line] = "duplicate"
+			}
+			rows = append(rows, r)
+		}
+		rep, err := s.ImportEvents(ctx, all, tester, rows, weijian.ResidentImportOptions{ValidOnly: true})
+		if err != nil || rep.Rejected != len(want) || rep.Inserted != 2500-len(want) {
+			t.Fatalf("report: %+v %v", rep, err)
+		}
+		last := 0
+		for _, is := range rep.Issues {
+			if is.Row <= last || want[is.Row] != is.Rule {
+				t.Errorf("issue %+v (after row %d), want rule %q", is, last, want[is.Row])
+			}
+			last = is.Row
+		}
+		if len(rep.Issues) != len(want) {
+			t.Errorf("%d issues, want %d: %+v", len(rep.Issues), len(want), rep.Issues)
 		}
 	})
 }

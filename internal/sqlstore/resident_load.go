@@ -12,7 +12,7 @@ import (
 // starts its residents afresh, so that an interrupted generation can be
 // run again).
 func (s *Store) ClearResidents(ctx context.Context, county string) error {
-	return s.inTx(ctx, func(tx *Tx) error {
+	return s.inLoadTx(ctx, func(tx *Tx) error {
 		if err := tx.dropRules(ctx, county); err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		nEnr += len(h.Enrollments)
 		nEv += len(h.Events)
 	}
-	return s.inTx(ctx, func(tx *Tx) error {
+	return s.inLoadTx(ctx, func(tx *Tx) error {
 		if err := tx.dropLoaded(ctx, hs); err != nil {
 			return err
 		}
@@ -104,7 +104,6 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		persons := make([][]any, 0, len(hs))
 		enrs := make([][]any, 0, nEnr)
 		evs := make([][]any, 0, nEv)
-		var years [][]any
 		for i, h := range hs {
 			p := h.Person
 			v := codes[p.VillageCode]
@@ -125,21 +124,32 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 				vids = vids[1:]
 				evs = append(evs, s.eventRow(e))
 			}
-			for _, y := range s.historyYears(h) {
-				years = append(years, personYearRow(p, y))
-			}
 		}
+		// The year statuses (pure computation on the histories, which
+		// nothing changes from here on) are computed on another core
+		// while the rows above are inserted.
+		yearRows := make(chan [][]any, 1)
+		go func() {
+			var years [][]any
+			for _, h := range hs {
+				for _, y := range s.historyYears(h) {
+					years = append(years, personYearRow(h.Person, y))
+				}
+			}
+			yearRows <- years
+		}()
 		for _, ins := range []struct {
 			table string
 			cols  []string
 			rows  [][]any
 		}{{"person", personInsertCols, persons}, {"enrollment", enrollmentInsertCols, enrs},
-			{"service_event", eventInsertCols, evs}, {"person_year", personYearCols, years}} {
+			{"service_event", eventInsertCols, evs}} {
 			if err := tx.insertMany(ctx, ins.table, ins.cols, ins.rows); err != nil {
+				<-yearRows // no goroutine outlives the call
 				return err
 			}
 		}
-		return nil
+		return tx.insertMany(ctx, "person_year", personYearCols, <-yearRows)
 	})
 }
 
