@@ -25,6 +25,31 @@ func TestDemoTargets(t *testing.T) {
 		if sum.Targets == 0 {
 			t.Fatal("no targets")
 		}
+		// The rules of this year and last are kept counted (warmCounts):
+		// the first dashboard, every indicator of the county and its towns
+		// for the year to date (with 同比 and 环比: last year), counts nothing anew.
+		marks := func() (n int) {
+			if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM rule_mark WHERE county_code = '320685'").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := marks()
+		live, err := analytics.NewLive(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []string
+		for _, d := range live.Eval.Library().All() {
+			all = append(all, d.Code)
+		}
+		if _, err := live.Query(ctx, weijian.ScopeAll(), analytics.Request{Indicators: all, OrgUnit: "320685000000",
+			OUMode: analytics.OUChildren, Periods: []string{"2026"}, AsOf: "2026-12-07"}); err != nil {
+			t.Fatal(err)
+		}
+		if before < 40 || marks() != before {
+			t.Errorf("kept rule counts: %d (rule, year) marks after the demo, %d after the first dashboard; want them all counted by the demo", before, marks())
+		}
 		county := "320685000000"
 		ts, err := st.Targets(ctx, weijian.ScopeAll(), weijian.TargetFilter{Indicators: []string{"htn_managed", "htn_standard_rate"}, Year: 2025})
 		if err != nil {

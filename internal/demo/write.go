@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/weijian-health/weijian"
+	"github.com/weijian-health/weijian/internal/period"
 )
 
 // validFrom is the date the demo's units take effect: the start of the
@@ -65,6 +66,15 @@ func (b *built) write(ctx context.Context, st Store, opt Options) (Summary, erro
 	}
 	sum.TargetsElapsed = time.Since(t0)
 	opt.Progress(Progress{Step: weijian.T("任务数", "targets"), Done: sum.Targets, Total: sum.Targets})
+	if opt.Scale > 0 {
+		step := weijian.T("指标计数（今年与去年）", "indicator counts (this year and last)")
+		opt.Progress(Progress{Step: step, Done: 0, Total: 1})
+		n, err := warmCounts(ctx, st, b.c.unitCode(), period.DateOf(opt.Now().In(chinaZone)))
+		if err != nil {
+			return sum, err
+		}
+		opt.Progress(Progress{Step: step, Done: n, Total: n})
+	}
 	if err := b.counts(ctx, st, &sum); err != nil {
 		return sum, err
 	}
