@@ -44,6 +44,26 @@ type popEntry struct {
 
 	mu     sync.Mutex
 	rolled map[string]*weijian.Population // unit code and path → population
+	paths  []string                       // the distinct paths of data (distinctPaths)
+}
+
+// distinctPaths returns the distinct unit paths of the entry's rows (a
+// few hundred villages against tens of thousands of sex × age rows),
+// found once and kept with the entry.
+func (p *popEntry) distinctPaths() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.paths == nil {
+		seen := map[string]bool{}
+		p.paths = []string{}
+		for _, d := range p.data {
+			if !seen[d.Path] {
+				seen[d.Path] = true
+				p.paths = append(p.paths, d.Path)
+			}
+		}
+	}
+	return p.paths
 }
 
 // rollUp is weijian.RollUpPopulation of u from the entry's rows, kept.

@@ -85,12 +85,25 @@ func (r *run) populationAt(ent *popEntry, day period.Date) popAt {
 	if at, ok := r.popDay[k]; ok {
 		return at
 	}
-	at := popAt{rows: make([]weijian.UnitPopulation, len(ent.data))}
-	for i, d := range ent.data {
-		at.rows[i] = d
-		if ids := weijian.PathIDs(d.Path); len(ids) > 0 {
-			at.rows[i].Path = r.tree.pathAt(ids[len(ids)-1], day, d.Path)
-			at.moved = at.moved || at.rows[i].Path != d.Path
+	// Each distinct path is placed once; the rows are copied only when a
+	// unit has moved since day (the usual answer is "none has").
+	moved := map[string]string{}
+	for _, path := range ent.distinctPaths() {
+		if ids := weijian.PathIDs(path); len(ids) > 0 {
+			if then := r.tree.pathAt(ids[len(ids)-1], day, path); then != path {
+				moved[path] = then
+			}
+		}
+	}
+	at := popAt{rows: ent.data}
+	if len(moved) > 0 {
+		at.moved = true
+		at.rows = make([]weijian.UnitPopulation, len(ent.data))
+		for i, d := range ent.data {
+			at.rows[i] = d
+			if then, ok := moved[d.Path]; ok {
+				at.rows[i].Path = then
+			}
 		}
 	}
 	if r.popDay == nil {
