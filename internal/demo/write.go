@@ -67,7 +67,7 @@ func (b *built) write(ctx context.Context, st Store, opt Options) (Summary, erro
 	sum.TargetsElapsed = time.Since(t0)
 	opt.Progress(Progress{Step: weijian.T("任务数", "targets"), Done: sum.Targets, Total: sum.Targets})
 	if opt.Scale > 0 {
-		step := weijian.T("指标计数（今年与去年）", "indicator counts (this year and last)")
+		step := weijian.T("指标计数（近三年）", "indicator counts (the last three years)")
 		opt.Progress(Progress{Step: step, Done: 0, Total: 1})
 		n, err := warmCounts(ctx, st, b.c.unitCode(), period.DateOf(opt.Now().In(chinaZone)))
 		if err != nil {
