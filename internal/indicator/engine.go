@@ -126,7 +126,7 @@ type valueKey struct {
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
 	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[rolledKey]map[int64]int64{},
 		raw: map[rawKey][]PathCount{}, monthly: map[rawKey][]PathCount{}, texts: map[expr.Node]string{}, data: map[dataKey]expr.Value{}, pops: map[popKey]*weijian.Population{},
-		popRaw: map[int]*popEntry{}, values: map[valueKey]Result{}, dvals: map[string]map[int64][]weijian.DataValue{},
+		popRaw: map[int]*popEntry{}, values: make(map[valueKey]Result, len(cells)), dvals: map[string]map[int64][]weijian.DataValue{},
 		reports: map[string]map[int64]*dataset.Completeness{}}
 	var codes []string
 	for _, c := range cells {
