@@ -22,22 +22,17 @@ type dvGroup struct {
 	period  string
 }
 
-// SaveDataValues stores a batch of data values in one transaction: all
-// or nothing. Each unit must exist and lie in sc. A value equal to the
-// stored one changes nothing (a re-sent batch is a no-op); an empty value
-// deletes. Every change is recorded in data_value_history. Values are
-// checked against their data set by the caller (package dataset); the
-// store checks units, scope and duplicates. Issues name the 1-based
-// position of the value in vals.
-func (s *Store) SaveDataValues(ctx context.Context, sc weijian.Scope, actor string, vals []weijian.DataValue) (weijian.ImportSummary, error) {
-	sum := weijian.ImportSummary{Rows: len(vals)}
+// dataValueKeys resolves the values' units and returns each value's
+// cell, or the issues of the batch (an unknown unit or one outside sc,
+// two values for one cell) as one invalid error.
+func (s *Store) dataValueKeys(ctx context.Context, sc weijian.Scope, vals []weijian.DataValue) ([]dvKey, error) {
 	var codes []string
 	for _, v := range vals {
 		codes = append(codes, v.UnitCode)
 	}
 	units, err := s.unitsByCodes(ctx, s.db, dedupe(codes))
 	if err != nil {
-		return sum, err
+		return nil, err
 	}
 	keys := make([]dvKey, len(vals))
 	seen := map[dvKey]int{}
@@ -64,7 +59,23 @@ func (s *Store) SaveDataValues(ctx context.Context, sc weijian.Scope, actor stri
 		keys[i] = k
 	}
 	if len(issues) > 0 {
-		return sum, weijian.Invalid(weijian.T("数据有误，未保存任何数值", "the batch has errors; nothing was stored"), issues...)
+		return nil, weijian.Invalid(weijian.T("数据有误，未保存任何数值", "the batch has errors; nothing was stored"), issues...)
+	}
+	return keys, nil
+}
+
+// SaveDataValues stores a batch of data values in one transaction: all
+// or nothing. Each unit must exist and lie in sc. A value equal to the
+// stored one changes nothing (a re-sent batch is a no-op); an empty value
+// deletes. Every change is recorded in data_value_history. Values are
+// checked against their data set by the caller (package dataset); the
+// store checks units, scope and duplicates. Issues name the 1-based
+// position of the value in vals.
+func (s *Store) SaveDataValues(ctx context.Context, sc weijian.Scope, actor string, vals []weijian.DataValue) (weijian.ImportSummary, error) {
+	sum := weijian.ImportSummary{Rows: len(vals)}
+	keys, err := s.dataValueKeys(ctx, sc, vals)
+	if err != nil {
+		return sum, err
 	}
 	err = s.inTx(ctx, func(tx *Tx) error {
 		old, err := storedValues(ctx, tx, keys)

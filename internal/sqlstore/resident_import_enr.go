@@ -49,21 +49,9 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 				continue
 			}
 			e.PersonID, e.County, e.OrgUnitID, e.OrgPath = p.ID, p.County, u.id, u.path
-			is := s.checkDates(p, e.EnrolledOn, nil)
 			key := fmt.Sprintf("%d/%s", p.ID, e.Programme)
-			for _, o := range enrs[p.ID][e.Programme] {
-				if o.EndedOn.IsZero() {
-					is = append(is, weijian.Issue{Field: "programme", Value: e.Programme, Rule: "enrolled",
-						Msg: weijian.T("该居民已在此项目中登记", "the resident is already enrolled in this programme")})
-				}
-			}
-			if line, ok := open[key]; ok {
-				is = append(is, weijian.Issue{Field: "programme", Value: e.Programme, Rule: "enrolled",
-					Msg: weijian.T(fmt.Sprintf("与第%d行重复登记", line), fmt.Sprintf("enrolled already in row %d", line))})
-			}
-			if s.rules != nil && len(is) == 0 {
-				is = append(is, s.rules.CheckEnrollment(p, e, s.today())...)
-			}
+			line, again := open[key]
+			is := s.enrollmentIssues(p, e, enrs[p.ID][e.Programme], line, again)
 			for _, x := range is {
 				chk.add(i, r.Line, x.Field, x.Value, x.Rule, x.Msg)
 			}
@@ -99,6 +87,27 @@ func (s *Store) ImportEnrollments(ctx context.Context, sc weijian.Scope, a weiji
 			rep.Rows, rep.Inserted, rep.Existing, rep.Rejected)))
 	})
 	return rep, err
+}
+
+// enrollmentIssues checks one imported enrollment: its date against the
+// person's life, no open enrollment in the programme stored (stored) or
+// earlier in the file (again, at line), then the programme's rules.
+func (s *Store) enrollmentIssues(p *weijian.Person, e *weijian.Enrollment, stored []*weijian.Enrollment, line int, again bool) []weijian.Issue {
+	is := s.checkDates(p, e.EnrolledOn, nil)
+	for _, o := range stored {
+		if o.EndedOn.IsZero() {
+			is = append(is, weijian.Issue{Field: "programme", Value: e.Programme, Rule: "enrolled",
+				Msg: weijian.T("该居民已在此项目中登记", "the resident is already enrolled in this programme")})
+		}
+	}
+	if again {
+		is = append(is, weijian.Issue{Field: "programme", Value: e.Programme, Rule: "enrolled",
+			Msg: weijian.T(fmt.Sprintf("与第%d行重复登记", line), fmt.Sprintf("enrolled already in row %d", line))})
+	}
+	if s.rules != nil && len(is) == 0 {
+		is = append(is, s.rules.CheckEnrollment(p, e, s.today())...)
+	}
+	return is
 }
 
 // enrollmentYears recomputes the year statuses of the person-programmes

@@ -68,19 +68,7 @@ func (s *Store) unitRefs(ctx context.Context, tx *Tx, codes map[string]unitRef) 
 // LoadResidents stores many trusted histories in one transaction (see
 // weijian.ResidentLoader), with their year statuses.
 func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
-	codes := map[string]unitRef{}
-	var nEnr, nEv int
-	for _, h := range hs {
-		codes[h.Person.VillageCode] = unitRef{}
-		for _, e := range h.Enrollments {
-			codes[e.OrgCode] = unitRef{}
-		}
-		for _, e := range h.Events {
-			codes[e.OrgCode] = unitRef{}
-		}
-		nEnr += len(h.Enrollments)
-		nEv += len(h.Events)
-	}
+	codes, nEnr, nEv := historyUnits(hs)
 	return s.inLoadTx(ctx, func(tx *Tx) error {
 		if err := tx.dropLoaded(ctx, hs); err != nil {
 			return err
@@ -100,31 +88,7 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		persons := make([][]any, 0, len(hs))
-		enrs := make([][]any, 0, nEnr)
-		evs := make([][]any, 0, nEv)
-		for i, h := range hs {
-			p := h.Person
-			v := codes[p.VillageCode]
-			p.ID, p.VillageID, p.VillagePath, p.Version, p.CreatedAt, p.UpdatedAt = pids[i], v.id, v.path, 1, now, now
-			if p.County == "" {
-				p.County = p.VillageCode[:6]
-			}
-			persons = append(persons, s.personRow(p))
-			for _, e := range h.Enrollments {
-				u := codes[e.OrgCode]
-				e.ID, e.County, e.PersonID, e.OrgUnitID, e.OrgPath, e.CreatedAt = eids[0], p.County, p.ID, u.id, u.path, now
-				eids = eids[1:]
-				enrs = append(enrs, s.enrollmentRow(e, 0))
-			}
-			for _, e := range h.Events {
-				u := codes[e.OrgCode]
-				e.ID, e.County, e.PersonID, e.OrgUnitID, e.OrgPath, e.Version, e.CreatedAt, e.UpdatedAt = vids[0], p.County, p.ID, u.id, u.path, 1, now, now
-				vids = vids[1:]
-				evs = append(evs, s.eventRow(e))
-			}
-		}
+		persons, enrs, evs := s.historyRows(hs, codes, pids, eids, vids)
 		// The year statuses (pure computation on the histories, which
 		// nothing changes from here on) are computed on another core
 		// while the rows above are inserted.
@@ -151,6 +115,57 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		}
 		return tx.insertMany(ctx, "person_year", personYearCols, <-yearRows)
 	})
+}
+
+// historyUnits returns the org-unit codes the histories name (villages
+// and serving units, to be resolved by unitRefs) and how many
+// enrollments and events they hold.
+func historyUnits(hs []weijian.History) (codes map[string]unitRef, nEnr, nEv int) {
+	codes = map[string]unitRef{}
+	for _, h := range hs {
+		codes[h.Person.VillageCode] = unitRef{}
+		for _, e := range h.Enrollments {
+			codes[e.OrgCode] = unitRef{}
+		}
+		for _, e := range h.Events {
+			codes[e.OrgCode] = unitRef{}
+		}
+		nEnr += len(h.Enrollments)
+		nEv += len(h.Events)
+	}
+	return codes, nEnr, nEv
+}
+
+// historyRows gives the histories' persons, enrollments and events
+// their reserved ids (pids, eids, vids in order), units and times, and
+// returns their insert rows.
+func (s *Store) historyRows(hs []weijian.History, codes map[string]unitRef, pids, eids, vids []int64) (persons, enrs, evs [][]any) {
+	now := s.now()
+	persons = make([][]any, 0, len(hs))
+	enrs = make([][]any, 0, len(eids))
+	evs = make([][]any, 0, len(vids))
+	for i, h := range hs {
+		p := h.Person
+		v := codes[p.VillageCode]
+		p.ID, p.VillageID, p.VillagePath, p.Version, p.CreatedAt, p.UpdatedAt = pids[i], v.id, v.path, 1, now, now
+		if p.County == "" {
+			p.County = p.VillageCode[:6]
+		}
+		persons = append(persons, s.personRow(p))
+		for _, e := range h.Enrollments {
+			u := codes[e.OrgCode]
+			e.ID, e.County, e.PersonID, e.OrgUnitID, e.OrgPath, e.CreatedAt = eids[0], p.County, p.ID, u.id, u.path, now
+			eids = eids[1:]
+			enrs = append(enrs, s.enrollmentRow(e, 0))
+		}
+		for _, e := range h.Events {
+			u := codes[e.OrgCode]
+			e.ID, e.County, e.PersonID, e.OrgUnitID, e.OrgPath, e.Version, e.CreatedAt, e.UpdatedAt = vids[0], p.County, p.ID, u.id, u.path, 1, now, now
+			vids = vids[1:]
+			evs = append(evs, s.eventRow(e))
+		}
+	}
+	return persons, enrs, evs
 }
 
 // historyYears computes the year statuses of one history: every
