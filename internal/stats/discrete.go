@@ -370,8 +370,14 @@ func discreteSearch(p, y float64, f cdf) float64 {
 	if hi-lo <= 1 {
 		return hi
 	}
-	// Refine.
-	glo, ghi := g(flo), g(fhi)
+	return refine(p, f, lo, hi, g(flo), g(fhi), g)
+}
+
+// refine narrows the bracket F(lo) < p ≤ F(hi) of discreteSearch to
+// adjacent integers and returns hi: Illinois false position on the
+// probit scale (glo, ghi are g at the ends), a geometric mean step across
+// orders of magnitude, bisection when a step does not halve the width.
+func refine(p float64, f cdf, lo, hi, glo, ghi float64, g func(float64) float64) float64 {
 	side, bisect := 0, false
 	for hi-lo > 1 {
 		width := hi - lo
