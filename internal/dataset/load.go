@@ -198,6 +198,14 @@ func (d *DataSet) check() []problem {
 	if d.DueDay < 1 || d.DueDay > 28 {
 		add("$.due_day", "due day %d must be between 1 and 28 (day of the month after the period)", d.DueDay)
 	}
+	d.checkCategories(add)
+	d.checkElements(add)
+	return ps
+}
+
+// checkCategories checks the disaggregation categories and indexes them
+// by code.
+func (d *DataSet) checkCategories(add func(p, f string, a ...any)) {
 	d.categories = map[string]*Category{}
 	for i, c := range d.Categories {
 		p := fmt.Sprintf("$.categories[%d]", i)
@@ -225,6 +233,11 @@ func (d *DataSet) check() []problem {
 			}
 		}
 	}
+}
+
+// checkElements checks the data elements against the categories and
+// indexes them by code, with their option combos.
+func (d *DataSet) checkElements(add func(p, f string, a ...any)) {
 	if len(d.Elements) == 0 {
 		add("$.elements", "a data set needs at least one element")
 	}
@@ -258,7 +271,6 @@ func (d *DataSet) check() []problem {
 		}
 		e.combos = combos(cats)
 	}
-	return ps
 }
 
 // combos is the cartesian product of the categories' options.
