@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -55,12 +56,36 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := &cmdEnv{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin}
-	if err := run(ctx, env, os.Args[1:]); err != nil {
+	err := profiled(os.Getenv("WEIJIAN_CPUPROFILE"), func() error { return run(ctx, env, os.Args[1:]) })
+	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, formatError(err))
 		}
 		os.Exit(exitCode(err))
 	}
+}
+
+// profiled runs f, writing a CPU profile of it to path when path is set
+// (WEIJIAN_CPUPROFILE, for measuring a whole command such as the demo:
+// go tool pprof bin/weijian FILE).
+func profiled(path string, f func() error) error {
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("WEIJIAN_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return fmt.Errorf("WEIJIAN_CPUPROFILE: %w", err)
+	}
+	err = f()
+	pprof.StopCPUProfile()
+	if cerr := out.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("WEIJIAN_CPUPROFILE: %w", cerr)
+	}
+	return err
 }
 
 func run(ctx context.Context, env *cmdEnv, args []string) error {
