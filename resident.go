@@ -308,9 +308,10 @@ type ResidentLoader interface {
 	// BeginBulkLoad readies the store for many LoadResidents into a
 	// database nothing else uses meanwhile (the demo): indexes built
 	// once at the end instead of row by row. end must be called once,
-	// also after an error; it builds the indexes and restores the
+	// also after an error; it builds the indexes — telling progress,
+	// when not nil, how many of how many are built — and restores the
 	// normal settings.
-	BeginBulkLoad(ctx context.Context) (end func(context.Context) error, err error)
+	BeginBulkLoad(ctx context.Context, progress func(done, total int)) (end func(context.Context) error, err error)
 	// AssignDoctor makes a user the responsible doctor of everyone living
 	// in the subtree of the unit with code.
 	AssignDoctor(ctx context.Context, unitCode string, userID int64) (int, error)

@@ -69,7 +69,10 @@ func writeResidents(ctx context.Context, st Store, b *built, opt Options, sum *S
 	g.first = g.today.Year() - 4
 	// The indexes of the resident tables are built once, after the load
 	// (BeginBulkLoad), and before the doctors are assigned.
-	end, err := st.BeginBulkLoad(ctx)
+	indexStep := weijian.T("建立索引", "building indexes")
+	end, err := st.BeginBulkLoad(ctx, func(done, total int) {
+		opt.Progress(Progress{Step: indexStep, Done: done, Total: total})
+	})
 	if err != nil {
 		return err
 	}
@@ -130,7 +133,12 @@ func (g *residentGen) load(ctx context.Context, st Store, b *built, opt Options)
 			return fmt.Errorf("demo residents: %w", err)
 		}
 		g.sum.Persons += len(batch)
-		opt.Progress(Progress{Step: step, Done: g.sum.Persons, Total: total})
+		opt.Progress(Progress{Step: step, Done: g.sum.Persons, Total: max(total, g.sum.Persons)})
+	}
+	if g.sum.Persons != total {
+		// expected is an estimate from the population figures; the
+		// step ends at 100% of what was written.
+		opt.Progress(Progress{Step: step, Done: g.sum.Persons, Total: g.sum.Persons})
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 // valuesInsert inserts with multi-row VALUES statements, as many rows per
 // statement as the parameter limit allows (SQLite).
 func valuesInsert(ctx context.Context, t *Tx, table string, cols []string, rows [][]any) error {
-	per := min(t.s.d.maxParams/len(cols), 1000)
+	per := t.s.d.rowsPerInsert(len(cols))
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	for start := 0; start < len(rows); start += per {
@@ -68,4 +68,10 @@ func copyInsert(ctx context.Context, t *Tx, table string, cols []string, rows []
 		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
 		return err
 	})
+}
+
+// rowsPerInsert is how many rows of ncols columns one multi-row INSERT
+// carries (valuesInsert): as many as the parameters allow, at most 1000.
+func (d *dialect) rowsPerInsert(ncols int) int {
+	return min(d.maxParams/ncols, 1000)
 }

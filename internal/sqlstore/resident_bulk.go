@@ -41,7 +41,7 @@ var bulkTables = []string{"person", "enrollment", "service_event", "person_year"
 // maintenance_work_mem 256MB for the index builds. end restores the
 // connection's normal settings (WAL again on SQLite). Call end exactly
 // once, also after an error.
-func (s *Store) BeginBulkLoad(ctx context.Context) (end func(context.Context) error, err error) {
+func (s *Store) BeginBulkLoad(ctx context.Context, progress func(done, total int)) (end func(context.Context) error, err error) {
 	s.bulkMu.Lock()
 	defer s.bulkMu.Unlock()
 	if s.bulk != nil {
@@ -66,7 +66,7 @@ func (s *Store) BeginBulkLoad(ctx context.Context) (end func(context.Context) er
 		s.bulkMu.Lock()
 		defer s.bulkMu.Unlock()
 		s.bulk = nil
-		err := s.restoreBulkIndexes(ctx, conn)
+		err := s.restoreBulkIndexes(ctx, conn, progress)
 		s.closeIdle()
 		if serr := s.bulkSettings(context.WithoutCancel(ctx), conn, false); err == nil {
 			err = serr
@@ -169,8 +169,9 @@ func (s *Store) dropBulkIndexes(ctx context.Context, conn *sql.Conn) error {
 }
 
 // restoreBulkIndexes builds every index listed in bulk_index and removes
-// it from the list. Safe to repeat: an index that exists is kept.
-func (s *Store) restoreBulkIndexes(ctx context.Context, conn *sql.Conn) error {
+// it from the list, telling progress (when not nil) how many are built.
+// Safe to repeat: an index that exists is kept.
+func (s *Store) restoreBulkIndexes(ctx context.Context, conn *sql.Conn, progress func(done, total int)) error {
 	type index struct{ name, sql string }
 	rows, err := conn.QueryContext(ctx, "SELECT name, sql FROM bulk_index ORDER BY tbl, name")
 	idx, err := collect(rows, err, func(sc rowScanner) (index, error) {
@@ -180,13 +181,19 @@ func (s *Store) restoreBulkIndexes(ctx context.Context, conn *sql.Conn) error {
 	if err != nil {
 		return fmt.Errorf("restore indexes: %w", err)
 	}
-	for _, x := range idx {
+	for i, x := range idx {
+		if progress != nil {
+			progress(i, len(idx))
+		}
 		if _, err := conn.ExecContext(ctx, ifNotExists(x.sql)); err != nil {
 			return fmt.Errorf("restore index %s: %w", x.name, err)
 		}
 		if _, err := conn.ExecContext(ctx, s.q("DELETE FROM bulk_index WHERE name = ?"), x.name); err != nil {
 			return fmt.Errorf("restore index %s: %w", x.name, err)
 		}
+	}
+	if progress != nil {
+		progress(len(idx), len(idx))
 	}
 	return nil
 }
@@ -216,7 +223,11 @@ func (s *Store) restoreIndexesAtOpen(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close()
-	return s.restoreBulkIndexes(ctx, conn)
+	return s.restoreBulkIndexes(ctx, conn, func(done, total int) {
+		if done < total {
+			s.log.Info("building index", "done", done, "of", total)
+		}
+	})
 }
 
 // inLoadTx is inTx on the bulk load's connection while one runs.

@@ -47,7 +47,7 @@ func TestBulkLoadRebuildsIndexes(t *testing.T) {
 		if !slices.Contains(before["person"], "person_name") || !slices.Contains(before["service_event"], "service_event_stage") {
 			t.Fatalf("indexes before: %v", before)
 		}
-		end, err := s.BeginBulkLoad(ctx)
+		end, err := s.BeginBulkLoad(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestBulkLoadRebuildsIndexes(t *testing.T) {
 				t.Errorf("%s during the load: %v, want %v", tbl, during[tbl], w)
 			}
 		}
-		if _, err := s.BeginBulkLoad(ctx); err == nil || !strings.Contains(err.Error(), "already") {
+		if _, err := s.BeginBulkLoad(ctx, nil); err == nil || !strings.Contains(err.Error(), "already") {
 			t.Errorf("a second bulk load: %v, want refused", err)
 		}
 		if err := s.ClearResidents(ctx, "320685"); err != nil {
@@ -99,7 +99,7 @@ func TestBulkLoadRebuildsIndexes(t *testing.T) {
 func TestBulkLoadKilledIndexesRestored(t *testing.T) {
 	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
 		before := indexesOf(t, s)
-		if _, err := s.BeginBulkLoad(ctx); err != nil {
+		if _, err := s.BeginBulkLoad(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.LoadResidents(ctx, bulkHistories(t)); err != nil {
@@ -111,7 +111,7 @@ func TestBulkLoadKilledIndexesRestored(t *testing.T) {
 		if after := indexesOf(t, s); !mapsEqual(after, before) {
 			t.Errorf("indexes after reopening: %v, want %v", after, before)
 		}
-		if end, err := s.BeginBulkLoad(ctx); err != nil {
+		if end, err := s.BeginBulkLoad(ctx, nil); err != nil {
 			t.Fatalf("a new bulk load after the killed one: %v", err)
 		} else if err := end(ctx); err != nil {
 			t.Fatal(err)
