@@ -24,10 +24,12 @@ type DisaggOption struct {
 }
 
 // Disaggregator is an Evaluator that can disaggregate: Options lists the
-// options of dim for an indicator (the version in force on a day), or
-// says why the indicator cannot be disaggregated so (KindInvalid).
+// options of a disaggregation for an indicator (the version in force on
+// a day) — spec is a dimension, or age with bands of the request
+// ("age:0-6,7-17,65-", ParseDim) — or says why the indicator cannot be
+// disaggregated so (KindInvalid).
 type Disaggregator interface {
-	Options(code, dim string, on period.Date) ([]DisaggOption, error)
+	Options(code, spec string, on period.Date) ([]DisaggOption, error)
 }
 
 var _ Disaggregator = (*Engine)(nil)
