@@ -75,10 +75,11 @@ export const steps = [
     // 高血压患者规范管理率 at the county by sex: the women's numerator is a
     // link to exactly the women it counts.
     await page.goto(base + "/dashboard?ind=htn_standard_rate&by=sex");
-    const women = page.locator("[data-testid=dash-disagg] [data-dim=sex] tbody tr[data-option=F]");
+    const women = page.locator("[data-testid=dash-disagg] [data-dim=sex] tbody tr[data-opt=F]");
     await women.waitFor({ timeout: 20000 });
     const num = figure(await women.locator("[data-testid=disagg-num]").innerText());
     if (!(num > 0)) fail(`no woman in the numerator of 规范管理率 (${num})`);
+    await women.scrollIntoViewIfNeeded();
     await shot(page, "74b-breakdown-sex");
     await women.locator("[data-testid=disagg-num]").click();
     await page.waitForURL(/\/dashboard\/persons\?.*opt=F/);
@@ -95,7 +96,7 @@ export const steps = [
     await form.locator("input[name=bands]").fill("0-59,60-");
     await form.locator("button[type=submit]").click();
     await page.waitForURL(/bands=0-59/);
-    const options = await page.locator("[data-testid=dash-disagg] tbody tr").evaluateAll((rs) => rs.map((r) => r.dataset.option));
+    const options = await page.locator("[data-testid=dash-disagg] tbody tr").evaluateAll((rs) => rs.map((r) => r.dataset.opt));
     if (options.join(",") !== "0-59,60+") fail(`age bands 0-59,60- give the rows ${options.join(",")}`);
     await page.locator("[data-testid=disagg-bands] input[name=bands]").fill("60-,0-59");
     await page.locator("[data-testid=disagg-bands] button[type=submit]").click();

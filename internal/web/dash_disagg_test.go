@@ -43,8 +43,8 @@ func TestDashboardOptionPersons(t *testing.T) {
 	res, body := c.get("/dashboard?unit=" + codeHaian + "&ind=htn_standard_rate&by=sex")
 	wantStatus(t, res, body, http.StatusOK)
 	panel := body[strings.Index(body, `data-testid="dash-disagg"`):]
-	wantContains(t, row(t, panel, `data-option="M"`), "50.00%", ">2</a>", ">4</a>", `data-testid="disagg-gap"`)
-	wantContains(t, row(t, panel, `data-option="F"`), "100.00%", ">1</a>")
+	wantContains(t, row(t, panel, `data-opt="M"`), "50.00%", ">2</a>", ">4</a>", `data-testid="disagg-gap"`)
+	wantContains(t, row(t, panel, `data-opt="F"`), "100.00%", ">1</a>")
 	for _, c2 := range []struct{ opt, side, n string }{{"M", "num", "2"}, {"M", "den", "4"}, {"M", "gap", "2"}, {"F", "num", "1"}, {"F", "den", "1"}, {"F", "gap", "0"}} {
 		link := regexp.MustCompile(`href="(/dashboard/persons\?[^"]*opt=` + c2.opt + `&amp;side=` + c2.side + `[^"]*)"`).FindStringSubmatch(panel)
 		if link == nil {
@@ -65,8 +65,8 @@ func TestDashboardOptionPersons(t *testing.T) {
 		}
 	}
 	_, body = c.get("/dashboard?unit=" + codeHaian + "&ind=htn_standard_rate&by=age")
-	wantContains(t, row(t, body, `data-option="35-64"`), ">2</a>", ">4</a>")
-	wantContains(t, row(t, body, `data-option="65&#43;"`), ">1</a>", "100.00%")
+	wantContains(t, row(t, body, `data-opt="35-64"`), ">2</a>", ">4</a>")
+	wantContains(t, row(t, body, `data-opt="65&#43;"`), ">1</a>", "100.00%")
 	res, body = c.get("/dashboard/persons/export?format=csv&ind=htn_standard_rate&side=num&by=sex&opt=F&asOf=2024-06-30&unit=" + codeHaian)
 	wantStatus(t, res, body, http.StatusOK)
 	if lines := strings.Split(strings.TrimSpace(body), "\n"); len(lines) != 2 || !strings.Contains(lines[0], "分组") || !strings.Contains(lines[1], "性别：女") {
@@ -92,11 +92,11 @@ func TestDashboardAgeBands(t *testing.T) {
 	wantStatus(t, res, body, http.StatusOK)
 	panel := body[strings.Index(body, `data-testid="dash-disagg"`):]
 	wantContains(t, panel, `data-testid="disagg-bands"`, `name="bands" value="0-64,65-"`, "disagg=age%3A0-64%2C65-")
-	wantContains(t, row(t, panel, `data-option="0-64"`), "0–64岁", "50.00%", ">2</a>", ">4</a>", "bands=0-64%2C65-")
-	wantContains(t, row(t, panel, `data-option="65&#43;"`), "65岁及以上", "100.00%", ">1</a>")
+	wantContains(t, row(t, panel, `data-opt="0-64"`), "0–64岁", "50.00%", ">2</a>", ">4</a>", "bands=0-64%2C65-")
+	wantContains(t, row(t, panel, `data-opt="65&#43;"`), "65岁及以上", "100.00%", ">1</a>")
 	res, body = c.get("/dashboard/persons?ind=htn_standard_rate&side=den&by=age&bands=0-64,65-&opt=0-64&asOf=2024-06-30&unit=" + codeHaian)
 	wantStatus(t, res, body, http.StatusOK)
-	wantContains(t, body, `data-count="4"`, "年龄组：0–64岁", "bands=0-64")
+	wantContains(t, body, `data-count="4"`, "年龄组：0–64岁", "bands=0-64", "2024-06-30时年龄 64；")
 	for bands, msg := range map[string]string{"65-,0-64": "从小到大", "0-64,64-": "不得重叠", "0-6,abc": "无法识别"} {
 		res, body = c.get("/dashboard?unit=" + codeHaian + "&ind=htn_standard_rate&by=age&bands=" + bands)
 		wantStatus(t, res, body, http.StatusOK)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/weijian-health/weijian"
 	"github.com/weijian-health/weijian/internal/analytics"
@@ -114,17 +115,20 @@ func (s *Server) dashPersons(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := max(1, atoiDefault(q.Get("page"), 1))
 	from := min(len(l.Rows), (page-1)*personsPageSize)
-	if p.Rows, err = s.personRows(r, l.Def.Programme, l.Rows[from:min(len(l.Rows), from+personsPageSize)]); err != nil {
+	if p.Rows, err = s.personRows(r, l, l.Rows[from:min(len(l.Rows), from+personsPageSize)]); err != nil {
 		return err
 	}
 	p.Pager = newPager(r.URL, len(l.Rows), page, personsPageSize)
 	return s.render(w, r, http.StatusOK, "dash_persons", p)
 }
 
-// personRows reads each person (within the user's scope) and masks them.
-// A person the engine counted but the user may not see is left out.
-func (s *Server) personRows(r *http.Request, prog string, rows []indicator.PersonRow) ([]personRow, error) {
+// personRows reads each person of l (within the user's scope) and masks
+// them. A person the engine counted but the user may not see is left
+// out. Under an age band, the facts begin with the age the band was
+// judged by: on the span's last day (the 年龄 column is today's).
+func (s *Server) personRows(r *http.Request, l *analytics.PersonsList, rows []indicator.PersonRow) ([]personRow, error) {
 	out := make([]personRow, 0, len(rows))
+	end := l.Span.End
 	for _, pr := range rows {
 		x, err := s.store.Person(r.Context(), residentScope(r), pr.PersonID)
 		if weijian.ErrorKind(err) == weijian.KindNotFound {
@@ -132,7 +136,12 @@ func (s *Server) personRows(r *http.Request, prog string, rows []indicator.Perso
 		} else if err != nil {
 			return nil, err
 		}
-		out = append(out, personRow{R: residentView(x, false, s.today()), Facts: s.factsText(r, prog, pr.Facts)})
+		facts := s.factsText(r, l.Def.Programme, pr.Facts)
+		if l.Dim == "age" {
+			age := x.AgeAt(time.Date(end.Year, end.Month, end.Day, 12, 0, 0, 0, time.UTC))
+			facts = s.msg(r, "dash.ageAtEnd", end.String(), age) + "；" + facts
+		}
+		out = append(out, personRow{R: residentView(x, false, s.today()), Facts: facts})
 	}
 	return out, nil
 }
@@ -186,7 +195,7 @@ func (s *Server) exportDashPersons(w http.ResponseWriter, r *http.Request) error
 // exportPersons writes a list of persons (masked) as XLSX or CSV, with the
 // option of a breakdown in its own column, and audits the export.
 func (s *Server) exportPersons(w http.ResponseWriter, r *http.Request, l *analytics.PersonsList) error {
-	list, err := s.personRows(r, l.Def.Programme, l.Rows)
+	list, err := s.personRows(r, l, l.Rows)
 	if err != nil {
 		return err
 	}
