@@ -281,4 +281,3 @@ func ofOption(p *weijian.Person, dim, opt string, day period.Date) bool {
 	}
 	return false
 }
-
