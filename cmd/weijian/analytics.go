@@ -23,7 +23,10 @@ rank, year-on-year and period-on-period bases, printed as CSV (machine column na
 --as-of: periods are cut at this date (year to date) and pace is as of it (default: today)
 --pace: days (default), months, or 12 comma-separated monthly weights
 --disagg: sex, age, or a category of the indicator's data elements (type, mode …): one row per option,
-with the columns option and option_name after pe; an indicator that has no such dimension is an error
+with the columns option and option_name after pe; an indicator that has no such dimension is an error.
+Age takes bands of its own, 按自定年龄组: --disagg age:0-6,7-17,18-64,65- ("65-" is 65 and over;
+ascending, not overlapping, gaps allowed); a band that cuts a stored population or data-set band
+(0-6 of 5-year bands) is refused, never estimated
 Columns: indicator,indicator_name,unit,ou,ou_name,pe,numerator,denominator,value,raw,target,completion,
 pace,pace_gap,pace_flag (ahead|on|behind),rank,yoy,mom,coverage,no_data`
 
@@ -40,7 +43,7 @@ func runAnalytics(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&pe, "pe", "", "periods, comma-separated")
 	fs.StringVar(&asOf, "as-of", "", "as-of date YYYY-MM-DD (default today)")
 	fs.StringVar(&pace, "pace", "", "pace convention: days, months or 12 monthly weights")
-	fs.StringVar(&disagg, "disagg", "", "disaggregate by sex, age or a data-element category")
+	fs.StringVar(&disagg, "disagg", "", "disaggregate by sex, age (age:0-6,7-17,65- for bands of your own) or a data-element category")
 	fs.StringVar(&lang, "lang", "zh", "language of the indicator and unit names: zh or en")
 	pos, err := parse(env, fs, args)
 	if err != nil {

@@ -74,6 +74,23 @@ func TestAnalyticsAndTargetsCLI(t *testing.T) {
 		!strings.Contains(lines[1], ",2024-01,M,男,40,") || !strings.Contains(lines[2], ",2024-01,F,女,61,") {
 		t.Errorf("analytics --disagg sex printed:\n%s", out)
 	}
+	// Bands of one's own: 0-17 the boys, 18+ the women of 65+ (the data
+	// set's 18-64 and 65+ summed); 0-6 cuts the reported 0-17, refused.
+	out, _, err = runCmd(t, nil, "", "analytics", "--db", db, "--indicator", "health_education_participants", "--ou", "320685100000",
+		"--pe", "2024-01", "--as-of", "2024-06-30", "--disagg", "age:0-17,18-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], ",2024-01,0-17,0–17岁,40,") || !strings.Contains(lines[2], ",2024-01,18+,18岁及以上,61,") {
+		t.Errorf("analytics --disagg age:0-17,18- printed:\n%s", out)
+	}
+	for spec, says := range map[string]string{"age:0-6,7-": "0-17", "age:18-,0-17": "ascending"} {
+		if _, _, err := runCmd(t, nil, "", "analytics", "--db", db, "--indicator", "health_education_participants", "--ou", "320685100000",
+			"--pe", "2024-01", "--disagg", spec); err == nil || !strings.Contains(formatError(err), says) {
+			t.Errorf("--disagg %s: %v, want an error saying %q", spec, err, says)
+		}
+	}
 	if _, _, err := runCmd(t, nil, "", "analytics", "--db", db, "--indicator", "health_lectures", "--ou", "320685100000",
 		"--pe", "2024", "--disagg", "sex"); err == nil || !strings.Contains(formatError(err), "health_lectures") || !strings.Contains(formatError(err), "sex") {
 		t.Errorf("health_lectures --disagg sex: %v, want an error naming both", err)

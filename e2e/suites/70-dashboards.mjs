@@ -1,7 +1,8 @@
 // Dashboards (指标看板), as the county administrator: the home page shows
 // 海安's key indicators against target and pace; a lagging township is
 // found from it, then one of its villages and the persons counted behind
-// the figure, each linked to their page (masked). Then a target is set on
+// the figure, each linked to their page (masked); the persons behind one
+// option of the breakdown by sex, and age bands of one's own. Then a target is set on
 // the targets page and 完成率 and the pace flag follow it — on that page
 // and on the dashboard. Last, a township user's home shows only their
 // township.
@@ -69,6 +70,38 @@ export const steps = [
     await page.locator("[data-testid=persons] tbody a").first().click();
     await page.waitForURL(/\/residents\/\d+$/);
     await page.locator("[data-testid=resident-doc]").waitFor({ timeout: 10000 });
+  }],
+  ["the persons behind one option of a breakdown, and age bands of one's own", async (page, base) => {
+    // 高血压患者规范管理率 at the county by sex: the women's numerator is a
+    // link to exactly the women it counts.
+    await page.goto(base + "/dashboard?ind=htn_standard_rate&by=sex");
+    const women = page.locator("[data-testid=dash-disagg] [data-dim=sex] tbody tr[data-opt=F]");
+    await women.waitFor({ timeout: 20000 });
+    const num = figure(await women.locator("[data-testid=disagg-num]").innerText());
+    if (!(num > 0)) fail(`no woman in the numerator of 规范管理率 (${num})`);
+    await women.scrollIntoViewIfNeeded();
+    await shot(page, "74b-breakdown-sex");
+    await women.locator("[data-testid=disagg-num]").click();
+    await page.waitForURL(/\/dashboard\/persons\?.*opt=F/);
+    await expectText(page.locator("[data-testid=persons-option]"), "性别：女", "the option of the list");
+    const n = Number(await page.locator("[data-testid=persons-count]").getAttribute("data-count"));
+    if (n !== Math.min(num, 5000)) fail(`the women's numerator is ${num}, the list holds ${n}`);
+    const sexes = await page.locator("[data-testid=persons] tbody tr td:nth-child(2)").allInnerTexts();
+    if (sexes.length === 0 || sexes.some((x) => x.trim() !== "女")) fail(`the women's list shows ${[...new Set(sexes)].join("、")}`);
+    await shot(page, "74c-option-persons");
+    // Age bands of one's own: two rows; a list out of order is refused in
+    // the table's place.
+    await page.goto(base + "/dashboard?ind=htn_standard_rate&by=age");
+    const form = page.locator("[data-testid=disagg-bands]");
+    await form.locator("input[name=bands]").fill("0-59,60-");
+    await form.locator("button[type=submit]").click();
+    await page.waitForURL(/bands=0-59/);
+    const options = await page.locator("[data-testid=dash-disagg] tbody tr").evaluateAll((rs) => rs.map((r) => r.dataset.opt));
+    if (options.join(",") !== "0-59,60+") fail(`age bands 0-59,60- give the rows ${options.join(",")}`);
+    await page.locator("[data-testid=disagg-bands] input[name=bands]").fill("60-,0-59");
+    await page.locator("[data-testid=disagg-bands] button[type=submit]").click();
+    await page.waitForURL(/bands=60-/);
+    await expectText(page.locator("[data-testid=disagg-error]"), "从小到大", "the rule a band list breaks");
   }],
   ["set a target: 完成率 and pace follow it", async (page, base) => {
     // 高血压患者管理人数, a count: half of it as the target is ahead of

@@ -24,7 +24,7 @@ type Request struct {
 	Level      string   // for OULevel: county, town, village, facility
 	Periods    []string // period ids as internal/period formats them: 2024, 2024Q2, 202406, 2024W23, 2024S1
 	AsOf       string   // YYYY-MM-DD: a period is cut at this date (year to date); pace is as of it
-	Disagg     string   // optional disaggregation dimension: sex, age, or a category of the data elements (type, mode …)
+	Disagg     string   // optional disaggregation dimension: sex, age, or a category of the data elements (type, mode …); age may name its bands, age:0-6,7-17,18-64,65- (indicator.ParseAgeBands)
 	Pace       string   // pace convention for every indicator: "days", "months" or 12 monthly weights; "" = each indicator's (ParsePace)
 	Lang       string   // names and labels: "zh" (default) or "en"
 }
@@ -61,7 +61,8 @@ type Response struct {
 	OrgUnits   map[string]string `json:"orgUnits"` // code → name
 	Periods    map[string]string `json:"periods"`  // id → label
 	AsOf       string            `json:"asOf,omitempty"`
-	Disagg     string            `json:"disagg,omitempty"`  // the disaggregation asked
+	Disagg     string            `json:"disagg,omitempty"`  // the dimension of the disaggregation asked (sex, age, type …)
+	Bands      string            `json:"bands,omitempty"`   // the age bands the request named, as option codes: "0-6,7-17,18-64,65+"
 	Options    map[string]string `json:"options,omitempty"` // its options: code → label
 }
 

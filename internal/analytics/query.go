@@ -51,7 +51,7 @@ func (s *Service) Query(ctx context.Context, sc weijian.Scope, req Request) (*Re
 	slots, b := layout(p)
 	results, err := s.Eval.EvalMany(ctx, sc, b.cells)
 	if err != nil {
-		return nil, err
+		return nil, disaggParam(err)
 	}
 	targets, err := s.targets(ctx, sc, p)
 	if err != nil {
@@ -70,6 +70,9 @@ func (s *Service) Query(ctx context.Context, sc weijian.Scope, req Request) (*Re
 	}
 	if p.dim != "" {
 		resp.Disagg, resp.Options = p.dim, map[string]string{}
+		if p.bands != nil {
+			resp.Bands = indicator.BandsSpec(p.bands)
+		}
 		for _, opts := range p.opts {
 			for _, o := range opts {
 				resp.Options[o.Code] = o.Name.In(p.lang)

@@ -92,30 +92,36 @@ type plan struct {
 	// rankSkip is the parent unit of a children grid, not ranked among them.
 	rankSkip string
 	lang     string
-	// dim is the disaggregation asked ("" none); opts the options of each
-	// indicator by code.
-	dim  string
-	opts map[string][]indicator.DisaggOption
+	// dim is the disaggregation asked ("" none), bands the age bands it
+	// names (nil: the default); opts the options of each indicator by code.
+	dim   string
+	bands []weijian.AgeBand
+	opts  map[string][]indicator.DisaggOption
 }
 
 // disaggOptions finds the options of dim for every indicator asked (the
 // version in force at the first period's start), or says which indicator
-// cannot be disaggregated by it.
-func (s *Service) disaggOptions(p *plan, dim string) error {
-	if dim == "" {
+// cannot be disaggregated by it. dim may name age bands
+// (age:0-6,7-17,18-64,65-, indicator.ParseDim).
+func (s *Service) disaggOptions(p *plan, spec string) error {
+	if spec == "" {
 		return nil
 	}
+	dim, bands, err := indicator.ParseDim(spec)
+	if err != nil {
+		return badParam("disagg", spec, weijian.T(weijian.ErrorMessage(err, "zh"), weijian.ErrorMessage(err, "en")))
+	}
 	dg, ok := s.Eval.(indicator.Disaggregator)
-	p.dim, p.opts = dim, map[string][]indicator.DisaggOption{}
+	p.dim, p.bands, p.opts = dim, bands, map[string][]indicator.DisaggOption{}
 	for _, d := range p.defs {
 		if !ok {
 			return badParam("disagg", dim, weijian.T(fmt.Sprintf("指标 %s 不支持按“%s”分组", d.Code, dim),
 				fmt.Sprintf("indicator %s cannot be disaggregated by %q", d.Code, dim)))
 		}
-		opts, err := dg.Options(d.Code, dim, p.periods[0].Start())
+		opts, err := dg.Options(d.Code, spec, p.periods[0].Start())
 		if err != nil {
 			msg := weijian.T(weijian.ErrorMessage(err, "zh"), weijian.ErrorMessage(err, "en"))
-			return badParam("disagg", dim, msg)
+			return badParam("disagg", spec, msg)
 		}
 		p.opts[d.Code] = opts
 	}

@@ -24,10 +24,12 @@ type DisaggOption struct {
 }
 
 // Disaggregator is an Evaluator that can disaggregate: Options lists the
-// options of dim for an indicator (the version in force on a day), or
-// says why the indicator cannot be disaggregated so (KindInvalid).
+// options of a disaggregation for an indicator (the version in force on
+// a day) — spec is a dimension, or age with bands of the request
+// ("age:0-6,7-17,65-", ParseDim) — or says why the indicator cannot be
+// disaggregated so (KindInvalid).
 type Disaggregator interface {
-	Options(code, dim string, on period.Date) ([]DisaggOption, error)
+	Options(code, spec string, on period.Date) ([]DisaggOption, error)
 }
 
 var _ Disaggregator = (*Engine)(nil)
@@ -39,18 +41,33 @@ var _ Disaggregator = (*Engine)(nil)
 // kept whole (a rate per 1000 of the whole population). The options are
 // those of the first data element's category, else 男/女 for sex and
 // DefaultAgeBands for age.
-func (e *Engine) Options(code, dim string, on period.Date) ([]DisaggOption, error) {
+//
+// dim may name its own age bands, "age:0-6,7-17,18-64,65-" (ParseDim):
+// the options are then those bands. A data element whose age category a
+// band cuts (0-6 of a data set reporting 0-17) cannot be divided so
+// exactly, and is refused; a band that is a union of the category's
+// options (18+ of 18-64 and 65+) sums them.
+func (e *Engine) Options(code, spec string, on period.Date) ([]DisaggOption, error) {
 	d := e.lib.Get(code)
 	if d == nil {
 		return nil, weijian.NotFound(weijian.T("指标 "+code, "indicator "+code))
 	}
-	w := disaggWalk{e: e, dim: dim, on: on}
+	dim, bands, err := ParseDim(spec)
+	if err != nil {
+		return nil, err
+	}
+	w := disaggWalk{e: e, dim: dim, on: on, bands: bands}
 	w.def(d, true)
 	switch {
 	case w.blocked != "":
 		return nil, cannotDisagg(d, dim, w.blocked)
 	case !w.divisible:
 		return nil, cannotDisagg(d, dim, "no part of its formula has that dimension")
+	case w.cut != nil:
+		return nil, w.cut
+	}
+	if bands != nil {
+		return bandOptions(bands), nil
 	}
 	if w.opts != nil {
 		return w.opts, nil
@@ -59,14 +76,24 @@ func (e *Engine) Options(code, dim string, on period.Date) ([]DisaggOption, erro
 	case "sex":
 		return []DisaggOption{{"M", weijian.T("男", "Male")}, {"F", weijian.T("女", "Female")}}, nil
 	case "age":
-		var out []DisaggOption
+		var out []weijian.AgeBand
 		for _, s := range DefaultAgeBands {
 			b, _ := weijian.ParseAgeBand(s)
-			out = append(out, DisaggOption{s, weijian.T(b.Label("zh"), b.Label("en"))})
+			out = append(out, b)
 		}
-		return out, nil
+		return bandOptions(out), nil
 	}
 	return nil, cannotDisagg(d, dim, "no options")
+}
+
+// bandOptions are the options of age bands, coded as weijian.AgeBand
+// writes them ("0-6", "65+").
+func bandOptions(bands []weijian.AgeBand) []DisaggOption {
+	out := make([]DisaggOption, len(bands))
+	for i, b := range bands {
+		out[i] = DisaggOption{b.String(), weijian.T(b.Label("zh"), b.Label("en"))}
+	}
+	return out
 }
 
 func cannotDisagg(d *Def, dim, why string) error {
@@ -83,6 +110,8 @@ type disaggWalk struct {
 	divisible bool   // some reference is divided by dim
 	blocked   string // why the numerator cannot be
 	depth     int
+	bands     []weijian.AgeBand // asked by the request (age only); nil: the default
+	cut       error             // a data element's age category an asked band cuts
 }
 
 // def walks d's formulas in force on w.on; strict: every reference must be
@@ -140,6 +169,14 @@ func (w *disaggWalk) ref(r *expr.Ref, strict, byPerson bool) {
 		}
 		has := slices.Contains(el.Categories, w.dim)
 		w.mark(has, strict, r.String()+" has no disaggregation "+w.dim)
+		if has && w.cut == nil {
+			for _, b := range w.bands {
+				if _, err := categoryCodes(r.Name, cat(w.dim), b); err != nil {
+					w.cut = err
+					break
+				}
+			}
+		}
 		if has && w.opts == nil {
 			for _, o := range cat(w.dim).Options {
 				w.opts = append(w.opts, DisaggOption{o.Code, weijian.T(o.Name.ZH, o.Name.EN)})
@@ -172,8 +209,19 @@ func (r *run) narrowRef(ref *expr.Ref, opt Disagg) (*expr.Ref, error) {
 	if n, ok := r.narrowed[k]; ok {
 		return n, nil
 	}
+	values := []string{opt.Option}
+	if _, cat := r.e.element(ref); opt.Dim == "age" && !hasOption(cat(opt.Dim), opt.Option) {
+		// A band of the request: the category's options inside it.
+		b, err := weijian.ParseAgeBand(opt.Option)
+		if err != nil {
+			return nil, err
+		}
+		if values, err = categoryCodes(ref.Name, cat(opt.Dim), b); err != nil {
+			return nil, err
+		}
+	}
 	n := *ref
-	n.Filters = append(slices.Clip(ref.Filters), expr.Filter{At: ref.At, Dim: opt.Dim, Values: []string{opt.Option}})
+	n.Filters = append(slices.Clip(ref.Filters), expr.Filter{At: ref.At, Dim: opt.Dim, Values: values})
 	if r.narrowed == nil {
 		r.narrowed = map[narrowKey]*expr.Ref{}
 	}
@@ -268,4 +316,32 @@ func (s popSel) narrow(opt Disagg) (out popSel, empty bool, err error) {
 		return out, len(out.bands) == 0, nil
 	}
 	return out, false, nil
+}
+
+// optionCuts refuses an age option that cuts a stored population band:
+// narrowed (the formula's bands within the option) straddles a stored
+// band that whole (the formula's own bands) does not — a 0-6 asked of a
+// population stored in 5-year bands. A band the formula itself straddles
+// stays the formula's no data, as without a disaggregation.
+func optionCuts(p *weijian.Population, whole, narrowed popSel, opt Disagg) error {
+	if opt.Dim != "age" || p.MixedBands || len(narrowed.bands) == 0 {
+		return nil
+	}
+	for _, c := range p.Cells {
+		if in, straddles := bandIn(c.Age, narrowed.bands); in || !straddles {
+			continue
+		}
+		if len(whole.bands) > 0 {
+			if in, straddles := bandIn(c.Age, whole.bands); !in && straddles {
+				continue
+			}
+		}
+		b, err := weijian.ParseAgeBand(opt.Option)
+		if err != nil {
+			return err
+		}
+		return bandCut(b, c.Age, weijian.T(fmt.Sprintf("%d 年 %s 的人口按年龄组", p.Year, p.UnitCode),
+			fmt.Sprintf("the population of %s in %d is stored", p.UnitCode, p.Year)))
+	}
+	return nil
 }

@@ -12,12 +12,18 @@ import (
 // Persons lists the persons behind a programme indicator's numerator
 // (numerator=true) or denominator: those its first persons(…) or
 // events(…) call selects, living under the unit (by its current path),
-// ordered by village. Facts are the status values (or the event's) as
+// ordered by village. For one option of a disaggregation (c.Disagg) it
+// lists the persons of that sex or age band — the very persons the
+// option's figure counts. Facts are the status values (or the event's) as
 // text, with 末次 "last" the latest date.
 func (e *Engine) Persons(ctx context.Context, sc weijian.Scope, c Cell, numerator bool, limit int) ([]PersonRow, error) {
 	d := e.lib.Get(c.Indicator)
 	if d == nil {
 		return nil, weijian.NotFound(weijian.T("指标 "+c.Indicator, "indicator "+c.Indicator))
+	}
+	c, err := e.checkOption(c)
+	if err != nil {
+		return nil, err
 	}
 	v := d.VersionAt(c.Span.Start)
 	num, den, err := e.lib.Formulas(d, v)
@@ -89,4 +95,34 @@ func (e *Engine) rowCall(n expr.Node, day period.Date, depth int) *expr.Call {
 		}
 	}
 	return nil
+}
+
+// checkOption refuses an option that c's indicator cannot be divided by:
+// a dimension it does not have, or an option not among its own (any age
+// band is an option of an age disaggregation, since a request may name
+// its bands).
+func (e *Engine) checkOption(c Cell) (Cell, error) {
+	o := c.Disagg
+	if o.Dim == "" {
+		return c, nil
+	}
+	opts, err := e.Options(c.Indicator, o.Dim, c.Span.Start)
+	if err != nil {
+		return c, err
+	}
+	for _, x := range opts {
+		if x.Code == o.Option {
+			return c, nil
+		}
+	}
+	if o.Dim == "age" {
+		if b, err := parseRequestBand(o.Option); err == nil {
+			c.Disagg.Option = b.String() // "65-" as the filter reads it: "65+"
+			return c, nil
+		}
+	}
+	return c, weijian.Invalid(weijian.T(fmt.Sprintf("指标 %s 按“%s”分组没有选项 %q", c.Indicator, o.Dim, weijian.Clip(o.Option)),
+		fmt.Sprintf("indicator %s has no option %q of %q", c.Indicator, weijian.Clip(o.Option), o.Dim)),
+		weijian.Issue{Field: "option", Value: weijian.Clip(o.Option), Rule: "option",
+			Msg: weijian.T("不是“"+o.Dim+"”的选项", "not an option of "+o.Dim)})
 }

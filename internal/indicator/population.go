@@ -19,6 +19,7 @@ func (r *run) population(ref *expr.Ref, q expr.Query, opt Disagg) (expr.Value, e
 	if err != nil {
 		return expr.Value{}, err
 	}
+	whole := sel
 	sel, empty, err := sel.narrow(opt)
 	if err != nil || empty {
 		return expr.Num(0), err
@@ -30,6 +31,9 @@ func (r *run) population(ref *expr.Ref, q expr.Query, opt Disagg) (expr.Value, e
 	}
 	if p.Source == "" {
 		return expr.NoData(strconv.Itoa(year) + " 年没有人口数据 (no population stored for the year)"), nil
+	}
+	if err := optionCuts(p, whole, sel, opt); err != nil {
+		return expr.Value{}, err
 	}
 	return sumPopulation(p, sel)
 }

@@ -316,17 +316,17 @@ func TestDashboardDisaggregation(t *testing.T) {
 	wantStatus(t, res, body, http.StatusOK)
 	panel := body[strings.Index(body, `data-testid="dash-disagg"`):]
 	wantContains(t, panel, "分组构成", "按性别", "按年龄组", `data-by="sex"`, `data-by="age"`)
-	if strings.Contains(panel, "data-option=") {
+	if strings.Contains(panel, "data-opt=") {
 		t.Error("the home page computes a breakdown nobody asked for")
 	}
 	res, body = c.get("/dashboard?unit=" + codeHaian + "&ind=htn_standard_rate&by=sex")
 	wantStatus(t, res, body, http.StatusOK)
 	panel = body[strings.Index(body, `data-testid="dash-disagg"`):]
 	wantContains(t, panel, "disagg=sex", "format=xlsx")
-	wantContains(t, row(t, panel, `data-option="M"`), "男", "50.00%", "2 / 4")
-	wantContains(t, row(t, panel, `data-option="F"`), "女", "无数据")
+	wantContains(t, row(t, panel, `data-opt="M"`), "男", "50.00%", ">2</a> / <a", ">4</a>")
+	wantContains(t, row(t, panel, `data-opt="F"`), "女", "无数据")
 	_, body = c.get("/dashboard?unit=" + codeHaian + "&ind=htn_standard_rate&by=age")
-	wantContains(t, row(t, body, `data-option="35-64"`), "35–64岁", "50.00%", "2 / 4")
+	wantContains(t, row(t, body, `data-opt="35-64"`), "35–64岁", "50.00%", ">2</a> / <a", ">4</a>")
 	res, body = c.get("/indicators/htn_standard_rate")
 	wantStatus(t, res, body, http.StatusOK)
 	wantContains(t, body, "可分组维度", "性别", "男、女", "年龄组", "65岁及以上")

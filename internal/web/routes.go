@@ -128,6 +128,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/events/{id}/history", s.authed(s.apiEventHistory)},
 		{"GET /api/v1/worklists/{list}", s.authed(s.apiWorkList)},
 		{"GET /api/v1/analytics", s.authed(s.apiAnalytics)},
+		{"GET /api/v1/analytics/persons", s.authed(s.apiAnalyticsPersons)},
 		{"GET /api/v1/targets", s.authed(s.apiTargets)},
 		{"POST /api/v1/targets", s.authed(s.apiSetTargets)},
 		{"POST /api/v1/targets/allocate", s.authed(s.apiAllocate)},
