@@ -119,7 +119,7 @@ func BenchmarkResidentQueries(b *testing.B) {
 		name string
 		sc   weijian.Scope
 	}{{"township", weijian.ScopeOf(town.Path)}, {"county", sc}} {
-		for _, l := range []string{"hypertension_quarter", "elderly_year"} {
+		for _, l := range []string{"hypertension_quarter", "elderly_year", "positive_followup"} {
 			measure("worklist-"+l+"-"+u.name, func() error {
 				_, _, err := s.WorkList(ctx, u.sc, weijian.WorkFilter{List: l, Limit: 50})
 				return err

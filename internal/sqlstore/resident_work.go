@@ -28,6 +28,11 @@ type workQuery struct {
 	// query reads that range of birth dates first (index person_birth).
 	born    string
 	bornArg any
+	// positives lists the year statuses 'positive' (a screening positive
+	// not yet followed up): over a township or wider the query reads
+	// those few statuses first (partial index person_year_positive,
+	// migration 0015), then their persons, not every resident of the area.
+	positives bool
 }
 
 func yearJoin(alias string) string {
@@ -75,7 +80,7 @@ func workQueryOf(list weijian.WorkList, asOf time.Time) workQuery {
 			born: "p.birth_date <= ?", bornArg: dateVal(asOf.AddDate(-65, 0, 0))}
 	case "positive_followup":
 		return workQuery{join: ` JOIN person_year y ON y.county_code = p.county_code AND y.person_id = p.id AND y.year >= ?`,
-			args: []any{year - 1}, where: " AND y.status = 'positive'", last: "y.last_date", interval: fixedDays(14)}
+			args: []any{year - 1}, where: " AND y.status = 'positive'", last: "y.last_date", interval: fixedDays(14), positives: true}
 	case "child_check":
 		last := "coalesce(y.last_date, y0.last_date)"
 		return workQuery{programme: "child_health", join: yearJoin("y") + yearJoin("y0"),
@@ -162,6 +167,11 @@ func (s *Store) workSQL(ctx context.Context, sc weijian.Scope, f weijian.WorkFil
 	if err != nil {
 		return workStmt{}, err
 	}
+	if wq.positives && byList {
+		// The statuses are read first (workFrom): the year's condition
+		// moves from the join to the list's own condition.
+		wq.join, wq.where = "", " AND y.year >= ?"+wq.where
+	}
 	from, where, args := workFrom(wq, counties, byList)
 	born := wq.born
 	// The condition of the route not taken must not choose the index
@@ -235,6 +245,10 @@ func workDepth(sc weijian.Scope, unitPath string) int {
 // residents, took 1.6 times the CPU by birth date; see BENCHMARKS.md).
 func (s *Store) readByList(ctx context.Context, wq workQuery, counties []string, depth int, area string, areaArgs []any) (bool, error) {
 	switch {
+	case wq.positives:
+		// A few dozen positives a year in a county of hundreds of
+		// thousands: over a township or wider, always the fewer.
+		return depth <= depthTownship, nil
 	case !wq.enrolled && wq.born == "":
 		return false, nil
 	case depth > depthTownship:
@@ -289,7 +303,9 @@ func (s *Store) workPage(ctx context.Context, q string, args []any, list weijian
 }
 
 // workFrom is the FROM clause of a list, with the list's joins, and the
-// start of its condition. A list of enrolled persons read by list reads
+// start of its condition. The positives read by list read the year
+// statuses 'positive' (index person_year_positive), then their persons.
+// A list of enrolled persons read by list reads
 // the open enrollments of the programme (index enrollment_open), their
 // year statuses, then their persons, in that order (CROSS JOIN fixes it
 // on SQLite): a tenth of the residents, most of them served already.
@@ -298,6 +314,11 @@ func (s *Store) workPage(ctx context.Context, q string, args []any, list weijian
 func workFrom(wq workQuery, counties []string, byList bool) (from, where string, args []any) {
 	const names = " JOIN org_unit v ON v.id = p.village_id LEFT JOIN app_user d ON d.id = p.doctor_id"
 	where, args = countyCond(counties)
+	if wq.positives && byList {
+		where = strings.Replace(where, "p.county_code", "y.county_code", 1) +
+			" AND y.status = 'positive' AND p.county_code = y.county_code AND p.id = y.person_id"
+		return "person_year y CROSS JOIN person p" + names, where, args
+	}
 	if !wq.enrolled || !byList {
 		if wq.enrolled {
 			// The join's arguments come first, then openEnrollment's (see workSQL).

@@ -89,3 +89,77 @@ func TestWorkListRoutes(t *testing.T) {
 		check("village after", scopeOf(t, s, village1), hyp, "person_village", jia)
 	})
 }
+
+// 筛查阳性未随访 lists the women whose cervical screen was positive and not
+// followed up (no colposcopy yet), in the caller's scope; over a township
+// or the county it reads the few year statuses 'positive' first (index
+// person_year_positive); over a village the planner chooses (SQLite takes
+// the same index: the positives are the fewer there too).
+func TestPositivesWorkList(t *testing.T) {
+	ruledStore(t, func(t *testing.T, s *sqlstore.Store) {
+		town := unitID(t, s, town1)
+		screen := func(p *weijian.Person, date, hpv string) {
+			t.Helper()
+			if err := s.RecordEvent(ctx, all, tester, &weijian.Event{PersonID: p.ID, Programme: "cervical_screening",
+				Stage: "screening", Date: day(date), OrgUnitID: town,
+				Values: map[string]any{"gyn_exam": "1", "method": "1", "hpv": hpv}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Women of 40 (even sequence numbers): 甲 and 丁 positive, 乙
+		// positive and sent to colposcopy, 丙 negative.
+		jia := register(t, s, "阳甲", "1984-03-03", 72, village1)
+		yi := register(t, s, "阳乙", "1984-03-04", 74, village1)
+		bing := register(t, s, "阳丙", "1984-03-05", 76, village1)
+		ding := register(t, s, "阳丁", "1984-03-06", 78, village2)
+		screen(jia, "2024-03-01", "2")
+		screen(yi, "2024-03-02", "3")
+		screen(bing, "2024-03-03", "1")
+		screen(ding, "2024-04-10", "2")
+		if err := s.RecordEvent(ctx, all, tester, &weijian.Event{PersonID: yi.ID, Programme: "cervical_screening",
+			Stage: "colposcopy", Date: day("2024-04-02"), OrgUnitID: town, Values: map[string]any{"result": "1"}}); err != nil {
+			t.Fatal(err)
+		}
+		pos := weijian.WorkFilter{List: "positive_followup"}
+		check := func(what string, sc weijian.Scope, f weijian.WorkFilter, route string, want ...*weijian.Person) {
+			t.Helper()
+			items, total, err := s.WorkList(ctx, sc, f)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			var got, exp []string
+			for _, it := range items {
+				got = append(got, it.Person.Name)
+			}
+			for _, p := range want {
+				exp = append(exp, p.Name)
+			}
+			if total != len(want) || strings.Join(got, " ") != strings.Join(exp, " ") {
+				t.Errorf("%s: %d %v, want %v", what, total, got, exp)
+			}
+			if s.Dialect() != "sqlite" {
+				return
+			}
+			plan, err := s.WorkListPlan(ctx, sc, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(plan, "INDEX "+route) || strings.Contains(plan, "SCAN p") {
+				t.Errorf("%s: plan does not read through %s:\n%s", what, route, plan)
+			}
+		}
+		// Ordered by the last service: 甲 (1 March) before 丁 (10 April).
+		check("county", scopeOf(t, s, "320685000000"), pos, "person_year_positive", jia, ding)
+		check("township", scopeOf(t, s, town1), pos, "person_year_positive", jia)
+		check("unit 城东镇 of the county", scopeOf(t, s, "320685000000"),
+			weijian.WorkFilter{List: "positive_followup", Unit: "320685101000"}, "person_year_positive", ding)
+		check("village", scopeOf(t, s, village1), pos, "", jia)
+		check("everyone", all, pos, "person_year_positive", jia, ding)
+		// The colposcopy of 丁 takes her off every list.
+		if err := s.RecordEvent(ctx, all, tester, &weijian.Event{PersonID: ding.ID, Programme: "cervical_screening",
+			Stage: "colposcopy", Date: day("2024-05-02"), OrgUnitID: town, Values: map[string]any{"result": "1"}}); err != nil {
+			t.Fatal(err)
+		}
+		check("county after 丁's colposcopy", scopeOf(t, s, "320685000000"), pos, "person_year_positive", jia)
+	})
+}
