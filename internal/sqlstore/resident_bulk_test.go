@@ -39,7 +39,7 @@ func indexesOf(t *testing.T, s *sqlstore.Store) map[string][]string {
 }
 
 // A bulk load drops the secondary indexes of the resident tables except
-// <table>_id, loads, and builds them all again at its end; the residents
+// <table>_id (and on SQLite the two it fills row by row), loads, and builds them all again at its end; the residents
 // are then found through them as after a plain load.
 func TestBulkLoadRebuildsIndexes(t *testing.T) {
 	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
@@ -53,6 +53,11 @@ func TestBulkLoadRebuildsIndexes(t *testing.T) {
 		}
 		during := indexesOf(t, s)
 		want := map[string][]string{"person": {"person_id"}, "enrollment": {"enrollment_id"}, "service_event": {"service_event_id"}, "person_year": nil}
+		if s.Dialect() == "sqlite" {
+			// Kept and filled row by row (sqliteLiveIndexes).
+			want["service_event"] = []string{"service_event_id", "service_event_person"}
+			want["person_year"] = []string{"person_year_flags"}
+		}
 		for tbl, w := range want {
 			if !slices.Equal(during[tbl], w) {
 				t.Errorf("%s during the load: %v, want %v", tbl, during[tbl], w)
