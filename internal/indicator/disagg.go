@@ -160,17 +160,17 @@ func (w *disaggWalk) mark(divisible, strict bool, why string) {
 // narrowRef adds the option's filter to a data reference whose element
 // has the dimension; other references, and every one without an option,
 // are kept whole.
-func (r *run) narrowRef(ref *expr.Ref, opt Disagg) (*expr.Ref, error) {
+func (r *run) narrowRef(ref *expr.Ref, opt Disagg) *expr.Ref {
 	if opt.Dim == "" {
-		return ref, nil
+		return ref
 	}
 	el, _ := r.e.element(ref)
 	if el == nil || !slices.Contains(el.Categories, opt.Dim) {
-		return ref, nil
+		return ref
 	}
 	k := narrowKey{ref, opt}
 	if n, ok := r.narrowed[k]; ok {
-		return n, nil
+		return n
 	}
 	n := *ref
 	n.Filters = append(slices.Clip(ref.Filters), expr.Filter{At: ref.At, Dim: opt.Dim, Values: []string{opt.Option}})
@@ -178,7 +178,7 @@ func (r *run) narrowRef(ref *expr.Ref, opt Disagg) (*expr.Ref, error) {
 		r.narrowed = map[narrowKey]*expr.Ref{}
 	}
 	r.narrowed[k] = &n
-	return &n, nil
+	return &n
 }
 
 type narrowKey struct {
