@@ -117,14 +117,16 @@ type run struct {
 
 	raw map[rawKey][]PathCount // rule and years (persons) or span (events) → counts per village
 	// monthly is events(…) of a whole year → counts per village and month
-	monthly map[rawKey][]PathCount
-	rows    map[rolledKey][]int64 // the same at a day → count by unit index
-	texts   map[expr.Node]string  // a rule or reference as text, for the keys
-	pops    map[popKey]*weijian.Population
-	popRaw  map[int]*popEntry                  // year → rows of the counties
-	dvals   map[string][][]weijian.DataValue   // data set and span → values below each unit
-	reports map[string][]*dataset.Completeness // data set and span → each unit's reports
-	popDay  map[popDayKey]popAt                // a year's population rows, their paths as the tree stood on a day
+	monthly   map[rawKey][]PathCount
+	rows      map[rolledKey][]int64 // the same at a day → count by unit index
+	texts     map[expr.Node]string  // a rule or reference as text, for the keys
+	pops      map[popKey]*weijian.Population
+	popRaw    map[int]*popEntry                  // year → rows of the counties
+	dvals     map[string][][]weijian.DataValue   // data set and span → values below each unit
+	reports   map[string][]*dataset.Completeness // data set and span → each unit's reports
+	reporters map[string][]*weijian.OrgUnit      // data set → the units of the counties that report it
+	paths     map[string][]int64                 // a village's path → its ids (weijian.PathIDs)
+	popDay    map[popDayKey]popAt                // a year's population rows, their paths as the tree stood on a day
 
 	// The baseline's: its results and data by key.
 	values   map[valueKey]Result
@@ -143,7 +145,7 @@ func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*r
 		spanAt: map[period.Span]int32{}, plans: map[planKey]*plan{}, leaves: map[string]any{}, shifts: map[string]*[]int32{},
 		raw: map[rawKey][]PathCount{}, monthly: map[rawKey][]PathCount{}, rows: map[rolledKey][]int64{}, texts: map[expr.Node]string{},
 		pops: map[popKey]*weijian.Population{}, popRaw: map[int]*popEntry{}, dvals: map[string][][]weijian.DataValue{},
-		reports: map[string][]*dataset.Completeness{}}
+		reports: map[string][]*dataset.Completeness{}, reporters: map[string][]*weijian.OrgUnit{}, paths: map[string][]int64{}}
 	if e.perCell {
 		r.values, r.data = map[valueKey]Result{}, map[dataKey]expr.Value{}
 	}
@@ -191,11 +193,15 @@ func (r *run) spanIndex(span period.Span) int32 {
 }
 
 // plan is an indicator compiled for one option of a disaggregation (or
-// the total), with its results so far by span and unit.
+// the total). An indicator that others name (I{…}) keeps its results, by
+// span and unit; the others' results go straight to the caller (kept,
+// they would double a grid's memory for nothing: their leaves keep what
+// they read, so a repeated cell costs only its arithmetic).
 type plan struct {
 	d    *Def
 	opt  Disagg
 	vers []*compiled // by version, compiled when first used
+	kept bool        // named by an I{…} of the run: results kept in res
 	res  [][]resSlot // span index → unit index
 }
 
@@ -247,11 +253,12 @@ func (p *plan) version(r *run, i int) *compiled {
 	return c
 }
 
-// eval computes p at a (once: the result is kept for I{…} and repeated
-// cells).
+// eval computes p at a (once, when p is kept).
 func (r *run) eval(p *plan, a at) (Result, error) {
-	if row := p.row(a.s, len(r.list)); row[a.u].done {
-		return row[a.u].res, nil
+	if p.kept {
+		if row := p.row(a.s, len(r.list)); row[a.u].done {
+			return row[a.u].res, nil
+		}
 	}
 	i := versionIndex(p.d, r.spans[a.s].Start)
 	if i < 0 {
@@ -272,7 +279,9 @@ func (r *run) eval(p *plan, a at) (Result, error) {
 		}
 	}
 	res := finish(p.d, c.v, n, dv, c.den != nil)
-	p.row(a.s, len(r.list))[a.u] = resSlot{done: true, res: res}
+	if p.kept {
+		p.row(a.s, len(r.list))[a.u] = resSlot{done: true, res: res}
+	}
 	return res, nil
 }
 

@@ -99,6 +99,7 @@ func (b binder) indicator(code string) expr.Fn[at] {
 		return fail(fmt.Errorf("no indicator %q", code))
 	}
 	r, p := b.r, b.r.plan(d, b.opt)
+	p.kept = true
 	return func(a at) (expr.Value, error) {
 		res, err := r.eval(p, a)
 		if err != nil || res.NoData {

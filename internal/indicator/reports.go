@@ -81,7 +81,9 @@ func parsePeriods(ds *dataset.DataSet, names []string) ([]period.Period, error) 
 }
 
 // completeness is the data set's completeness over the periods named,
-// for each asked unit by index, kept by data set and span.
+// for each asked unit by index, kept by data set and span. The reporting
+// units of the run's counties are read once per data set, their
+// completions once per data set and span.
 func (r *run) completeness(ds *dataset.DataSet, names []string, span period.Span) ([]*dataset.Completeness, error) {
 	ps, err := parsePeriods(ds, names)
 	if err != nil {
@@ -91,10 +93,19 @@ func (r *run) completeness(ds *dataset.DataSet, names []string, span period.Span
 	if byUnit, ok := r.reports[key]; ok {
 		return byUnit, nil
 	}
-	units, comps, err := r.reportData(ds, names, r.tree.countyScope())
+	units, ok := r.reporters[ds.Code]
+	if !ok {
+		if units, err = r.e.store.ReportingUnits(r.ctx, r.tree.countyScope(), ds.Reporters.Levels, ds.Reporters.FacilityTypes); err != nil {
+			return nil, err
+		}
+		r.reporters[ds.Code] = units
+	}
+	comps, err := r.e.store.Completions(r.ctx, r.tree.countyScope(), ds.Code, names)
 	if err != nil {
 		return nil, err
 	}
+	// Each asked unit's table is computed from the reporting units under
+	// it and their completions only (the others' cannot count in it).
 	under := make([][]*weijian.OrgUnit, len(r.list))
 	for _, ru := range units {
 		for _, a := range r.tree.chain(ru.ID, span.Start, weijian.PathIDs(ru.Path)) {
@@ -103,15 +114,26 @@ func (r *run) completeness(ds *dataset.DataSet, names []string, span period.Span
 			}
 		}
 	}
+	compsOf := map[string][]weijian.Completion{}
+	for _, c := range comps {
+		compsOf[c.UnitCode] = append(compsOf[c.UnitCode], c)
+	}
 	byUnit := make([]*dataset.Completeness, len(r.list))
 	now := r.e.now()
+	var mine []weijian.Completion
 	for i := range r.list {
-		byUnit[i] = ds.ComputeCompleteness(under[i], ps, comps, now)
+		mine = mine[:0]
+		for _, ru := range under[i] {
+			mine = append(mine, compsOf[ru.Code]...)
+		}
+		byUnit[i] = ds.ComputeCompleteness(under[i], ps, mine, now)
 	}
 	r.reports[key] = byUnit
 	return byUnit, nil
 }
 
+// reportData reads the units under sc that report ds and their
+// completions of the periods named.
 func (r *run) reportData(ds *dataset.DataSet, names []string, sc weijian.Scope) ([]*weijian.OrgUnit, []weijian.Completion, error) {
 	units, err := r.e.store.ReportingUnits(r.ctx, sc, ds.Reporters.Levels, ds.Reporters.FacilityTypes)
 	if err != nil {

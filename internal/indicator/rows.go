@@ -206,7 +206,11 @@ func (r *run) anyRecords(function, source string, span period.Span) bool {
 func (r *run) rollUp(pcs []PathCount, day period.Date) []int64 {
 	out := make([]int64, len(r.list))
 	for _, pc := range pcs {
-		ids := weijian.PathIDs(pc.Path)
+		ids, ok := r.paths[pc.Path]
+		if !ok {
+			ids = weijian.PathIDs(pc.Path)
+			r.paths[pc.Path] = ids
+		}
 		if len(ids) == 0 {
 			continue
 		}
