@@ -15,8 +15,10 @@ import (
 // dataset.Resolver, population from the stored tables, persons(…) and
 // events(…) with one SQL query per rule and span for every org unit asked
 // (grouped by village and rolled up here by the tree as it stood in the
-// period), I{…} by recursion and C{…} from the library. It implements
-// Evaluator.
+// period), I{…} by recursion and C{…} from the library. Each formula is
+// compiled once per EvalMany (expr.Compile) with those references bound
+// to what the run reads, kept by unit and span index (leaves.go). It
+// implements Evaluator.
 type Engine struct {
 	lib   *Library
 	store Store
