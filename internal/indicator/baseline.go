@@ -113,12 +113,7 @@ func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr
 		return r.popValue(sel, q.Unit, q.Span)
 	}
 	ref = r.narrowRef(ref, rv.opt)
-	text, ok := r.texts[ref]
-	if !ok {
-		text = ref.String()
-		r.texts[ref] = text
-	}
-	key := dataKey{text, q.Unit, q.Span}
+	key := dataKey{r.text(ref), q.Unit, q.Span}
 	if v, ok := r.data[key]; ok {
 		return v, nil
 	}

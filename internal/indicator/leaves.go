@@ -42,7 +42,7 @@ func (b binder) Leaf(n expr.Node) expr.Fn[at] {
 			return b.shared(n.Name+"|"+source, func() expr.Fn[at] { return b.reportsLeaf(n.Name, source) })
 		}
 		rule := n.Args[1]
-		key := n.Name + "|" + source + "|" + rule.String() + b.opt.suffix()
+		key := n.Name + "|" + source + "|" + b.r.text(rule) + b.opt.suffix()
 		return b.shared(key, func() expr.Fn[at] { return b.rowsLeaf(n.Name, source, rule) })
 	}
 	return fail(fmt.Errorf("cannot bind %s", n))

@@ -175,16 +175,21 @@ type rolledKey struct {
 }
 
 func (r *run) rowsKey(function, source string, rule expr.Node, span period.Span, opt Disagg) rawKey {
-	text, ok := r.texts[rule]
-	if !ok {
-		text = rule.String()
-		r.texts[rule] = text
-	}
-	k := rawKey{call: function + "(" + source + ", " + text + ")" + opt.suffix(), from: span.Start, to: span.End}
+	k := rawKey{call: function + "(" + source + ", " + r.text(rule) + ")" + opt.suffix(), from: span.Start, to: span.End}
 	if function == "persons" {
 		k.from, k.to = period.NewDate(span.Start.Year, 1, 1), period.NewDate(span.End.Year, 12, 31)
 	}
 	return k
+}
+
+// text is n as source (expr.Node.String), printed once per run.
+func (r *run) text(n expr.Node) string {
+	t, ok := r.texts[n]
+	if !ok {
+		t = n.String()
+		r.texts[n] = t
+	}
+	return t
 }
 
 // trueRule is the rule of anyRecords.
