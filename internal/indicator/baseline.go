@@ -102,17 +102,12 @@ func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr
 		}
 		return expr.Num(res.Value), nil
 	case expr.RefPopulation:
-		sel, err := popFilter(ref)
-		if err != nil {
-			return expr.Value{}, err
-		}
-		sel, empty, err := sel.narrow(rv.opt)
-		if err != nil || empty {
-			return expr.Num(0), err
-		}
-		return r.popValue(sel, q.Unit, q.Span)
+		return r.population(ref, q, rv.opt)
 	}
-	ref = r.narrowRef(ref, rv.opt)
+	ref, err := r.narrowRef(ref, rv.opt)
+	if err != nil {
+		return expr.Value{}, err
+	}
 	key := dataKey{r.text(ref), q.Unit, q.Span}
 	if v, ok := r.data[key]; ok {
 		return v, nil

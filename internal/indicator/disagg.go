@@ -160,17 +160,17 @@ func (w *disaggWalk) mark(divisible, strict bool, why string) {
 // narrowRef adds the option's filter to a data reference whose element
 // has the dimension; other references, and every one without an option,
 // are kept whole.
-func (r *run) narrowRef(ref *expr.Ref, opt Disagg) *expr.Ref {
+func (r *run) narrowRef(ref *expr.Ref, opt Disagg) (*expr.Ref, error) {
 	if opt.Dim == "" {
-		return ref
+		return ref, nil
 	}
 	el, _ := r.e.element(ref)
 	if el == nil || !slices.Contains(el.Categories, opt.Dim) {
-		return ref
+		return ref, nil
 	}
 	k := narrowKey{ref, opt}
 	if n, ok := r.narrowed[k]; ok {
-		return n
+		return n, nil
 	}
 	n := *ref
 	n.Filters = append(slices.Clip(ref.Filters), expr.Filter{At: ref.At, Dim: opt.Dim, Values: []string{opt.Option}})
@@ -178,7 +178,7 @@ func (r *run) narrowRef(ref *expr.Ref, opt Disagg) *expr.Ref {
 		r.narrowed = map[narrowKey]*expr.Ref{}
 	}
 	r.narrowed[k] = &n
-	return &n
+	return &n, nil
 }
 
 type narrowKey struct {

@@ -34,7 +34,10 @@ func (b binder) Leaf(n expr.Node) expr.Fn[at] {
 		case expr.RefPopulation:
 			return b.shared("pop|"+n.String()+b.opt.suffix(), func() expr.Fn[at] { return b.popLeaf(n) })
 		}
-		ref := b.r.narrowRef(n, b.opt)
+		ref, err := b.r.narrowRef(n, b.opt)
+		if err != nil {
+			return fail(err)
+		}
 		return b.shared("data|"+ref.String(), func() expr.Fn[at] { return b.dataLeaf(ref) })
 	case *expr.Call:
 		source := n.Args[0].(*expr.String).Value
@@ -189,6 +192,30 @@ func (r *run) distribute(vals []weijian.DataValue, day period.Date) [][]weijian.
 		}
 	}
 	return out
+}
+
+// popLeaf binds pop{…}: run.population for the option, found once per
+// unit and span.
+func (b binder) popLeaf(ref *expr.Ref) expr.Fn[at] {
+	r, opt := b.r, b.opt
+	var spans []*[]kept
+	return func(a at) (expr.Value, error) {
+		vals := get(spans, a.s)
+		if vals == nil {
+			vs := make([]kept, len(r.list))
+			vals = &vs
+			spans = set(spans, a.s, vals)
+		}
+		k := &(*vals)[a.u]
+		if !k.done {
+			v, err := r.population(ref, expr.Query{Unit: r.list[a.u].Code, Span: r.spans[a.s]}, opt)
+			if err != nil {
+				return v, err
+			}
+			*k = kept{done: true, v: v}
+		}
+		return k.v, nil
+	}
 }
 
 // kept is a leaf's value at one unit and span, once found.

@@ -9,46 +9,22 @@ import (
 	"github.com/weijian-health/weijian/internal/period"
 )
 
-// popLeaf binds pop{…} for one option of a sex or age disaggregation:
-// the part of the population the option keeps (popValue), found once per
-// unit and span.
-func (b binder) popLeaf(ref *expr.Ref) expr.Fn[at] {
-	r := b.r
+// population answers pop{…} for q.Unit in the year the span starts: the
+// stored population rolled up the tree as it stood on the span's first
+// day (weijian.RollUpPopulation over the rows' paths of that day), read
+// once per year for the run's counties; for one option of a sex or age
+// disaggregation, the part of it the option keeps.
+func (r *run) population(ref *expr.Ref, q expr.Query, opt Disagg) (expr.Value, error) {
 	sel, err := popFilter(ref)
 	if err != nil {
-		return fail(err)
+		return expr.Value{}, err
 	}
-	sel, empty, err := sel.narrow(b.opt)
+	sel, empty, err := sel.narrow(opt)
 	if err != nil || empty {
-		return func(at) (expr.Value, error) { return expr.Num(0), err }
+		return expr.Num(0), err
 	}
-	var spans []*[]kept
-	return func(a at) (expr.Value, error) {
-		vals := get(spans, a.s)
-		if vals == nil {
-			vs := make([]kept, len(r.list))
-			vals = &vs
-			spans = set(spans, a.s, vals)
-		}
-		k := &(*vals)[a.u]
-		if !k.done {
-			v, err := r.popValue(sel, r.list[a.u].Code, r.spans[a.s])
-			if err != nil {
-				return v, err
-			}
-			*k = kept{done: true, v: v}
-		}
-		return k.v, nil
-	}
-}
-
-// popValue answers pop{…} (selecting sel) for unit in the year span
-// starts: the stored population rolled up the tree as it stood on the
-// span's first day (weijian.RollUpPopulation over the rows' paths of that
-// day), read once per year for the run's counties.
-func (r *run) popValue(sel popSel, unit string, span period.Span) (expr.Value, error) {
-	year := span.Start.Year
-	p, err := r.populationOf(unit, year, span.Start)
+	year := q.Span.Start.Year
+	p, err := r.populationOf(q.Unit, year, q.Span.Start)
 	if err != nil {
 		return expr.Value{}, err
 	}
