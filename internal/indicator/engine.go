@@ -114,7 +114,7 @@ type run struct {
 	spans  []period.Span
 	spanAt map[period.Span]int32
 	plans  map[planKey]*plan
-	leaves map[string]any // a formula's references and data calls, bound once (leaves.go)
+	leaves map[string]expr.Fn[at] // a formula's references and data calls, bound once (leaves.go)
 	shifts map[string]*[]int32
 
 	raw map[rawKey][]PathCount // rule and years (persons) or span (events) → counts per village
@@ -144,7 +144,7 @@ type popKey struct {
 
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
 	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, index: map[string]int32{}, byID: map[int64]int32{},
-		spanAt: map[period.Span]int32{}, plans: map[planKey]*plan{}, leaves: map[string]any{}, shifts: map[string]*[]int32{},
+		spanAt: map[period.Span]int32{}, plans: map[planKey]*plan{}, leaves: map[string]expr.Fn[at]{}, shifts: map[string]*[]int32{},
 		raw: map[rawKey][]PathCount{}, monthly: map[rawKey][]PathCount{}, rows: map[rolledKey][]int64{}, texts: map[expr.Node]string{},
 		pops: map[popKey]*weijian.Population{}, popRaw: map[int]*popEntry{}, dvals: map[string][][]weijian.DataValue{},
 		reports: map[string][]*dataset.Completeness{}, reporters: map[string][]*weijian.OrgUnit{}, paths: map[string][]int64{}}

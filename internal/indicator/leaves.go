@@ -53,7 +53,7 @@ func (b binder) Leaf(n expr.Node) expr.Fn[at] {
 
 // shared is the run's leaf of key, made by mk the first time.
 func (b binder) shared(key string, mk func() expr.Fn[at]) expr.Fn[at] {
-	if f, ok := b.r.leaves[key].(expr.Fn[at]); ok {
+	if f, ok := b.r.leaves[key]; ok {
 		return f
 	}
 	f := mk()
