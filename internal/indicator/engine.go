@@ -115,7 +115,7 @@ type run struct {
 	spanAt map[period.Span]int32
 	plans  map[planKey]*plan
 	leaves map[string]expr.Fn[at] // a formula's references and data calls, bound once (leaves.go)
-	shifts map[string]*[]int32
+	shifts map[string]*[]int32    // ytd, last_year: span index → the index of the span they ask (-1: not yet)
 
 	raw map[rawKey][]PathCount // rule and years (persons) or span (events) → counts per village
 	// monthly is events(…) of a whole year → counts per village and month
