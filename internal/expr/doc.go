@@ -59,4 +59,16 @@
 // data element nobody reported, a division by zero): it propagates through
 // arithmetic and comparisons, so that a figure with no data is shown as
 // such, never as 0; min, max and coalesce skip it.
+//
+// # Evaluation
+//
+// Eval walks a tree for one query, asking a Resolver for each reference.
+// Compile turns a checked tree into Go closures once, with every
+// reference and data call bound by a Binder to a function of the
+// caller's own point type (the indicator engine binds them to what a run
+// has read, kept in slices by unit and span index), for a formula
+// evaluated over many cells: a grid of 225,900 cells then walks no tree
+// and looks nothing up by name. The two give the same values, reasons
+// and errors and ask for the same references in the same order; the
+// tests hold them to it on examples, random trees and the fuzz corpus.
 package expr

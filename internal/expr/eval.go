@@ -208,10 +208,8 @@ func (e *evaluator) call(n *Call, q Query) (Value, error) {
 			return e.eval(n.Args[1], q)
 		}
 		return e.eval(n.Args[2], q)
-	case "ytd":
-		return e.eval(n.Args[0], Query{Unit: q.Unit, Span: period.YearToDate(q.Span.End)})
-	case "last_year":
-		return e.eval(n.Args[0], Query{Unit: q.Unit, Span: period.Span{Start: yearBefore(q.Span.Start), End: yearBefore(q.Span.End)}})
+	case "ytd", "last_year":
+		return e.eval(n.Args[0], Query{Unit: q.Unit, Span: ShiftSpan(n.Name, q.Span)})
 	case "persons", "events":
 		if e.r == nil {
 			return Value{}, &Error{Pos: n.At, Msg: n.Name + " cannot be evaluated on a row"}

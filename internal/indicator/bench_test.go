@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ import (
 //	engine/sample-by-sex  the sample's indicators that divide by sex, each for 男 and 女
 //	dashboard        one dashboard query: 10 key indicators × the towns, year to date
 //
+// Besides wall time each reports cpu-ms/op, the process's CPU time per
+// run (getrusage), which a machine shared with other work disturbs less.
+//
 // The demo is generated at WEIJIAN_BENCH_SCALE (default 0.01) in a fresh
 // SQLite file and PostgreSQL schema, unless WEIJIAN_BENCH_SQLITE (a file)
 // or WEIJIAN_BENCH_POSTGRES (a DSN) name a database that holds it already.
@@ -46,11 +50,13 @@ func BenchmarkGrid(b *testing.B) {
 			all, few := grid(lib, units), grid(lib, sample)
 			run := func(name string, ev indicator.Evaluator, cells []indicator.Cell) {
 				b.Run(name, func(b *testing.B) {
+					cpu := processCPU()
 					for b.Loop() {
 						if _, err := ev.EvalMany(context.Background(), weijian.ScopeAll(), cells); err != nil {
 							b.Fatal(err)
 						}
 					}
+					b.ReportMetric(float64((processCPU()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 					b.ReportMetric(float64(len(cells)), "cells")
 					b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(cells)), "µs/cell")
 				})
@@ -62,6 +68,17 @@ func BenchmarkGrid(b *testing.B) {
 			run("dashboard", eng, dashboard(lib, units))
 		})
 	}
+}
+
+// processCPU is the CPU time the process has used (user and system, every
+// thread: the engine, the database driver and the garbage collector), a
+// measure of a run's cost that a busy machine disturbs less than wall time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // grid is every indicator × unit × month of 2025.

@@ -15,8 +15,10 @@ import (
 // dataset.Resolver, population from the stored tables, persons(…) and
 // events(…) with one SQL query per rule and span for every org unit asked
 // (grouped by village and rolled up here by the tree as it stood in the
-// period), I{…} by recursion and C{…} from the library. It implements
-// Evaluator.
+// period), I{…} by recursion and C{…} from the library. Each formula is
+// compiled once per EvalMany (expr.Compile) with those references bound
+// to what the run reads, kept by unit and span index (leaves.go). It
+// implements Evaluator.
 type Engine struct {
 	lib   *Library
 	store Store
@@ -61,19 +63,33 @@ func (e *Engine) Eval(ctx context.Context, sc weijian.Scope, c Cell) (Result, er
 }
 
 // EvalMany computes many cells: each persons(…) or events(…) rule is
-// counted once per span for all the cells' units together.
+// counted once per span for all the cells' units together, each formula
+// compiled once (expr.Compile) with its references bound to what the run
+// has read, kept by span and unit index.
 func (e *Engine) EvalMany(ctx context.Context, sc weijian.Scope, cells []Cell) ([]Result, error) {
 	r, err := e.newRun(ctx, sc, cells)
 	if err != nil {
 		return nil, err
 	}
+	if e.perCell {
+		return r.baseline(cells)
+	}
 	out := make([]Result, len(cells))
+	var p *plan
+	var unit string
+	var u int32
 	for i, c := range cells {
-		d := e.lib.Get(c.Indicator)
-		if d == nil {
-			return nil, weijian.NotFound(weijian.T("指标 "+c.Indicator, "indicator "+c.Indicator))
+		if p == nil || c.Indicator != p.d.Code || c.Disagg != p.opt {
+			d := e.lib.Get(c.Indicator)
+			if d == nil {
+				return nil, weijian.NotFound(weijian.T("指标 "+c.Indicator, "indicator "+c.Indicator))
+			}
+			p = r.plan(d, c.Disagg)
 		}
-		if out[i], err = r.result(d, r.units[c.OrgUnit], c.Span, c.Disagg); err != nil {
+		if i == 0 || c.OrgUnit != unit {
+			unit, u = c.OrgUnit, r.index[c.OrgUnit]
+		}
+		if out[i], err = r.eval(p, at{u: u, s: r.spanIndex(c.Span)}); err != nil {
 			return nil, fmt.Errorf("%s at %s %s: %w", c.Indicator, c.OrgUnit, c.Span, err)
 		}
 	}
@@ -88,20 +104,36 @@ type run struct {
 	sc    weijian.Scope
 	units map[string]*weijian.OrgUnit // asked, by code
 	tree  *tree
-	raw   map[rawKey][]PathCount // rule and years (persons) or span (events) → counts per village
+
+	// The asked units and the spans met so far, by index: a cell of the
+	// grid is a point (at) of the two, and what is kept of it is kept
+	// in slices by those indexes.
+	list   []*weijian.OrgUnit // asked, in the order of the cells
+	index  map[string]int32   // code → index in list
+	byID   map[int64]int32    // id → index in list
+	spans  []period.Span
+	spanAt map[period.Span]int32
+	plans  map[planKey]*plan
+	leaves map[string]expr.Fn[at] // a formula's references and data calls, bound once (leaves.go)
+	shifts map[string]*[]int32    // ytd, last_year: span index → the index of the span they ask (-1: not yet)
+
+	raw map[rawKey][]PathCount // rule and years (persons) or span (events) → counts per village
 	// monthly is events(…) of a whole year → counts per village and month
-	monthly map[rawKey][]PathCount
-	rows    map[rolledKey]map[int64]int64 // the same at a day → asked unit id → count
-	data    map[dataKey]expr.Value        // reference, unit and span → value
-	texts   map[expr.Node]string          // a rule or reference as text, for the keys
-	pops    map[popKey]*weijian.Population
-	popRaw  map[int]*popEntry                          // year → rows of the counties
-	values  map[valueKey]Result                        // I{…} already computed
-	dvals   map[string]map[int64][]weijian.DataValue   // data set and span → asked unit → values below it
-	reports map[string]map[int64]*dataset.Completeness // data set and span → asked unit → its reports
-	// narrowed are the data references with a disaggregation's filter added
-	narrowed map[narrowKey]*expr.Ref
-	popDay   map[popDayKey]popAt // a year's population rows, their paths as the tree stood on a day
+	monthly   map[rawKey][]PathCount
+	rows      map[rolledKey][]int64 // the same at a day → count by unit index
+	texts     map[expr.Node]string  // a rule or reference as text, for the keys
+	pops      map[popKey]*weijian.Population
+	popRaw    map[int]*popEntry                  // year → rows of the counties
+	dvals     map[string][][]weijian.DataValue   // data set and span → values below each unit
+	reports   map[string][]*dataset.Completeness // data set and span → each unit's reports
+	reporters map[string][]*weijian.OrgUnit      // data set → the units of the counties that report it
+	paths     map[string][]int64                 // a village's path → its ids (weijian.PathIDs)
+	popDay    map[popDayKey]popAt                // a year's population rows, their paths as the tree stood on a day
+
+	// The baseline's: its results and data by key.
+	values   map[valueKey]Result
+	data     map[dataKey]expr.Value
+	narrowed map[narrowKey]*expr.Ref // data references with a disaggregation's filter added
 }
 
 type popKey struct {
@@ -110,24 +142,15 @@ type popKey struct {
 	day  period.Date
 }
 
-type dataKey struct {
-	ref  string
-	unit string
-	span period.Span
-}
-
-type valueKey struct {
-	code string
-	unit string
-	span period.Span
-	opt  Disagg
-}
-
 func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*run, error) {
-	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, rows: map[rolledKey]map[int64]int64{},
-		raw: map[rawKey][]PathCount{}, monthly: map[rawKey][]PathCount{}, texts: map[expr.Node]string{}, data: map[dataKey]expr.Value{}, pops: map[popKey]*weijian.Population{},
-		popRaw: map[int]*popEntry{}, values: make(map[valueKey]Result, len(cells)), dvals: map[string]map[int64][]weijian.DataValue{},
-		reports: map[string]map[int64]*dataset.Completeness{}}
+	r := &run{e: e, ctx: ctx, sc: sc, units: map[string]*weijian.OrgUnit{}, index: map[string]int32{}, byID: map[int64]int32{},
+		spanAt: map[period.Span]int32{}, plans: map[planKey]*plan{}, leaves: map[string]expr.Fn[at]{}, shifts: map[string]*[]int32{},
+		raw: map[rawKey][]PathCount{}, monthly: map[rawKey][]PathCount{}, rows: map[rolledKey][]int64{}, texts: map[expr.Node]string{},
+		pops: map[popKey]*weijian.Population{}, popRaw: map[int]*popEntry{}, dvals: map[string][][]weijian.DataValue{},
+		reports: map[string][]*dataset.Completeness{}, reporters: map[string][]*weijian.OrgUnit{}, paths: map[string][]int64{}}
+	if e.perCell {
+		r.values, r.data = map[valueKey]Result{}, map[dataKey]expr.Value{}
+	}
 	var codes []string
 	for _, c := range cells {
 		if _, ok := r.units[c.OrgUnit]; ok {
@@ -141,6 +164,8 @@ func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*r
 			return nil, weijian.E(weijian.KindForbidden, weijian.T("无权查看 "+u.Name+" 的指标", "the indicators of "+u.Name+" are outside your scope"))
 		}
 		r.units[c.OrgUnit] = u
+		r.index[c.OrgUnit], r.byID[u.ID] = int32(len(r.list)), int32(len(r.list))
+		r.list = append(r.list, u)
 		codes = append(codes, c.OrgUnit)
 	}
 	if len(codes) == 0 {
@@ -154,35 +179,145 @@ func (e *Engine) newRun(ctx context.Context, sc weijian.Scope, cells []Cell) (*r
 	return r, nil
 }
 
-// result computes d for unit u over span, for one option of a
-// disaggregation (or the total).
-func (r *run) result(d *Def, u *weijian.OrgUnit, span period.Span, opt Disagg) (Result, error) {
-	k := valueKey{d.Code, u.Code, span, opt}
-	if res, ok := r.values[k]; ok {
-		return res, nil
+// at is a point of a run's grid: the index of an asked unit (run.list)
+// and of a span (run.spans).
+type at struct{ u, s int32 }
+
+// spanIndex is the index of span in the run, added if new.
+func (r *run) spanIndex(span period.Span) int32 {
+	if s, ok := r.spanAt[span]; ok {
+		return s
 	}
-	v := d.VersionAt(span.Start)
-	if v == nil {
-		return Result{}, fmt.Errorf("indicator %s has no version", d.Code)
+	s := int32(len(r.spans))
+	r.spans = append(r.spans, span)
+	r.spanAt[span] = s
+	return s
+}
+
+// plan is an indicator compiled for one option of a disaggregation (or
+// the total). An indicator that others name (I{…}) keeps its results, by
+// span and unit; the others' results go straight to the caller (kept,
+// they would double a grid's memory for nothing: their leaves keep what
+// they read, so a repeated cell costs only its arithmetic).
+type plan struct {
+	d    *Def
+	opt  Disagg
+	vers []*compiled // by version, compiled when first used
+	kept bool        // named by an I{…} of the run: results kept in res
+	res  [][]resSlot // span index → unit index
+}
+
+type planKey struct {
+	d   *Def
+	opt Disagg
+}
+
+// compiled is one version's formulas bound to the run.
+type compiled struct {
+	v        *Version
+	num, den expr.Fn[at] // den nil for a count
+	err      error
+}
+
+type resSlot struct {
+	done bool
+	res  Result
+}
+
+func (r *run) plan(d *Def, opt Disagg) *plan {
+	k := planKey{d, opt}
+	p := r.plans[k]
+	if p == nil {
+		p = &plan{d: d, opt: opt, vers: make([]*compiled, len(d.Versions))}
+		r.plans[k] = p
 	}
-	num, den, err := r.e.lib.Formulas(d, v)
+	return p
+}
+
+// version is p's version i compiled for r.
+func (p *plan) version(r *run, i int) *compiled {
+	if c := p.vers[i]; c != nil {
+		return c
+	}
+	v := &p.d.Versions[i]
+	c := &compiled{v: v}
+	num, den, err := r.e.lib.Formulas(p.d, v)
+	if err != nil {
+		c.err = err
+	} else {
+		b := binder{r: r, opt: p.opt}
+		c.num = expr.Compile(num, expr.Binder[at](b))
+		if den != nil {
+			c.den = expr.Compile(den, expr.Binder[at](b))
+		}
+	}
+	p.vers[i] = c
+	return c
+}
+
+// eval computes p at a (once, when p is kept).
+func (r *run) eval(p *plan, a at) (Result, error) {
+	if p.kept {
+		if row := p.row(a.s, len(r.list)); row[a.u].done {
+			return row[a.u].res, nil
+		}
+	}
+	i := versionIndex(p.d, r.spans[a.s].Start)
+	if i < 0 {
+		return Result{}, fmt.Errorf("indicator %s has no version", p.d.Code)
+	}
+	c := p.version(r, i)
+	if c.err != nil {
+		return Result{}, c.err
+	}
+	n, err := c.num(a)
 	if err != nil {
 		return Result{}, err
 	}
-	q := expr.Query{Unit: u.Code, Span: span}
-	res := Result{Version: v.ValidFrom}
-	rv := &resolver{r: r, opt: opt}
-	n, err := expr.Eval(r.ctx, num, rv, q)
-	if err != nil {
-		return Result{}, err
-	}
-	res.Numerator = n.Num
-	if den != nil {
-		res.HasDen = true
-		dv, err := expr.Eval(r.ctx, den, rv, q)
-		if err != nil {
+	var dv expr.Value
+	if c.den != nil {
+		if dv, err = c.den(a); err != nil {
 			return Result{}, err
 		}
+	}
+	res := finish(p.d, c.v, n, dv, c.den != nil)
+	if p.kept {
+		p.row(a.s, len(r.list))[a.u] = resSlot{done: true, res: res}
+	}
+	return res, nil
+}
+
+// row is p's results of span s, one per unit.
+func (p *plan) row(s int32, units int) []resSlot {
+	for int(s) >= len(p.res) {
+		p.res = append(p.res, nil)
+	}
+	if p.res[s] == nil {
+		p.res[s] = make([]resSlot, units)
+	}
+	return p.res[s]
+}
+
+// versionIndex is the index of d.VersionAt(on), or -1.
+func versionIndex(d *Def, on period.Date) int {
+	if len(d.Versions) == 0 {
+		return -1
+	}
+	v := 0
+	for i := range d.Versions {
+		if !d.Versions[i].ValidFrom.After(on) {
+			v = i
+		}
+	}
+	return v
+}
+
+// finish makes the result of version v of d from the numerator's value n
+// and, when hasDen, the denominator's dv.
+func finish(d *Def, v *Version, n, dv expr.Value, hasDen bool) Result {
+	res := Result{Version: v.ValidFrom, Numerator: n.Num}
+	if hasDen {
+		res.HasDen = true
 		res.Denominator = dv.Num
 		switch {
 		case dv.Null:
@@ -199,116 +334,5 @@ func (r *run) result(d *Def, u *weijian.OrgUnit, span period.Span, opt Disagg) (
 	case !res.NoData:
 		res.Value = n.Num
 	}
-	r.values[k] = res
-	return res, nil
-}
-
-// resolver answers an expression's references for one run and one
-// option of a disaggregation (zero: the total).
-type resolver struct {
-	r   *run
-	opt Disagg
-}
-
-func (rv *resolver) Data(ctx context.Context, ref *expr.Ref, q expr.Query) (expr.Value, error) {
-	r := rv.r
-	switch ref.Kind {
-	case expr.RefConstant:
-		c := r.e.lib.Constant(ref.Name)
-		if c == nil {
-			return expr.Value{}, fmt.Errorf("no constant %q", ref.Name)
-		}
-		return expr.Num(c.Value), nil
-	case expr.RefIndicator:
-		d := r.e.lib.Get(ref.Name)
-		if d == nil {
-			return expr.Value{}, fmt.Errorf("no indicator %q", ref.Name)
-		}
-		res, err := r.result(d, r.units[q.Unit], q.Span, rv.opt)
-		if err != nil || res.NoData {
-			return expr.NoData(res.Why), err
-		}
-		return expr.Num(res.Value), nil
-	case expr.RefPopulation:
-		return r.population(ref, q, rv.opt)
-	}
-	ref, err := r.narrowRef(ref, rv.opt)
-	if err != nil {
-		return expr.Value{}, err
-	}
-	text, ok := r.texts[ref]
-	if !ok {
-		text = ref.String()
-		r.texts[ref] = text
-	}
-	key := dataKey{text, q.Unit, q.Span}
-	if v, ok := r.data[key]; ok {
-		return v, nil
-	}
-	var v expr.Value
-	if r.e.perCell {
-		dr := dataset.Resolver{Catalog: r.e.src.DataSets, Store: r.e.store, Scope: r.sc}
-		v, err = dr.Data(ctx, ref, q)
-	} else {
-		v, err = r.dataValue(ref, q)
-	}
-	if err != nil {
-		return v, err
-	}
-	r.data[key] = v
-	return v, nil
-}
-
-// dataValue answers #{…} for q.Unit as dataset.Resolver does, batched:
-// the first ask for a data set and span reads the values of the run's
-// counties once, and each asked unit sums those of the units under it in
-// the tree as it stood at the span's start.
-func (r *run) dataValue(ref *expr.Ref, q expr.Query) (expr.Value, error) {
-	cat := r.e.src.DataSets
-	ds, err := cat.RefDataSet(ref)
-	if err != nil {
-		return expr.Value{}, err
-	}
-	periods := ds.PeriodsIn(q.Span)
-	if len(periods) == 0 {
-		return expr.NoData(fmt.Sprintf("%s 按%s报告，所选期间不含完整的一期 (the span holds no whole %s)", ds.Code, ds.Period(), ds.Period())), nil
-	}
-	key := ds.Code + "|" + q.Span.String()
-	byUnit, ok := r.dvals[key]
-	if !ok {
-		vals, err := r.e.store.DataValues(r.ctx, r.tree.countyScope(), weijian.DataValueFilter{DataSet: ds.Code, Periods: periods})
-		if err != nil {
-			return expr.Value{}, err
-		}
-		byUnit = r.distribute(vals, q.Span.Start)
-		r.dvals[key] = byUnit
-	}
-	return cat.Sum(ref, byUnit[r.units[q.Unit].ID])
-}
-
-// distribute gives each asked unit the values of the units under it on day.
-func (r *run) distribute(vals []weijian.DataValue, day period.Date) map[int64][]weijian.DataValue {
-	asked := r.askedIDs()
-	out := map[int64][]weijian.DataValue{}
-	for _, v := range vals {
-		id := r.tree.byCode[v.UnitCode]
-		for _, a := range r.tree.chain(id, day, nil) {
-			if asked[a] {
-				out[a] = append(out[a], v)
-			}
-		}
-	}
-	return out
-}
-
-func (r *run) askedIDs() map[int64]bool {
-	asked := make(map[int64]bool, len(r.units))
-	for _, u := range r.units {
-		asked[u.ID] = true
-	}
-	return asked
-}
-
-func (rv *resolver) Rows(ctx context.Context, function, source string, rule expr.Node, q expr.Query) (expr.Value, error) {
-	return rv.r.rowCount(function, source, rule, q, rv.opt)
+	return res
 }

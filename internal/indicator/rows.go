@@ -35,36 +35,58 @@ func (r *run) rowQuery(function, source string, rule expr.Node, span period.Span
 	return q, nil
 }
 
-// rowCount answers persons(…) and events(…) for q.Unit: the first ask
-// for a rule and span counts it for every unit of the run in one query.
-func (r *run) rowCount(function, source string, rule expr.Node, q expr.Query, opt Disagg) (expr.Value, error) {
-	if r.e.perCell {
-		rq, err := r.rowQuery(function, source, rule, q.Span, opt)
-		if err != nil {
-			return expr.Value{}, err
+// rowsLeaf binds persons(source, rule) or events(source, rule)
+// (function): the first ask for a span counts the rule for every unit of
+// the run in one query (see readRows), rolled up the tree as it stood on
+// the span's first day into a count per asked unit.
+func (b binder) rowsLeaf(function, source string, rule expr.Node) expr.Fn[at] {
+	r, opt := b.r, b.opt
+	type spanCounts struct {
+		none   *expr.Value // nothing recorded in the span
+		counts []int64     // by unit index
+	}
+	var spans []*spanCounts
+	return func(a at) (expr.Value, error) {
+		sc := get(spans, a.s)
+		if sc == nil {
+			span := r.spans[a.s]
+			key := r.rowsKey(function, source, rule, span, opt)
+			pcs, err := r.rawCounts(key, function, source, rule, span, opt)
+			if err != nil {
+				return expr.Value{}, err
+			}
+			sc = &spanCounts{}
+			if len(pcs) == 0 && !r.anyRecords(function, source, span) {
+				none := expr.NoData(fmt.Sprintf("%s 在 %s 没有任何记录 (no records in the period)", source, span))
+				sc.none = &none
+			} else {
+				rolled := rolledKey{key, span.Start}
+				if sc.counts = r.rows[rolled]; sc.counts == nil {
+					sc.counts = r.rollUp(pcs, span.Start)
+					r.rows[rolled] = sc.counts
+				}
+			}
+			spans = set(spans, a.s, sc)
 		}
-		n, err := r.e.store.CountRowsUnder(r.ctx, rq, r.units[q.Unit].Path)
-		return expr.Num(float64(n)), err
-	}
-	key := r.rowsKey(function, source, rule, q.Span, opt)
-	pcs, ok := r.raw[key]
-	if !ok {
-		var err error
-		if pcs, err = r.readRows(key, function, source, rule, q.Span, opt); err != nil {
-			return expr.Value{}, err
+		if sc.none != nil {
+			return *sc.none, nil
 		}
-		r.raw[key] = pcs
+		return expr.Num(float64(sc.counts[a.u])), nil
 	}
-	if len(pcs) == 0 && !r.anyRecords(function, source, q.Span) {
-		return expr.NoData(fmt.Sprintf("%s 在 %s 没有任何记录 (no records in the period)", source, q.Span)), nil
+}
+
+// rawCounts is the count of a rule over span per village, read once per
+// key.
+func (r *run) rawCounts(key rawKey, function, source string, rule expr.Node, span period.Span, opt Disagg) ([]PathCount, error) {
+	if pcs, ok := r.raw[key]; ok {
+		return pcs, nil
 	}
-	rolled := rolledKey{key, q.Span.Start}
-	counts, ok := r.rows[rolled]
-	if !ok {
-		counts = r.rollUp(pcs, q.Span.Start)
-		r.rows[rolled] = counts
+	pcs, err := r.readRows(key, function, source, rule, span, opt)
+	if err != nil {
+		return nil, err
 	}
-	return expr.Num(float64(counts[r.units[q.Unit].ID])), nil
+	r.raw[key] = pcs
+	return pcs, nil
 }
 
 // readRows counts a rule over span. events(…) over whole months of one
@@ -153,16 +175,21 @@ type rolledKey struct {
 }
 
 func (r *run) rowsKey(function, source string, rule expr.Node, span period.Span, opt Disagg) rawKey {
-	text, ok := r.texts[rule]
-	if !ok {
-		text = rule.String()
-		r.texts[rule] = text
-	}
-	k := rawKey{call: function + "(" + source + ", " + text + ")" + opt.suffix(), from: span.Start, to: span.End}
+	k := rawKey{call: function + "(" + source + ", " + r.text(rule) + ")" + opt.suffix(), from: span.Start, to: span.End}
 	if function == "persons" {
 		k.from, k.to = period.NewDate(span.Start.Year, 1, 1), period.NewDate(span.End.Year, 12, 31)
 	}
 	return k
+}
+
+// text is n as source (expr.Node.String), printed once per run.
+func (r *run) text(n expr.Node) string {
+	t, ok := r.texts[n]
+	if !ok {
+		t = n.String()
+		r.texts[n] = t
+	}
+	return t
 }
 
 // trueRule is the rule of anyRecords.
@@ -172,35 +199,29 @@ var trueRule = &expr.Bool{Value: true}
 // counties over span, so that "none met the rule" (0) is told apart from
 // "nothing recorded" (no data).
 func (r *run) anyRecords(function, source string, span period.Span) bool {
-	key := r.rowsKey(function, source, trueRule, span, Disagg{})
-	if _, ok := r.raw[key]; !ok {
-		if _, err := r.rowCount(function, source, trueRule, expr.Query{Unit: r.anyUnit(), Span: span}, Disagg{}); err != nil {
-			return true // the error surfaces on the real query; do not hide data
-		}
+	pcs, err := r.rawCounts(r.rowsKey(function, source, trueRule, span, Disagg{}), function, source, trueRule, span, Disagg{})
+	if err != nil {
+		return true // the error surfaces on the real query; do not hide data
 	}
-	return len(r.raw[key]) > 0
-}
-
-func (r *run) anyUnit() string {
-	for c := range r.units {
-		return c
-	}
-	return ""
+	return len(pcs) > 0
 }
 
 // rollUp adds each village's count to the asked units above it in the
-// tree as it stood on day.
-func (r *run) rollUp(pcs []PathCount, day period.Date) map[int64]int64 {
-	asked := r.askedIDs()
-	out := map[int64]int64{}
+// tree as it stood on day: a count per unit index.
+func (r *run) rollUp(pcs []PathCount, day period.Date) []int64 {
+	out := make([]int64, len(r.list))
 	for _, pc := range pcs {
-		ids := weijian.PathIDs(pc.Path)
+		ids, ok := r.paths[pc.Path]
+		if !ok {
+			ids = weijian.PathIDs(pc.Path)
+			r.paths[pc.Path] = ids
+		}
 		if len(ids) == 0 {
 			continue
 		}
 		for _, id := range r.tree.chain(ids[len(ids)-1], day, ids) {
-			if asked[id] {
-				out[id] += pc.N
+			if i, ok := r.byID[id]; ok {
+				out[i] += pc.N
 			}
 		}
 	}
