@@ -3,6 +3,8 @@ package dataset
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,9 +155,11 @@ func (c *Catalog) Sum(r *expr.Ref, vals []weijian.DataValue) (expr.Value, error)
 	if el.Stock {
 		return expr.Num(byPeriod[latest]), nil
 	}
+	// Added in period order: in map order the last digit of a sum of
+	// fractions could differ from one run to the next.
 	total := 0.0
-	for _, x := range byPeriod {
-		total += x
+	for _, p := range slices.Sorted(maps.Keys(byPeriod)) {
+		total += byPeriod[p]
 	}
 	return expr.Num(total), nil
 }

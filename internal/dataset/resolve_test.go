@@ -3,6 +3,8 @@ package dataset_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,6 +131,39 @@ func TestCheckDataRef(t *testing.T) {
 		_, err = expr.Check(n, env{cat}, expr.TNumber)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error with %q", src, err, want)
+		}
+	}
+}
+
+// A sum over periods does not depend on the order the values come in or
+// on map order: the months are added in period order, so the same values
+// give the same last digit every time (0.1 + 0.2 + 0.3 in floating point
+// is 0.6000000000000001 one way round and 0.6 another).
+func TestSumAddsPeriodsInOrder(t *testing.T) {
+	cat, err := dataset.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := expr.Parse("#{touzi.amount}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := n.(*expr.Ref)
+	var vals []weijian.DataValue
+	want := 0.0
+	for i, x := range []float64{0.1, 0.2, 0.3, 0.7, 1.1, 2.3, 0.01, 5.5, 0.03, 3.3, 0.9, 0.07} {
+		pe := fmt.Sprintf("2024-%02d", i+1)
+		vals = append(vals, weijian.DataValue{DataSet: "touzi", Element: "amount", UnitCode: "320685000000",
+			Period: pe, Combo: "kind=it", Value: strconv.FormatFloat(x, 'f', -1, 64)})
+		want += x
+	}
+	for range 50 {
+		got, err := cat.Sum(ref, vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Num != want {
+			t.Fatalf("sum %v, want %v (January to December, in order)", got.Num, want)
 		}
 	}
 }
