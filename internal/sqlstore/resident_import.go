@@ -431,25 +431,34 @@ func (s *Store) enrollmentsOfPersons(ctx context.Context, tx *Tx, people map[str
 	return out, nil
 }
 
-// insertEvents inserts checked events with their first version.
-func (s *Store) insertEvents(ctx context.Context, tx *Tx, a weijian.Actor, evs []*weijian.Event, opt weijian.ResidentImportOptions) error {
+// numberEvents gives checked events their ids, first version and stamps.
+func (s *Store) numberEvents(ctx context.Context, tx *Tx, a weijian.Actor, evs []*weijian.Event) error {
 	ids, err := s.d.reserveIDs(ctx, tx, "service_event", len(evs))
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	rows := make([][]any, 0, len(evs))
 	for i, e := range evs {
 		e.ID, e.Version, e.CreatedBy, e.CreatedAt, e.UpdatedAt = ids[i], 1, a.UserID, now, now
-		rows = append(rows, s.eventRow(e))
 	}
+	return nil
+}
+
+// writeEvents inserts numbered events, in parts of 20,000 (the progress
+// is reported after each).
+func (s *Store) writeEvents(ctx context.Context, tx *Tx, evs []*weijian.Event, opt weijian.ResidentImportOptions) error {
 	const part = 20000
-	for start := 0; start < len(rows); start += part {
-		if err := tx.insertMany(ctx, "service_event", eventInsertCols, rows[start:min(start+part, len(rows))]); err != nil {
+	for start := 0; start < len(evs); start += part {
+		chunk := evs[start:min(start+part, len(evs))]
+		rows := make([][]any, len(chunk))
+		for i, e := range chunk {
+			rows[i] = s.eventRow(e)
+		}
+		if err := tx.insertMany(ctx, "service_event", eventInsertCols, rows); err != nil {
 			return err
 		}
 		if opt.Progress != nil {
-			opt.Progress(min(start+part, len(rows)), len(rows))
+			opt.Progress(start+len(chunk), len(evs))
 		}
 	}
 	return nil
@@ -512,23 +521,45 @@ func priorEvents(ctx context.Context, tx *Tx, people map[int64]*weijian.Person, 
 // INSERT.
 func (s *Store) replaceYears(ctx context.Context, tx *Tx, people map[int64]*weijian.Person, keys []personProg,
 	enrs func(personProg) []*weijian.Enrollment, evs map[personProg][]*weijian.Event) error {
-	type cp struct{ county, prog string }
-	del := map[cp][]string{}
-	var order []cp
-	var out [][]any
+	return s.yearRows(people, keys, enrs, evs).write(ctx, tx)
+}
+
+// newYears is the recomputed year statuses of some person-programmes:
+// the persons whose kept ones they replace, by county and programme, and
+// the rows that replace them.
+type newYears struct {
+	order []countyProg
+	del   map[countyProg][]string
+	rows  [][]any
+}
+
+type countyProg struct{ county, prog string }
+
+// yearRows recomputes the year statuses of each person-programme from its
+// enrollments and events (in date order). It reads only its arguments: it
+// may run beside the transaction's statements.
+func (s *Store) yearRows(people map[int64]*weijian.Person, keys []personProg,
+	enrs func(personProg) []*weijian.Enrollment, evs map[personProg][]*weijian.Event) newYears {
+	ny := newYears{del: map[countyProg][]string{}}
 	for _, k := range keys {
 		p := people[k.person]
-		g := cp{p.County, k.prog}
-		if _, ok := del[g]; !ok {
-			order = append(order, g)
+		g := countyProg{p.County, k.prog}
+		if _, ok := ny.del[g]; !ok {
+			ny.order = append(ny.order, g)
 		}
-		del[g] = append(del[g], strconv.FormatInt(k.person, 10))
+		ny.del[g] = append(ny.del[g], strconv.FormatInt(k.person, 10))
 		for _, y := range s.historyYears(weijian.History{Person: p, Enrollments: enrs(k), Events: evs[k]}) {
-			out = append(out, personYearRow(p, y))
+			ny.rows = append(ny.rows, personYearRow(p, y))
 		}
 	}
-	for _, g := range order {
-		err := inChunks(del[g], func(chunk []any, marks string) error {
+	return ny
+}
+
+// write replaces the kept year statuses: one DELETE per county and
+// programme for a chunk of persons, one bulk INSERT.
+func (ny newYears) write(ctx context.Context, tx *Tx) error {
+	for _, g := range ny.order {
+		err := inChunks(ny.del[g], func(chunk []any, marks string) error {
 			_, err := tx.Exec(ctx, "DELETE FROM person_year WHERE county_code = ? AND programme = ? AND person_id IN ("+marks+")",
 				append([]any{g.county, g.prog}, chunk...)...)
 			return err
@@ -537,7 +568,7 @@ func (s *Store) replaceYears(ctx context.Context, tx *Tx, people map[int64]*weij
 			return err
 		}
 	}
-	return tx.insertMany(ctx, "person_year", personYearCols, out)
+	return tx.insertMany(ctx, "person_year", personYearCols, ny.rows)
 }
 
 // byPersonID indexes the persons an import found by their id.
@@ -572,7 +603,9 @@ func personProgs[T any](xs []T, of func(T) personProg) []personProg {
 // storeImportedEvents inserts the checked events and recomputes, once per
 // person and programme, the year statuses they touch: the stored events
 // of those person-programmes are read before the insert, the new ones
-// joined to them in memory.
+// joined to them in memory. The year statuses are computed on a second
+// goroutine while the events are sent (on PostgreSQL the server writes
+// them meanwhile), and written after them.
 func (s *Store) storeImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor, lk importRefs, fresh []*weijian.Event,
 	opt weijian.ResidentImportOptions) error {
 	byID := byPersonID(lk.people)
@@ -584,22 +617,31 @@ func (s *Store) storeImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor
 	if err != nil {
 		return err
 	}
-	if err := s.insertEvents(ctx, tx, a, fresh, opt); err != nil {
+	if err := s.numberEvents(ctx, tx, a, fresh); err != nil {
 		return err
 	}
-	for _, e := range fresh {
-		k := personProg{e.PersonID, e.Programme}
-		evs[k] = append(evs[k], e)
+	years := make(chan newYears, 1)
+	go func() {
+		for _, e := range fresh {
+			k := personProg{e.PersonID, e.Programme}
+			evs[k] = append(evs[k], e)
+		}
+		for _, k := range keys {
+			slices.SortStableFunc(evs[k], func(x, y *weijian.Event) int {
+				if c := x.Date.Compare(y.Date); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.ID, y.ID)
+			})
+		}
+		years <- s.yearRows(byID, keys, func(k personProg) []*weijian.Enrollment { return lk.enrs[k.person][k.prog] }, evs)
+	}()
+	err = s.writeEvents(ctx, tx, fresh, opt)
+	ny := <-years
+	if err != nil {
+		return err
 	}
-	for _, k := range keys {
-		slices.SortStableFunc(evs[k], func(x, y *weijian.Event) int {
-			if c := x.Date.Compare(y.Date); c != 0 {
-				return c
-			}
-			return cmp.Compare(x.ID, y.ID)
-		})
-	}
-	return s.replaceYears(ctx, tx, byID, keys, func(k personProg) []*weijian.Enrollment { return lk.enrs[k.person][k.prog] }, evs)
+	return ny.write(ctx, tx)
 }
 
 // importKeys normalises each row's document number in place (upper case,
