@@ -36,6 +36,9 @@ type dialect struct {
 	stamp func(time.Time) any
 	// bulkInsert inserts many rows in the transaction (bulk.go).
 	bulkInsert func(ctx context.Context, t *Tx, table string, cols []string, rows [][]any) error
+	// bulkStream inserts the rows a function returns, as it returns them
+	// (bulk.go).
+	bulkStream func(ctx context.Context, t *Tx, table string, cols []string, next func() ([]any, error)) error
 	// hasTable counts the tables named by its one parameter (0 or 1).
 	hasTable string
 	// lockUsers, when not empty, is run first in a transaction that
@@ -53,6 +56,7 @@ var sqliteDialect = &dialect{
 	hasTable:   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
 	maxParams:  32766,
 	bulkInsert: valuesInsert,
+	bulkStream: valuesStream,
 	// Nothing to do: write transactions begin IMMEDIATE and take the
 	// database's one write lock, so they run one at a time already.
 	lockImports: func(context.Context, *Tx) error { return nil },
@@ -87,6 +91,7 @@ var postgresDialect = &dialect{
 	maxParams:  65535,
 	numbered:   true,
 	bulkInsert: copyInsert,
+	bulkStream: copyStream,
 	// SHARE ROW EXCLUSIVE conflicts with itself and with writes, not with reads.
 	lockUsers: "LOCK TABLE user_grant IN SHARE ROW EXCLUSIVE MODE",
 	// At READ COMMITTED two imports would both plan from the tree as it
