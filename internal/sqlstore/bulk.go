@@ -39,33 +39,56 @@ func valuesInsert(ctx context.Context, t *Tx, table string, cols []string, rows 
 	return nil
 }
 
+// valuesStream inserts the rows next returns with valuesInsert, 5,000 at
+// a time (SQLite: one process does everything anyway).
+func valuesStream(ctx context.Context, t *Tx, table string, cols []string, next func() ([]any, error)) error {
+	var rows [][]any
+	for {
+		r, err := next()
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			rows = append(rows, r)
+		}
+		if len(rows) > 0 && (r == nil || len(rows) == 5000) {
+			if err := valuesInsert(ctx, t, table, cols, rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+		}
+		if r == nil {
+			return nil
+		}
+	}
+}
+
 // copyInsert inserts on PostgreSQL with COPY … FROM STDIN (binary), on
 // the transaction's connection: no statement to plan, no parameters to
 // bind one by one; several times faster than multi-row INSERTs. Values
 // are the ones an INSERT takes; dates (dateVal) travel as dates.
 func copyInsert(ctx context.Context, t *Tx, table string, cols []string, rows [][]any) error {
-	buf := make([]any, len(cols))
-	src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-		for j, v := range rows[i] {
-			switch x := v.(type) {
-			case dateVal:
-				if time.Time(x).IsZero() {
-					buf[j] = nil
-				} else {
-					buf[j] = time.Time(x)
-				}
-			default:
-				buf[j] = v
-			}
+	i := 0
+	return copyStream(ctx, t, table, cols, func() ([]any, error) {
+		if i == len(rows) {
+			return nil, nil
 		}
-		return buf, nil
+		i++
+		return rows[i-1], nil
 	})
+}
+
+// copyStream is copyInsert of the rows next returns. pgx calls next on a
+// goroutine of its own while this one sends what it has encoded, so the
+// server writes the rows already sent while next makes the following ones.
+// An error of next aborts the COPY (the transaction with it).
+func copyStream(ctx context.Context, t *Tx, table string, cols []string, next func() ([]any, error)) error {
 	return t.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("copy into %s: not a pgx connection (%T)", table, dc)
 		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, &copySource{next: next, buf: make([]any, len(cols))})
 		return err
 	})
 }
@@ -75,3 +98,34 @@ func copyInsert(ctx context.Context, t *Tx, table string, cols []string, rows []
 func (d *dialect) rowsPerInsert(ncols int) int {
 	return min(d.maxParams/ncols, 1000)
 }
+
+// copySource is a pgx.CopyFromSource over a function.
+type copySource struct {
+	next func() ([]any, error)
+	row  []any
+	buf  []any
+	err  error
+}
+
+func (c *copySource) Next() bool {
+	c.row, c.err = c.next()
+	return c.row != nil && c.err == nil
+}
+
+func (c *copySource) Values() ([]any, error) {
+	for j, v := range c.row {
+		switch x := v.(type) {
+		case dateVal:
+			if time.Time(x).IsZero() {
+				c.buf[j] = nil
+			} else {
+				c.buf[j] = time.Time(x)
+			}
+		default:
+			c.buf[j] = v
+		}
+	}
+	return c.buf, nil
+}
+
+func (c *copySource) Err() error { return c.err }

@@ -417,6 +417,15 @@ func (t *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // insertMany inserts rows into table in as few statements as the dialect
 // allows: see bulk.go.
+// insertStream inserts the rows next returns, until it returns a nil row
+// or an error (which ends the insert), in the transaction (bulk.go).
+func (t *Tx) insertStream(ctx context.Context, table string, cols []string, next func() ([]any, error)) error {
+	if err := t.s.d.bulkStream(ctx, t, table, cols, next); err != nil {
+		return fmt.Errorf("insert into %s: %w", table, err)
+	}
+	return nil
+}
+
 func (t *Tx) insertMany(ctx context.Context, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil

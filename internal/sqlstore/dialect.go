@@ -36,6 +36,9 @@ type dialect struct {
 	stamp func(time.Time) any
 	// bulkInsert inserts many rows in the transaction (bulk.go).
 	bulkInsert func(ctx context.Context, t *Tx, table string, cols []string, rows [][]any) error
+	// bulkStream inserts the rows a function returns, as it returns them
+	// (bulk.go).
+	bulkStream func(ctx context.Context, t *Tx, table string, cols []string, next func() ([]any, error)) error
 	// hasTable counts the tables named by its one parameter (0 or 1).
 	hasTable string
 	// lockUsers, when not empty, is run first in a transaction that
@@ -53,6 +56,7 @@ var sqliteDialect = &dialect{
 	hasTable:   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
 	maxParams:  32766,
 	bulkInsert: valuesInsert,
+	bulkStream: valuesStream,
 	// Nothing to do: write transactions begin IMMEDIATE and take the
 	// database's one write lock, so they run one at a time already.
 	lockImports: func(context.Context, *Tx) error { return nil },
@@ -87,6 +91,7 @@ var postgresDialect = &dialect{
 	maxParams:  65535,
 	numbered:   true,
 	bulkInsert: copyInsert,
+	bulkStream: copyStream,
 	// SHARE ROW EXCLUSIVE conflicts with itself and with writes, not with reads.
 	lockUsers: "LOCK TABLE user_grant IN SHARE ROW EXCLUSIVE MODE",
 	// At READ COMMITTED two imports would both plan from the tree as it
@@ -99,8 +104,11 @@ var postgresDialect = &dialect{
 		return err
 	},
 	reserveIDs: func(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
-		rows, err := tx.Query(ctx, fmt.Sprintf(
-			"SELECT nextval(pg_get_serial_sequence('%s', 'id')) FROM generate_series(1, ?)", table), n)
+		// The sequence is looked up once (a materialised CTE), not once
+		// per id: pg_get_serial_sequence in the select list cost the
+		// server 3 µs an id, 0.15 CPU-s for a 50,000-event import.
+		rows, err := tx.Query(ctx, fmt.Sprintf(`WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('%s', 'id')::regclass AS seq)
+			SELECT nextval(s.seq) FROM s, generate_series(1, ?)`, table), n)
 		if err != nil {
 			return nil, err
 		}

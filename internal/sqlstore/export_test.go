@@ -25,19 +25,40 @@ func (s *Store) PlanAfterCatalogFails(ctx context.Context, rows []weijian.OrgUni
 	})
 }
 
-// PlainInsertEvents stores the events with one multi-row INSERT path and
-// nothing else: no checks, no look-ups, no year statuses (the baseline of
-// BenchmarkEventImport).
+// PlainInsertEvents stores the events with multi-row INSERT statements
+// (as many rows a statement as the parameters allow) and nothing else: no
+// checks, no look-ups, no year statuses (the baseline of
+// BenchmarkEventImport, on both databases).
 func (s *Store) PlainInsertEvents(ctx context.Context, evs []*weijian.Event) error {
+	rows := s.plainEventRows(evs)
+	return s.inTx(ctx, func(tx *Tx) error { return valuesInsert(ctx, tx, "service_event", eventInsertCols, rows) })
+}
+
+// PlainCopyEvents is PlainInsertEvents with the dialect's bulk insert:
+// COPY on PostgreSQL (the same multi-row INSERTs on SQLite).
+func (s *Store) PlainCopyEvents(ctx context.Context, evs []*weijian.Event) error {
+	rows := s.plainEventRows(evs)
+	return s.inTx(ctx, func(tx *Tx) error { return tx.insertMany(ctx, "service_event", eventInsertCols, rows) })
+}
+
+func (s *Store) plainEventRows(evs []*weijian.Event) [][]any {
 	rows := make([][]any, len(evs))
 	for i, e := range evs {
 		rows[i] = s.eventRow(e)
 	}
-	return s.inTx(ctx, func(tx *Tx) error { return tx.insertMany(ctx, "service_event", eventInsertCols, rows) })
+	return rows
 }
 
-// ClearEvents deletes every service event and year status.
+// ClearEvents deletes every service event and year status. On PostgreSQL
+// it truncates the tables: a DELETE leaves every row dead in the tables
+// and their indexes until a vacuum, so that the next round's inserts (the
+// same source ids) and deletes visit them again — rounds of a benchmark
+// would not start from the same empty tables.
 func (s *Store) ClearEvents(ctx context.Context) error {
+	if s.d.name == "postgres" {
+		_, err := s.exec(ctx, "TRUNCATE person_year, event_version, service_event")
+		return err
+	}
 	for _, t := range []string{"person_year", "event_version", "service_event"} {
 		if _, err := s.exec(ctx, "DELETE FROM "+t); err != nil {
 			return err

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -37,8 +39,12 @@ func benchEvents() int {
 // the CPU time of this process (user + system, getrusage), steadier on a
 // shared machine: events/cpu-s and plain/import-cpu (on SQLite the
 // process does all the work; on PostgreSQL the server's CPU is not in
-// it). Run with
-// -benchtime 3x (each op imports the whole file into emptied tables).
+// it). On PostgreSQL also the same rows by COPY, the fastest way in:
+// copy-rows/s and copy/import; and, with the local server of
+// scripts/pg.sh (PG_TEST_DIR), the server's CPU time of each:
+// events/server-cpu-s, events/total-cpu-s (client + server),
+// plain-rows/server-cpu-s, copy-rows/server-cpu-s. Run with -benchtime 3x (each op imports
+// the whole file into emptied tables).
 func BenchmarkEventImport(b *testing.B) {
 	n := benchEvents()
 	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
@@ -57,7 +63,7 @@ func BenchmarkEventImport(b *testing.B) {
 				s = sqltest.Postgres(b, opt)
 			}
 			file, plain := benchCounty(b, s, n)
-			var imp, raw, impCPU, rawCPU time.Duration
+			var imp, raw, copied, impCPU, rawCPU, impSrv, rawSrv, copySrv time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				if err := s.ClearEvents(ctx); err != nil {
@@ -65,10 +71,12 @@ func BenchmarkEventImport(b *testing.B) {
 				}
 				rows := append([]weijian.EventRow(nil), file...)
 				b.StartTimer()
+				srv, _ := serverCPU()
 				start, cpu := time.Now(), processCPU()
 				rep, err := s.ImportEvents(ctx, all, weijian.Actor{Name: "bench"}, rows, weijian.ResidentImportOptions{})
 				imp += time.Since(start)
 				impCPU += processCPU() - cpu
+				impSrv += sinceServer(srv)
 				if err != nil || rep.Inserted != n {
 					b.Fatalf("%+v %v", rep, err)
 				}
@@ -76,13 +84,37 @@ func BenchmarkEventImport(b *testing.B) {
 				if err := s.ClearEvents(ctx); err != nil {
 					b.Fatal(err)
 				}
+				srv, _ = serverCPU()
 				start, cpu = time.Now(), processCPU()
 				if err := s.PlainInsertEvents(ctx, plain); err != nil {
 					b.Fatal(err)
 				}
 				raw += time.Since(start)
 				rawCPU += processCPU() - cpu
+				rawSrv += sinceServer(srv)
+				if db == "postgres" {
+					if err := s.ClearEvents(ctx); err != nil {
+						b.Fatal(err)
+					}
+					srv, _ = serverCPU()
+					start = time.Now()
+					if err := s.PlainCopyEvents(ctx, plain); err != nil {
+						b.Fatal(err)
+					}
+					copied += time.Since(start)
+					copySrv += sinceServer(srv)
+				}
 				b.StartTimer()
+			}
+			if db == "postgres" {
+				b.ReportMetric(float64(n*b.N)/copied.Seconds(), "copy-rows/s")
+				b.ReportMetric(copied.Seconds()/imp.Seconds(), "copy/import")
+				if _, ok := serverCPU(); ok {
+					b.ReportMetric(float64(n*b.N)/impSrv.Seconds(), "events/server-cpu-s")
+					b.ReportMetric(float64(n*b.N)/(impSrv+impCPU).Seconds(), "events/total-cpu-s")
+					b.ReportMetric(float64(n*b.N)/rawSrv.Seconds(), "plain-rows/server-cpu-s")
+					b.ReportMetric(float64(n*b.N)/copySrv.Seconds(), "copy-rows/server-cpu-s")
+				}
 			}
 			b.ReportMetric(float64(n*b.N)/imp.Seconds(), "events/s")
 			b.ReportMetric(float64(n*b.N)/raw.Seconds(), "plain-rows/s")
@@ -91,6 +123,60 @@ func BenchmarkEventImport(b *testing.B) {
 			b.ReportMetric(rawCPU.Seconds()/impCPU.Seconds(), "plain/import-cpu")
 		})
 	}
+}
+
+// serverCPU is the CPU time the test PostgreSQL server has used so far
+// (user + system of the postmaster, its live children and the children
+// it has reaped), when the server is the one scripts/pg.sh started on
+// this machine (PG_TEST_DIR); ok is false otherwise.
+func serverCPU() (d time.Duration, ok bool) {
+	dir := os.Getenv("PG_TEST_DIR")
+	if dir == "" {
+		return 0, false
+	}
+	pidFile, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+	if err != nil {
+		return 0, false
+	}
+	master, _, _ := strings.Cut(string(pidFile), "\n")
+	procs, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, false
+	}
+	var ticks int64
+	for _, p := range procs {
+		stat, err := os.ReadFile(filepath.Join("/proc", p.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat)[i+1:]) // f[1] = ppid, f[11:15] = utime stime cutime cstime
+		if len(f) < 15 || p.Name() != master && f[1] != master {
+			continue
+		}
+		last := 13
+		if p.Name() == master {
+			last = 15
+		}
+		for _, v := range f[11:last] {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			ticks += n
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, true // USER_HZ is 100 on Linux
+}
+
+// sinceServer is the server's CPU time since before (0 without a local
+// test server).
+func sinceServer(before time.Duration) time.Duration {
+	d, ok := serverCPU()
+	if !ok {
+		return 0
+	}
+	return d - before
 }
 
 // processCPU is the CPU time this process has used (user + system).

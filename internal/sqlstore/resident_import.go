@@ -1,10 +1,8 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -282,47 +280,14 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 		if err != nil {
 			return err
 		}
-		people, units, known, enrs := lk.people, lk.units, lk.known, lk.enrs
-		var fresh []*weijian.Event
-		inFile := map[string]int{}
-		for i := range rows {
-			r := &rows[i]
-			p := people[r.DocNumber]
-			if p == nil {
-				chk.add(i, r.Line, weijian.FieldIDNumber, weijian.MaskDocument(r.DocType, r.DocNumber), "person",
-					weijian.T("未找到该居民（或不在您的管辖范围内）", "resident not found (or outside your scope)"))
-				continue
+		st := &eventStream{s: s, sc: sc, rows: rows, lk: lk, chk: &chk, rep: &rep, validOnly: opt.ValidOnly, inFile: map[string]int{}}
+		if opt.DryRun {
+			for st.next() != nil {
 			}
-			e := &r.Event
-			if _, ok := known[p.County+"\x00"+e.SourceID]; ok && e.SourceID != "" {
-				rep.Existing++
-				continue
-			}
-			if line, ok := inFile[e.SourceID]; ok && e.SourceID != "" {
-				chk.add(i, r.Line, "source_id", e.SourceID, "duplicate", weijian.T(fmt.Sprintf("与第%d行来源编号相同", line),
-					fmt.Sprintf("same source id as row %d", line)))
-				continue
-			}
-			inFile[e.SourceID] = r.Line
-			u, ok := units[e.OrgCode]
-			if e.OrgCode == "" || !ok || !sc.Covers(u.path) {
-				chk.add(i, r.Line, "org_unit", e.OrgCode, "scope", weijian.T("服务机构代码无效或不在您的管辖范围内",
-					"the serving unit is unknown or outside your scope"))
-				continue
-			}
-			e.PersonID, e.County, e.OrgUnitID, e.OrgPath = p.ID, p.County, u.id, u.path
-			if is := s.eventIssues(p, enrs[p.ID][e.Programme], e); len(is) > 0 {
-				for _, x := range is {
-					chk.add(i, r.Line, x.Field, x.Value, x.Rule, x.Msg)
-				}
-				continue
-			}
-			fresh = append(fresh, e)
+			return chk.verdict(&rep, opt, weijian.T("服务记录", "the services"))
 		}
-		if err := chk.verdict(&rep, opt, weijian.T("服务记录", "the services")); err != nil || opt.DryRun {
-			return err
-		}
-		if err := s.storeImportedEvents(ctx, tx, a, lk, fresh, opt); err != nil {
+		fresh, err := s.streamImportedEvents(ctx, tx, a, st, opt)
+		if err != nil {
 			return err
 		}
 		rep.Inserted = len(fresh)
@@ -431,30 +396,6 @@ func (s *Store) enrollmentsOfPersons(ctx context.Context, tx *Tx, people map[str
 	return out, nil
 }
 
-// insertEvents inserts checked events with their first version.
-func (s *Store) insertEvents(ctx context.Context, tx *Tx, a weijian.Actor, evs []*weijian.Event, opt weijian.ResidentImportOptions) error {
-	ids, err := s.d.reserveIDs(ctx, tx, "service_event", len(evs))
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	rows := make([][]any, 0, len(evs))
-	for i, e := range evs {
-		e.ID, e.Version, e.CreatedBy, e.CreatedAt, e.UpdatedAt = ids[i], 1, a.UserID, now, now
-		rows = append(rows, s.eventRow(e))
-	}
-	const part = 20000
-	for start := 0; start < len(rows); start += part {
-		if err := tx.insertMany(ctx, "service_event", eventInsertCols, rows[start:min(start+part, len(rows))]); err != nil {
-			return err
-		}
-		if opt.Progress != nil {
-			opt.Progress(min(start+part, len(rows)), len(rows))
-		}
-	}
-	return nil
-}
-
 // personProg is one person in one programme: the unit whose year statuses
 // an import recomputes.
 type personProg struct {
@@ -512,23 +453,50 @@ func priorEvents(ctx context.Context, tx *Tx, people map[int64]*weijian.Person, 
 // INSERT.
 func (s *Store) replaceYears(ctx context.Context, tx *Tx, people map[int64]*weijian.Person, keys []personProg,
 	enrs func(personProg) []*weijian.Enrollment, evs map[personProg][]*weijian.Event) error {
-	type cp struct{ county, prog string }
-	del := map[cp][]string{}
-	var order []cp
-	var out [][]any
+	return s.yearRows(people, keys, enrs, evs).write(ctx, tx)
+}
+
+// newYears is the recomputed year statuses of some person-programmes:
+// the persons whose kept ones they replace, by county and programme, and
+// the rows that replace them.
+type newYears struct {
+	order []countyProg
+	del   map[countyProg][]string
+	rows  [][]any
+}
+
+type countyProg struct{ county, prog string }
+
+// yearRows recomputes the year statuses of each person-programme from its
+// enrollments and events (in date order). It reads only its arguments: it
+// may run beside the transaction's statements.
+func (s *Store) yearRows(people map[int64]*weijian.Person, keys []personProg,
+	enrs func(personProg) []*weijian.Enrollment, evs map[personProg][]*weijian.Event) newYears {
+	ny := newYears{del: map[countyProg][]string{}}
 	for _, k := range keys {
-		p := people[k.person]
-		g := cp{p.County, k.prog}
-		if _, ok := del[g]; !ok {
-			order = append(order, g)
-		}
-		del[g] = append(del[g], strconv.FormatInt(k.person, 10))
-		for _, y := range s.historyYears(weijian.History{Person: p, Enrollments: enrs(k), Events: evs[k]}) {
-			out = append(out, personYearRow(p, y))
-		}
+		ny.add(s, people[k.person], k, enrs(k), evs[k])
 	}
-	for _, g := range order {
-		err := inChunks(del[g], func(chunk []any, marks string) error {
+	return ny
+}
+
+// add recomputes the year statuses of one person-programme from its
+// enrollments and events (in date order).
+func (ny *newYears) add(s *Store, p *weijian.Person, k personProg, enrs []*weijian.Enrollment, evs []*weijian.Event) {
+	g := countyProg{p.County, k.prog}
+	if _, ok := ny.del[g]; !ok {
+		ny.order = append(ny.order, g)
+	}
+	ny.del[g] = append(ny.del[g], strconv.FormatInt(k.person, 10))
+	for _, y := range s.historyYears(weijian.History{Person: p, Enrollments: enrs, Events: evs}) {
+		ny.rows = append(ny.rows, personYearRow(p, y))
+	}
+}
+
+// write replaces the kept year statuses: one DELETE per county and
+// programme for a chunk of persons, one bulk INSERT.
+func (ny newYears) write(ctx context.Context, tx *Tx) error {
+	for _, g := range ny.order {
+		err := inChunks(ny.del[g], func(chunk []any, marks string) error {
 			_, err := tx.Exec(ctx, "DELETE FROM person_year WHERE county_code = ? AND programme = ? AND person_id IN ("+marks+")",
 				append([]any{g.county, g.prog}, chunk...)...)
 			return err
@@ -537,7 +505,7 @@ func (s *Store) replaceYears(ctx context.Context, tx *Tx, people map[int64]*weij
 			return err
 		}
 	}
-	return tx.insertMany(ctx, "person_year", personYearCols, out)
+	return tx.insertMany(ctx, "person_year", personYearCols, ny.rows)
 }
 
 // byPersonID indexes the persons an import found by their id.
@@ -567,39 +535,6 @@ func personProgs[T any](xs []T, of func(T) personProg) []personProg {
 		}
 	}
 	return keys
-}
-
-// storeImportedEvents inserts the checked events and recomputes, once per
-// person and programme, the year statuses they touch: the stored events
-// of those person-programmes are read before the insert, the new ones
-// joined to them in memory.
-func (s *Store) storeImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor, lk importRefs, fresh []*weijian.Event,
-	opt weijian.ResidentImportOptions) error {
-	byID := byPersonID(lk.people)
-	keys := eventKeys(fresh)
-	if err := tx.touchMany(ctx, byID, keys); err != nil {
-		return err
-	}
-	evs, err := priorEvents(ctx, tx, byID, keys)
-	if err != nil {
-		return err
-	}
-	if err := s.insertEvents(ctx, tx, a, fresh, opt); err != nil {
-		return err
-	}
-	for _, e := range fresh {
-		k := personProg{e.PersonID, e.Programme}
-		evs[k] = append(evs[k], e)
-	}
-	for _, k := range keys {
-		slices.SortStableFunc(evs[k], func(x, y *weijian.Event) int {
-			if c := x.Date.Compare(y.Date); c != 0 {
-				return c
-			}
-			return cmp.Compare(x.ID, y.ID)
-		})
-	}
-	return s.replaceYears(ctx, tx, byID, keys, func(k personProg) []*weijian.Enrollment { return lk.enrs[k.person][k.prog] }, evs)
 }
 
 // importKeys normalises each row's document number in place (upper case,

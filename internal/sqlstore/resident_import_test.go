@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,6 +144,57 @@ func TestImportEventsLargeFileReport(t *testing.T) {
 		}
 		if len(rep.Issues) != len(want) {
 			t.Errorf("%d issues, want %d: %+v", len(rep.Issues), len(want), rep.Issues)
+		}
+	})
+}
+
+// A refused row far into a file (after the COPY on PostgreSQL has sent
+// rows to the server) still refuses the whole file: nothing is stored,
+// no year status changes, and the rows after it are checked too (both
+// problems reported). The corrected file then stores every row, with the
+// year statuses of all of them.
+func TestImportEventsRefusedMidStream(t *testing.T) {
+	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
+		p := register(t, s, "吴二", "1948-02-03", 33, village1)
+		before, err := s.PersonYears(ctx, all, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []weijian.EventRow
+		for i := range 3000 {
+			rows = append(rows, weijian.EventRow{Line: i + 2, DocNumber: p.DocNumber, Event: weijian.Event{Programme: "elderly",
+				Stage: "annual_check", Date: day("2020-01-01").AddDate(0, 0, i%1500), OrgCode: town1, SourceID: "M" + strconv.Itoa(i),
+				Values: map[string]any{"sbp": int64(130)}}})
+		}
+		rows[2000].Event.Date = day("2099-01-01")
+		rows[2900].Event.OrgCode = "999999999999"
+		rep, err := s.ImportEvents(ctx, all, tester, rows, weijian.ResidentImportOptions{})
+		is := weijian.ErrorIssues(err)
+		if weijian.ErrorKind(err) != weijian.KindInvalid || rep.Inserted != 0 || rep.Rejected != 2 || len(is) != 2 ||
+			is[0].Row != 2002 || is[0].Rule != "future" || is[1].Row != 2902 || is[1].Rule != "scope" {
+			t.Fatalf("refused file: %+v %v %+v", rep, err, is)
+		}
+		after, err := s.PersonYears(ctx, all, p.ID)
+		if err != nil || !reflect.DeepEqual(after, before) {
+			t.Fatalf("a refused file changed the year statuses: %+v, was %+v (%v)", after, before, err)
+		}
+		rows[2000].Event.Date, rows[2900].Event.OrgCode = day("2021-06-01"), town1
+		if rep, err = s.ImportEvents(ctx, all, tester, rows, weijian.ResidentImportOptions{}); err != nil || rep.Inserted != 3000 {
+			t.Fatalf("corrected file: %+v %v", rep, err)
+		}
+		years, err := s.PersonYears(ctx, all, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := 0
+		for _, y := range years {
+			events += y.Events
+		}
+		if events != 3000 {
+			t.Errorf("the year statuses count %d events, want 3000: %+v", events, years)
+		}
+		if rep, err = s.ImportEvents(ctx, all, tester, rows, weijian.ResidentImportOptions{}); err != nil || rep.Existing != 3000 || rep.Inserted != 0 {
+			t.Errorf("re-sent file: %+v %v", rep, err)
 		}
 	})
 }

@@ -1,0 +1,203 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/weijian-health/weijian"
+)
+
+// eventStream checks the rows of an event import one after the other, as
+// the insert asks for them: on PostgreSQL the client checks the next rows
+// while the server writes the previous ones (both cores at work), in the
+// one COPY of the import's transaction.
+type eventStream struct {
+	s         *Store
+	sc        weijian.Scope
+	rows      []weijian.EventRow
+	lk        importRefs
+	chk       *importCheck
+	rep       *weijian.ResidentImportReport
+	validOnly bool
+	inFile    map[string]int
+	i         int // the next row to check
+}
+
+// next checks rows until one is to be stored, and returns it; nil at the
+// end. Once a row is refused (and not ValidOnly) nothing more is returned,
+// but every row is still checked, for the report.
+func (st *eventStream) next() *weijian.Event {
+	for st.i < len(st.rows) {
+		i := st.i
+		st.i++
+		if e := st.check(i); e != nil && (st.validOnly || len(st.chk.bad) == 0) {
+			return e
+		}
+	}
+	return nil
+}
+
+// refused says whether the import is refused: a row has a problem and
+// only valid rows were not asked for.
+func (st *eventStream) refused() bool { return !st.validOnly && len(st.chk.bad) > 0 }
+
+// check checks row i: the event ready to store (its person, county and
+// unit filled in), or nil when it is refused or already stored.
+func (st *eventStream) check(i int) *weijian.Event {
+	r := &st.rows[i]
+	p := st.lk.people[r.DocNumber]
+	if p == nil {
+		st.chk.add(i, r.Line, weijian.FieldIDNumber, weijian.MaskDocument(r.DocType, r.DocNumber), "person",
+			weijian.T("未找到该居民（或不在您的管辖范围内）", "resident not found (or outside your scope)"))
+		return nil
+	}
+	e := &r.Event
+	if _, ok := st.lk.known[p.County+"\x00"+e.SourceID]; ok && e.SourceID != "" {
+		st.rep.Existing++
+		return nil
+	}
+	if line, ok := st.inFile[e.SourceID]; ok && e.SourceID != "" {
+		st.chk.add(i, r.Line, "source_id", e.SourceID, "duplicate", weijian.T(fmt.Sprintf("与第%d行来源编号相同", line),
+			fmt.Sprintf("same source id as row %d", line)))
+		return nil
+	}
+	st.inFile[e.SourceID] = r.Line
+	u, ok := st.lk.units[e.OrgCode]
+	if e.OrgCode == "" || !ok || !st.sc.Covers(u.path) {
+		st.chk.add(i, r.Line, "org_unit", e.OrgCode, "scope", weijian.T("服务机构代码无效或不在您的管辖范围内",
+			"the serving unit is unknown or outside your scope"))
+		return nil
+	}
+	e.PersonID, e.County, e.OrgUnitID, e.OrgPath = p.ID, p.County, u.id, u.path
+	if is := st.s.eventIssues(p, st.lk.enrs[p.ID][e.Programme], e); len(is) > 0 {
+		for _, x := range is {
+			st.chk.add(i, r.Line, x.Field, x.Value, x.Rule, x.Msg)
+		}
+		return nil
+	}
+	return e
+}
+
+// candidates lists the person-programmes the rows may add events to (a
+// person found, the source id not stored yet), each once, how many rows
+// may be stored, and each person-programme's last row.
+func (st *eventStream) candidates() (keys []personProg, n int, last map[personProg]int) {
+	last = map[personProg]int{}
+	for i := range st.rows {
+		r := &st.rows[i]
+		p := st.lk.people[r.DocNumber]
+		if p == nil {
+			continue
+		}
+		if _, ok := st.lk.known[p.County+"\x00"+r.Event.SourceID]; ok && r.Event.SourceID != "" {
+			continue
+		}
+		k := personProg{p.ID, r.Event.Programme}
+		if _, ok := last[k]; !ok {
+			keys = append(keys, k)
+		}
+		last[k] = i
+		n++
+	}
+	return keys, n, last
+}
+
+// errRefused ends an import's insert when a row is refused.
+var errRefused = errors.New("import refused")
+
+// streamImportedEvents stores the events of the stream as it checks them
+// and recomputes, once per person and programme, the year statuses they
+// touch: the stored events of every person-programme the file may touch
+// are read first; when the stream has passed the last row of one, its
+// year statuses are computed on a second goroutine, and written after the
+// events. It returns the events stored; with a refused row it writes
+// nothing and returns the verdict.
+func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor, st *eventStream,
+	opt weijian.ResidentImportOptions) ([]*weijian.Event, error) {
+	byID := byPersonID(st.lk.people)
+	keys, n, last := st.candidates()
+	if err := tx.touchMany(ctx, byID, keys); err != nil {
+		return nil, err
+	}
+	prior, err := priorEvents(ctx, tx, byID, keys)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := s.d.reserveIDs(ctx, tx, "service_event", n)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make(chan yearJob, 256)
+	years := make(chan newYears, 1)
+	go func() {
+		ny := newYears{del: map[countyProg][]string{}}
+		for j := range jobs {
+			evs := append(prior[j.k], j.fresh...)
+			slices.SortStableFunc(evs, func(x, y *weijian.Event) int {
+				if c := x.Date.Compare(y.Date); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.ID, y.ID)
+			})
+			ny.add(s, byID[j.k.person], j.k, st.lk.enrs[j.k.person][j.k.prog], evs)
+		}
+		years <- ny
+	}()
+	var fresh []*weijian.Event
+	pending := map[personProg][]*weijian.Event{}
+	now := s.now()
+	next := func() ([]any, error) {
+		from := st.i
+		e := st.next()
+		if e != nil {
+			e.ID, e.Version, e.CreatedBy, e.CreatedAt, e.UpdatedAt = ids[len(fresh)], 1, a.UserID, now, now
+			fresh = append(fresh, e)
+			k := personProg{e.PersonID, e.Programme}
+			pending[k] = append(pending[k], e)
+		}
+		for i := from; i < st.i && !st.refused(); i++ { // the person-programmes whose last row is passed
+			if p := st.lk.people[st.rows[i].DocNumber]; p != nil {
+				k := personProg{p.ID, st.rows[i].Event.Programme}
+				if last[k] == i && len(pending[k]) > 0 {
+					jobs <- yearJob{k, pending[k]}
+					delete(pending, k)
+				}
+			}
+		}
+		switch {
+		case e != nil:
+			if opt.Progress != nil && len(fresh)%20000 == 0 {
+				opt.Progress(len(fresh), n)
+			}
+			return s.eventRow(e), nil
+		case st.refused():
+			return nil, errRefused
+		}
+		return nil, nil
+	}
+	err = tx.insertStream(ctx, "service_event", eventInsertCols, next)
+	close(jobs)
+	ny := <-years
+	if st.refused() {
+		return nil, st.chk.verdict(st.rep, opt, weijian.T("服务记录", "the services"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := st.chk.verdict(st.rep, opt, weijian.T("服务记录", "the services")); err != nil {
+		return nil, err
+	}
+	if opt.Progress != nil && len(fresh)%20000 != 0 {
+		opt.Progress(len(fresh), len(fresh))
+	}
+	return fresh, ny.write(ctx, tx)
+}
+
+// yearJob is a person-programme whose new events are all checked.
+type yearJob struct {
+	k     personProg
+	fresh []*weijian.Event
+}
