@@ -28,10 +28,13 @@ import (
 //	engine/sample-by-sex  the sample's indicators that divide by sex, each for 男 and 女
 //	dashboard        one dashboard query: 10 key indicators × the towns, year to date
 //
-// The demo is generated at WEIJIAN_BENCH_SCALE (default 0.01) in a fresh
+// The demo is generated at WEIJIAN_BENCH_SCALE (default 0.01; above 1, a
+// county that many times 海安's size, demo.Options.Scale) in a fresh
 // SQLite file and PostgreSQL schema, unless WEIJIAN_BENCH_SQLITE (a file)
-// or WEIJIAN_BENCH_POSTGRES (a DSN) name a database that holds it already.
-// BENCHMARKS.md quotes the results.
+// or WEIJIAN_BENCH_POSTGRES (a DSN) name a database that holds it already
+// — such as one made by `weijian demo --scale 5` for the cost growth of
+// issue 15. The log gives the size of the county measured. BENCHMARKS.md
+// quotes the results.
 func BenchmarkGrid(b *testing.B) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		b.Run(db, func(b *testing.B) {
@@ -154,6 +157,7 @@ func benchStore(b *testing.B, db string) *sqlstore.Store {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { st.Close() })
+		logSize(b, db, st)
 		return st
 	}
 	var st *sqlstore.Store
@@ -173,5 +177,21 @@ func benchStore(b *testing.B, db string) *sqlstore.Store {
 	}
 	b.Logf("%s demo at scale %g: %d residents, %d services in %s", db, scale,
 		sum.Residents.Persons, sum.Residents.Events, time.Since(start).Round(time.Second))
+	logSize(b, db, st)
 	return st
+}
+
+// logSize logs the size of the county measured: its population of 2025
+// and its living residents (a 5× county has five times both).
+func logSize(b *testing.B, db string, st *sqlstore.Store) {
+	ctx := context.Background()
+	p, err := st.Population(ctx, weijian.ScopeAll(), weijian.PopulationQuery{UnitCode: demoCounty, Year: 2025})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, n, err := st.SearchPersons(ctx, weijian.ScopeAll(), weijian.PersonFilter{County: demoCounty[:6], Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: the county's population in 2025 %d, %d residents", db, p.Total, n)
 }
