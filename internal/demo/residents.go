@@ -259,7 +259,7 @@ func (g *residentGen) person(u popUnit, sex int, birth time.Time, rng *rand.Rand
 // Odd sequence numbers are men, even ones women (GB 11643), so a day has
 // 500 numbers per sex; the people past them (more than 500 of one sex
 // born on one day: only in an enlarged county) get the codes of the
-// neighbouring counties in turn, 1,000 numbers each, which keeps every
+// neighbouring counties in turn, 1,000 numbers each (500 per sex), which keeps every
 // ID number unique. Past the last neighbour the code is "" and the
 // person gets no ID number.
 func idSequence(addr string, neighbours []string, seq, sex int) (string, int) {
