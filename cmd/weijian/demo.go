@@ -34,7 +34,9 @@ with WEIJIAN_DEMO_PASSWORD set every demo user gets that password instead.
   weijian demo --no-serve               # 只生成 generate only
   weijian demo --reset                  # 删除演示库重新生成 delete the demo file and start over
   weijian demo --county 442000          # 中山市 (also 430422 衡南县, 340272 三山经开区)
-  weijian demo --db postgres://user@host/db`
+  weijian demo --db postgres://user@host/db
+  weijian demo --scale 0.1              # 只生成十分之一的居民 residents for a tenth of the population
+  weijian demo --scale 5 --no-serve     # 放大5倍的县（人口和居民均×5），仅供性能测量 a county 5 times the size, for measuring`
 
 func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	var cfg Config
@@ -50,7 +52,7 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&county, "county", demo.DefaultCounty, "demo county: "+strings.Join(demo.Counties(), ", "))
 	fs.BoolVar(&noServe, "no-serve", false, "generate (or check) the demo database and exit")
 	fs.BoolVar(&reset, "reset", false, "delete the demo SQLite file first and generate afresh")
-	fs.Float64Var(&scale, "scale", demoScale(env), "share of the population generated as residents with services (0–1; WEIJIAN_DEMO_SCALE)")
+	fs.Float64Var(&scale, "scale", demoScale(env), fmt.Sprintf("share of the population generated as residents with services (0–1); above 1 (up to %d), a county that many times the size, population and residents alike, for measuring (WEIJIAN_DEMO_SCALE)", demo.MaxScale))
 	pos, err := parse(env, fs, args)
 	if err != nil {
 		return err
@@ -58,8 +60,8 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	if len(pos) > 0 {
 		return usageError("demo takes no arguments, got %q", pos[0])
 	}
-	if scale < 0 || scale > 1 {
-		return usageError("--scale %g: must be between 0 and 1", scale)
+	if scale < 0 || scale > demo.MaxScale {
+		return usageError("--scale %g: must be between 0 and %d", scale, demo.MaxScale)
 	}
 	if demo.CountyName(county) == "" {
 		return usageError("unknown --county %q: use one of %s", county, strings.Join(demo.Counties(), ", "))
@@ -258,6 +260,10 @@ func printDemoSummary(w io.Writer, s demo.Summary) {
 	fmt.Fprintf(w, "\n已生成演示县 %s（%s），用时 %.1f 秒 / Demo county generated in %.1f s\n",
 		s.FullName, s.County, s.Elapsed.Seconds(), s.Elapsed.Seconds())
 	fmt.Fprintf(w, "数据依据 Figures: %s\n  %s\n", s.Note.ZH, s.Note.EN)
+	if s.Scale > 1 {
+		fmt.Fprintf(w, "规模 Scale ×%g：%s的%g倍，人口数和居民均按此放大，比率不变；仅供性能测量，不是真实的县 / %g times %s, population figures and residents alike, every rate unchanged: for measuring, not a real county\n",
+			s.Scale, s.CountyName, s.Scale, s.Scale, s.CountyName)
+	}
 	var areas, fac []demo.Count
 	nFac := 0
 	for _, c := range s.Units {

@@ -9,10 +9,10 @@ import (
 )
 
 // demoScale is the --scale default: WEIJIAN_DEMO_SCALE when set (tests,
-// the browser test), else the whole population.
+// the browser test, benchmarks), else the whole population.
 func demoScale(env *cmdEnv) float64 {
 	if v := env.getenv("WEIJIAN_DEMO_SCALE"); v != "" {
-		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= demo.MaxScale {
 			return f
 		}
 	}

@@ -146,6 +146,8 @@ func TestDemoErrors(t *testing.T) {
 		{env, []string{"--db", db, "--county", "110101"}, 2, "unknown --county"},
 		{env, []string{"--db", "postgres://u@127.0.0.1:1/x", "--reset"}, 2, "--reset"},
 		{env, []string{"--db", db, "extra"}, 2, "no arguments"},
+		{env, []string{"--db", db, "--scale", "11"}, 2, "between 0 and 10"},
+		{env, []string{"--db", db, "--scale", "-1"}, 2, "between 0 and 10"},
 	} {
 		_, _, err := runDemoCmd(t, tt.env, append([]string{"demo", "--no-serve"}, tt.args...)...)
 		if exitCode(err) != tt.code || !strings.Contains(formatError(err), tt.want) {

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -41,6 +42,13 @@ type county struct {
 	TownWeights map[string]float64 // relative town sizes where known (中山市); else village heuristics only
 	CentreTowns []string           // towns whose health centre is a 中心卫生院
 
+	// Neighbours are the 6-digit codes of neighbouring counties, the
+	// address codes of ID numbers of people first registered there. A
+	// birth date has 500 sequence numbers per sex (GB 11643); in a county
+	// enlarged many times (Options.Scale) the people born on one day
+	// overflow them, and the next ones get a neighbour's code.
+	Neighbours []string
+
 	Commission string // name of the county health commission (or bureau)
 	Hospitals  []facilitySpec
 	Private    []string // private hospitals (illustrative names)
@@ -73,7 +81,9 @@ var counties = map[string]*county{
 		TFR: 0.76, Migration: 3000, YoungAdults: 0.8,
 		UrbanTowns:  []string{"海安镇", "城东镇"},
 		CentreTowns: []string{"城东镇", "曲塘镇", "李堡镇", "南莫镇"},
-		Commission:  "海安市卫生健康委员会",
+		// 如东县, 如皋市, 启东市, 南通市通州区.
+		Neighbours: []string{"320623", "320682", "320681", "320612"},
+		Commission: "海安市卫生健康委员会",
 		// The county-level units named in 海安市卫健委's 2021H1 report.
 		Hospitals: []facilitySpec{
 			{"海安市疾病预防控制中心", "cdc", "JK"},
@@ -98,6 +108,8 @@ var counties = map[string]*county{
 		Total: 796327, SexRatio: 104.77, Share0to14: 19.52, Share60: 19.88, Share65: 14.81,
 		TFR: 1.4, Migration: -6000, YoungAdults: 0.7,
 		UrbanTowns: []string{},
+		// 衡阳县, 衡山县, 耒阳市, 常宁市.
+		Neighbours: []string{"430421", "430423", "430481", "430482"},
 		Commission: "衡南县卫生健康局",
 		Hospitals: []facilitySpec{
 			{"衡南县疾病预防控制中心", "cdc", "JK"},
@@ -128,6 +140,8 @@ var counties = map[string]*county{
 			"神湾镇": 39184, "中山港街道": 262415, "民众街道": 131207, // 火炬统筹区 393,622 split 2:1
 		},
 		UrbanTowns: []string{"小榄镇"},
+		// 佛山市顺德区, 广州市南沙区, 珠海市香洲区, 江门市新会区.
+		Neighbours: []string{"440606", "440115", "440402", "440705"},
 		Commission: "中山市卫生健康局",
 		Hospitals: []facilitySpec{
 			{"中山市疾病预防控制中心", "cdc", "JK"},
@@ -153,6 +167,8 @@ var counties = map[string]*county{
 		Total: 110000, SexRatio: 104, Share0to14: 18.02, Share60: 19.85, Share65: 15.80,
 		TFR: 1.05, Migration: 0, YoungAdults: 1.0,
 		UrbanTowns: []string{},
+		// 芜湖市鸠江区, 镜湖区, 弋江区, 南陵县.
+		Neighbours: []string{"340207", "340202", "340209", "340223"},
 		Commission: "芜湖三山经济开发区医疗卫生局",
 		Hospitals: []facilitySpec{
 			{"三山经济开发区疾病预防控制中心", "cdc", "JK"},
@@ -198,6 +214,27 @@ func CountyName(code string) string {
 
 // unitCode is the county's 12-digit division code.
 func (c *county) unitCode() string { return c.Code + "000000" }
+
+// enlarged returns the profile of a county f times as large (f > 1): its
+// census totals and net migration times f, rounded, every share, rate and
+// relative size as they are. The projection then gives f times the
+// people, births and deaths with the same age structure and rates, up to
+// rounding. The Note says so.
+func (c *county) enlarged(f float64) *county {
+	e := *c
+	e.Total = roundHalfUp(float64(c.Total) * f)
+	if c.Male > 0 {
+		e.Male = roundHalfUp(float64(c.Male) * f)
+	}
+	e.Migration = roundHalfUp(math.Abs(float64(c.Migration)) * f)
+	if c.Migration < 0 {
+		e.Migration = -e.Migration
+	}
+	e.Note = weijian.T(
+		fmt.Sprintf("放大%g倍的%s（仅供性能测量，并非真实县）：人口、出生、死亡、迁移和报表总量均为原来的%g倍，各项比率不变。原始依据：%s", f, c.Name, f, c.Note.ZH),
+		fmt.Sprintf("%s enlarged %g times (for measuring only, not a real county): population, births, deaths, migration and report totals ×%g, every rate as it was. Based on: %s", c.Name, f, f, c.Note.EN))
+	return &e
+}
 
 // sexTotals returns the male and female totals.
 func (c *county) sexTotals() (male, female int64) {

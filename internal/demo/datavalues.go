@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -61,7 +62,7 @@ func (b *built) aggregateData(cat *dataset.Catalog, now time.Time, seed uint64) 
 					continue
 				}
 				c := weijian.Completion{DataSet: ds.Code, UnitCode: u.Code, Period: period.Format(p), CompletedBy: actor, CompletedAt: done}
-				vals := demoValues(r, ds, p, i, len(reporters))
+				vals := demoValues(r, ds, p, i, len(reporters), b.size)
 				if len(vals) == 0 {
 					c.ZeroReport = true
 				}
@@ -105,7 +106,13 @@ func completion(r *rand.Rand, due, today period.Date) (time.Time, bool) {
 
 // demoValues are one unit's values for a period; unit is its index among
 // n reporting units (to spread a county total). Nil is a zero report.
-func demoValues(r *rand.Rand, ds *dataset.DataSet, p period.Period, unit, n int) []weijian.DataValue {
+// size is the county's size factor (Options.Scale above 1, else 1): the
+// figures sized on the county's totals — childcare institutions and
+// places, bait stations, toilets, supervision cases and complaints, free
+// clinics, investment — grow with it, so that childcare places per 1,000
+// stay put and the tasks set from them grow with the county; the work of
+// one unit (inspections, lectures, trainings, quarantine sites) does not.
+func demoValues(r *rand.Rand, ds *dataset.DataSet, p period.Period, unit, n int, size float64) []weijian.DataValue {
 	var out []weijian.DataValue
 	put := func(element, combo string, v int) {
 		if v < 0 {
@@ -117,24 +124,30 @@ func demoValues(r *rand.Rand, ds *dataset.DataSet, p period.Period, unit, n int)
 		return int(mean + r.NormFloat64()*max(1, mean)*0.35 + 0.5)
 	}
 	month := int(p.Start().Month)
+	sized := func(v int) int { // v × size, rounded
+		if size == 1 {
+			return v
+		}
+		return int(math.Round(float64(v) * size))
+	}
 	share := 1 / float64(max(1, n))
 	monthsIn := float64(p.NumDays()) / 30.4
 	switch ds.Code {
 	case "tuoyu": // per town: ~2 institutions, growing places
 		years := p.Start().Year - 2020
 		pub, priv := 1+(unit%2), 1+years/3+(unit%3)/2
-		put("institutions", "type=public", pub)
-		put("institutions", "type=private", priv)
-		put("registered", "type=public", pub)
-		put("registered", "type=private", priv-r.IntN(2))
-		put("places", "type=public", pub*50+years*8+p.Index()*2)
-		put("places", "type=private", priv*35+years*5+p.Index())
-		put("new_places", "type=public", around(185*share*0.6/4))
-		put("new_places", "type=private", around(185*share*0.4/4))
+		put("institutions", "type=public", sized(pub))
+		put("institutions", "type=private", sized(priv))
+		put("registered", "type=public", sized(pub))
+		put("registered", "type=private", sized(priv-r.IntN(2)))
+		put("places", "type=public", sized(pub*50+years*8+p.Index()*2))
+		put("places", "type=private", sized(priv*35+years*5+p.Index()))
+		put("new_places", "type=public", around(185*share*0.6/4*size))
+		put("new_places", "type=private", around(185*share*0.4/4*size))
 	case "aiguo":
 		base := 2175 * share * 0.7
-		put("bait_stations", "", int(base)+(p.Start().Year-2024)*12*3+month*3)
-		put("toilets", "", around(16000*share/12))
+		put("bait_stations", "", sized(int(base)+(p.Start().Year-2024)*12*3+month*3))
+		put("toilets", "", around(16000*share/12*size))
 		summer := month >= 4 && month <= 10
 		put("vector_surveys", "vector=rodent", 1+r.IntN(2))
 		put("vector_surveys", "vector=mosquito", map[bool]int{true: 2 + r.IntN(3), false: r.IntN(2)}[summer])
@@ -156,12 +169,12 @@ func demoValues(r *rand.Rand, ds *dataset.DataSet, p period.Period, unit, n int)
 		fields := []string{"medical", "public", "water", "school", "occupational"}
 		weights := []float64{0.45, 0.25, 0.1, 0.1, 0.1}
 		for i, f := range fields {
-			put("cases", "field="+f, around(32.0/12*weights[i]*monthsIn))
+			put("cases", "field="+f, around(32.0/12*weights[i]*monthsIn*size))
 		}
-		put("complaints", "", around(17.0/12))
+		put("complaints", "", around(17.0/12*size))
 	case "jiankang":
 		put("lectures", "", 1+r.IntN(2))
-		put("free_clinics", "", around(112.0/6*share))
+		put("free_clinics", "", around(112.0/6*share*size))
 		for _, sex := range []string{"M", "F"} {
 			for _, age := range []string{"0-17", "18-64", "65+"} {
 				mean := map[string]float64{"0-17": 12, "18-64": 30, "65+": 25}[age]
@@ -180,7 +193,7 @@ func demoValues(r *rand.Rand, ds *dataset.DataSet, p period.Period, unit, n int)
 		put("usable", "", 156)
 		put("occupied", "", r.IntN(90))
 	case "touzi":
-		total := 16051.0 / 12 * (0.6 + 0.8*r.Float64())
+		total := 16051.0 / 12 * (0.6 + 0.8*r.Float64()) * size
 		for kind, f := range map[string]float64{"construction": 0.7, "equipment": 0.2, "it": 0.1} {
 			out = append(out, weijian.DataValue{Element: "amount", Combo: "kind=" + kind,
 				Value: strconv.FormatFloat(float64(int(total*f*100))/100, 'f', -1, 64)})

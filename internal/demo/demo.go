@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -51,9 +52,32 @@ type Options struct {
 	Progress func(Progress)
 	Now      func() time.Time // default time.Now
 	// Scale is the share of the population generated as residents with
-	// their services (1: one per person; 0: no residents).
+	// their services (1: one per person; 0: no residents). Above 1 (up to
+	// MaxScale) it is the size of the county instead: the population
+	// figures (census totals, migration, hence every year's table, births
+	// and deaths), the aggregate data's county totals and with them the
+	// task numbers are Scale times the county's, and there is one resident
+	// per person of that population — a county Scale times as large, with
+	// every rate where the real figures put it. It is for measuring how
+	// costs grow with the size of a county, not a real one.
 	Scale float64
 }
+
+// MaxScale is the largest Options.Scale: a county ten times its real size.
+const MaxScale = 10
+
+// size is the factor of the population figures: Scale above 1, else 1
+// (below 1 the residents are sampled and the figures stay whole).
+func (o Options) size() float64 {
+	if o.Scale > 1 {
+		return o.Scale
+	}
+	return 1
+}
+
+// residentShare is the number of residents generated per person of the
+// (sized) population: Scale up to 1, then 1.
+func (o Options) residentShare() float64 { return min(o.Scale, 1) }
 
 // Progress reports one step of a generation.
 type Progress struct {
@@ -81,6 +105,7 @@ type Summary struct {
 	Targets            int // targets (任务数/目标值) set and allocated (targets.go)
 	TargetsElapsed     time.Duration
 	Users              []Credential // with the passwords, shown once
+	Scale              float64      // Options.Scale; above 1 the county is that many times its real size
 	Residents          ResidentSummary
 	Surveillance       *SurveilSummary // case reports, series and signals (surveil.go)
 	Elapsed            time.Duration
@@ -170,6 +195,11 @@ func checkOptions(opt Options) error {
 			fmt.Sprintf("人口年份截至 %d 无效：应在 %d 至 2100 之间", opt.Through, CensusYear),
 			fmt.Sprintf("population through %d: must be between %d and 2100", opt.Through, CensusYear)))
 	}
+	if opt.Scale < 0 || opt.Scale > MaxScale || math.IsNaN(opt.Scale) {
+		return weijian.Invalid(weijian.T(
+			fmt.Sprintf("规模 %g 无效：应在 0 至 %d 之间", opt.Scale, MaxScale),
+			fmt.Sprintf("scale %g: must be between 0 and %d", opt.Scale, MaxScale)))
+	}
 	if opt.Password != "" {
 		return checkPassword(opt.Password)
 	}
@@ -185,11 +215,15 @@ type built struct {
 	units      []popUnit
 	pops       [][]table // per year from CensusYear, per unit
 	stats      []YearStats
+	size       float64 // Options.size: 1, or the factor of an enlarged county
 }
 
 // build computes everything Generate writes. It touches no database, so
 // a test can check the numbers directly.
 func build(c *county, opt Options) (*built, error) {
+	if f := opt.size(); f > 1 {
+		c = c.enlarged(f)
+	}
 	t, err := loadTree(c)
 	if err != nil {
 		return nil, err
@@ -205,7 +239,7 @@ func build(c *county, opt Options) (*built, error) {
 	units := t.popUnits()
 	weights := unitWeights(c, units, rand.New(rand.NewPCG(opt.Seed, 1)))
 	pops, stats := project(c, spread(base, units, weights), opt.Through)
-	b := &built{c: c, tree: t, facilities: fac, units: units, pops: pops, stats: stats}
+	b := &built{c: c, tree: t, facilities: fac, units: units, pops: pops, stats: stats, size: opt.size()}
 	b.areas = append(b.areas, t.Ancestors...)
 	for _, tw := range t.Towns {
 		b.areas = append(b.areas, tw.Row)

@@ -183,7 +183,7 @@ func TestGenerateCompletesInterrupted(t *testing.T) {
 func TestGenerateRejectsBadOptions(t *testing.T) {
 	st := sqltest.SQLite(t, sqltest.Options{})
 	ctx := context.Background()
-	for _, opt := range []Options{{Password: "short"}, {Password: "admin-Admin-1"}, {County: "110101"}, {Through: 2019}} {
+	for _, opt := range []Options{{Password: "short"}, {Password: "admin-Admin-1"}, {County: "110101"}, {Through: 2019}, {Scale: -0.5}, {Scale: MaxScale + 1}} {
 		if _, err := Generate(ctx, st, opt); weijian.ErrorKind(err) != weijian.KindInvalid {
 			t.Errorf("%+v: %v, want invalid", opt, err)
 		}

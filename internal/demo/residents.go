@@ -148,10 +148,10 @@ func (g *residentGen) expected() int {
 	n := 0
 	last := len(g.b.pops) - 1
 	for i := range g.b.units {
-		n += int(math.Round(float64(g.b.pops[last][i].total()) * g.opt.Scale))
+		n += int(math.Round(float64(g.b.pops[last][i].total()) * g.opt.residentShare()))
 	}
 	for _, s := range g.b.stats[1:] {
-		n += int(math.Round(float64(s.Deaths) * g.opt.Scale))
+		n += int(math.Round(float64(s.Deaths) * g.opt.residentShare()))
 	}
 	return n
 }
@@ -227,10 +227,10 @@ func (g *residentGen) unitResidents(u popUnit, i int, rng *rand.Rand) []weijian.
 	return out
 }
 
-// scaled is n × the scale, rounded at random so that small units keep
-// their expected size.
+// scaled is n × the resident share (Options.residentShare: the scale, at
+// most 1), rounded at random so that small units keep their expected size.
 func (g *residentGen) scaled(n int64, rng *rand.Rand) int {
-	x := float64(n) * g.opt.Scale
+	x := float64(n) * g.opt.residentShare()
 	k := int(x)
 	if rng.Float64() < x-float64(k) {
 		k++
@@ -249,11 +249,7 @@ func (g *residentGen) person(u popUnit, sex int, birth time.Time, rng *rand.Rand
 	key := fmt.Sprintf("%s%s%d", addr, birth.Format("20060102"), sex)
 	seq := g.seqs[key]
 	g.seqs[key] = seq + 1
-	// Odd sequence numbers are men, even ones women (GB 11643).
-	n := seq*2 + 2 - sex%2
-	if n > 999 { // more than 500 people of one sex born on one day: use a neighbouring county code
-		addr, n = "320623", n%1000
-	}
+	addr, n := idSequence(addr, g.b.c.Neighbours, seq, sex)
 	id, err := ident.GenerateIDNumber(addr, period.DateOf(birth), n)
 	p := &weijian.Person{DocType: weijian.DocIDCard, Name: chineseName(sex, rng), Sex: sex, BirthDate: birth,
 		VillageCode: u.Code, Address: fmt.Sprintf("%d组%d号", 1+rng.IntN(12), 1+rng.IntN(80))}
@@ -264,6 +260,26 @@ func (g *residentGen) person(u popUnit, sex int, birth time.Time, rng *rand.Rand
 		p.Phone = fmt.Sprintf("1%d%d%08d", 3+rng.IntN(7), rng.IntN(10), rng.IntN(100000000))
 	}
 	return p
+}
+
+// idSequence returns the address code and sequence number of the seq-th
+// person (from 0) of a sex born on one day with the address code addr.
+// Odd sequence numbers are men, even ones women (GB 11643), so a day has
+// 500 numbers per sex; the people past them (more than 500 of one sex
+// born on one day: only in an enlarged county) get the codes of the
+// neighbouring counties in turn, 1,000 numbers each (500 per sex), which keeps every
+// ID number unique. Past the last neighbour the code is "" and the
+// person gets no ID number.
+func idSequence(addr string, neighbours []string, seq, sex int) (string, int) {
+	n := seq*2 + 2 - sex%2
+	if n <= 999 {
+		return addr, n
+	}
+	k := n/1000 - 1
+	if k >= len(neighbours) {
+		return "", 0
+	}
+	return neighbours[k], n % 1000
 }
 
 // households groups a unit's people into households of about 2.6

@@ -20,7 +20,7 @@ const actor = "demo"
 // validate every row (codes, levels, parents, credit codes, population
 // cells) as they would a county's files.
 func (b *built) write(ctx context.Context, st Store, opt Options) (Summary, error) {
-	sum := Summary{County: b.c.Code, CountyName: b.c.Name, Note: b.c.Note, Years: b.stats}
+	sum := Summary{County: b.c.Code, CountyName: b.c.Name, Note: b.c.Note, Years: b.stats, Scale: opt.Scale}
 	for _, a := range b.tree.Ancestors[:len(b.tree.Ancestors)-1] {
 		sum.FullName += a.Name
 	}

@@ -32,10 +32,13 @@ import (
 // Besides wall time each reports cpu-ms/op, the process's CPU time per
 // run (getrusage), which a machine shared with other work disturbs less.
 //
-// The demo is generated at WEIJIAN_BENCH_SCALE (default 0.01) in a fresh
+// The demo is generated at WEIJIAN_BENCH_SCALE (default 0.01; above 1, a
+// county that many times 海安's size, demo.Options.Scale) in a fresh
 // SQLite file and PostgreSQL schema, unless WEIJIAN_BENCH_SQLITE (a file)
-// or WEIJIAN_BENCH_POSTGRES (a DSN) name a database that holds it already.
-// BENCHMARKS.md quotes the results.
+// or WEIJIAN_BENCH_POSTGRES (a DSN) name a database that holds it already
+// — such as one made by `weijian demo --scale 5` for the cost growth of
+// issue 15. The log gives the size of the county measured. BENCHMARKS.md
+// quotes the results.
 func BenchmarkGrid(b *testing.B) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		b.Run(db, func(b *testing.B) {
@@ -56,7 +59,7 @@ func BenchmarkGrid(b *testing.B) {
 							b.Fatal(err)
 						}
 					}
-					b.ReportMetric(float64((processCPU()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
+					b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 					b.ReportMetric(float64(len(cells)), "cells")
 					b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(cells)), "µs/cell")
 				})
@@ -171,6 +174,7 @@ func benchStore(b *testing.B, db string) *sqlstore.Store {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { st.Close() })
+		logSize(b, db, st)
 		return st
 	}
 	var st *sqlstore.Store
@@ -190,5 +194,24 @@ func benchStore(b *testing.B, db string) *sqlstore.Store {
 	}
 	b.Logf("%s demo at scale %g: %d residents, %d services in %s", db, scale,
 		sum.Residents.Persons, sum.Residents.Events, time.Since(start).Round(time.Second))
+	logSize(b, db, st)
 	return st
+}
+
+// logSize logs the size of the county measured: its population of 2025,
+// its residents (the dead included) and their services (a 5× county has
+// five times each).
+func logSize(b *testing.B, db string, st *sqlstore.Store) {
+	ctx := context.Background()
+	p, err := st.Population(ctx, weijian.ScopeAll(), weijian.PopulationQuery{UnitCode: demoCounty, Year: 2025})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var persons, events int64
+	for q, n := range map[string]*int64{"SELECT count(*) FROM person": &persons, "SELECT count(*) FROM service_event": &events} {
+		if err := st.DB().QueryRowContext(ctx, q).Scan(n); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("%s: the county's population in 2025 %d; %d residents, %d services", db, p.Total, persons, events)
 }
