@@ -64,7 +64,15 @@ func (s *Store) ImportOrgUnits(ctx context.Context, sc weijian.Scope, rows []wei
 // SQLite plans these queries well without statistics and its ANALYZE reads
 // whole indexes (seconds on a demo county), so it is skipped there.
 func (s *Store) analyzeAfter(ctx context.Context, rows int, tables ...string) {
-	if rows < 10000 || s.d.name != "postgres" {
+	if rows >= 10000 {
+		s.analyze(ctx, tables...)
+	}
+}
+
+// analyze refreshes the planner's statistics of tables on PostgreSQL (see
+// analyzeAfter); nothing on SQLite.
+func (s *Store) analyze(ctx context.Context, tables ...string) {
+	if s.d.name != "postgres" {
 		return
 	}
 	for _, t := range tables {

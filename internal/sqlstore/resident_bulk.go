@@ -67,6 +67,12 @@ func (s *Store) BeginBulkLoad(ctx context.Context, progress func(done, total int
 		defer s.bulkMu.Unlock()
 		s.bulk = nil
 		err := s.restoreBulkIndexes(ctx, conn, progress)
+		if err == nil {
+			// Planned as if empty until autovacuum comes round otherwise
+			// (seen: the positives work list read the county's persons
+			// one by one instead of its few positive statuses).
+			s.analyze(ctx, bulkTables...)
+		}
 		s.closeIdle()
 		if serr := s.bulkSettings(context.WithoutCancel(ctx), conn, false); err == nil {
 			err = serr
