@@ -39,30 +39,7 @@ func TestWorkListRoutes(t *testing.T) {
 		}
 		check := func(what string, sc weijian.Scope, f weijian.WorkFilter, route string, want ...*weijian.Person) {
 			t.Helper()
-			items, total, err := s.WorkList(ctx, sc, f)
-			if err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-			var got, exp []string
-			for _, it := range items {
-				got = append(got, it.Person.Name)
-			}
-			for _, p := range want {
-				exp = append(exp, p.Name)
-			}
-			if total != len(want) || strings.Join(got, " ") != strings.Join(exp, " ") {
-				t.Errorf("%s: %d %v, want %v", what, total, got, exp)
-			}
-			if s.Dialect() != "sqlite" {
-				return
-			}
-			plan, err := s.WorkListPlan(ctx, sc, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(plan, "USING INDEX "+route) || strings.Contains(plan, "SCAN p") {
-				t.Errorf("%s: plan does not read through %s:\n%s", what, route, plan)
-			}
+			checkWorkList(t, s, what, sc, f, "USING INDEX "+route, want...)
 		}
 		hyp := weijian.WorkFilter{List: "hypertension_quarter"}
 		old := weijian.WorkFilter{List: "elderly_year"}
@@ -123,30 +100,7 @@ func TestPositivesWorkList(t *testing.T) {
 		pos := weijian.WorkFilter{List: "positive_followup"}
 		check := func(what string, sc weijian.Scope, f weijian.WorkFilter, route string, want ...*weijian.Person) {
 			t.Helper()
-			items, total, err := s.WorkList(ctx, sc, f)
-			if err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-			var got, exp []string
-			for _, it := range items {
-				got = append(got, it.Person.Name)
-			}
-			for _, p := range want {
-				exp = append(exp, p.Name)
-			}
-			if total != len(want) || strings.Join(got, " ") != strings.Join(exp, " ") {
-				t.Errorf("%s: %d %v, want %v", what, total, got, exp)
-			}
-			if s.Dialect() != "sqlite" {
-				return
-			}
-			plan, err := s.WorkListPlan(ctx, sc, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(plan, "INDEX "+route) || strings.Contains(plan, "SCAN p") {
-				t.Errorf("%s: plan does not read through %s:\n%s", what, route, plan)
-			}
+			checkWorkList(t, s, what, sc, f, "INDEX "+route, want...)
 		}
 		// Ordered by the last service: 甲 (1 March) before 丁 (10 April).
 		check("county", scopeOf(t, s, "320685000000"), pos, "person_year_positive", jia, ding)
@@ -162,4 +116,35 @@ func TestPositivesWorkList(t *testing.T) {
 		}
 		check("county after 丁's colposcopy", scopeOf(t, s, "320685000000"), pos, "person_year_positive", jia)
 	})
+}
+
+// checkWorkList checks a list's persons, in order, and its total; on
+// SQLite also that its plan contains step (the index it reads through)
+// and scans no table of persons.
+func checkWorkList(t *testing.T, s *sqlstore.Store, what string, sc weijian.Scope, f weijian.WorkFilter, step string, want ...*weijian.Person) {
+	t.Helper()
+	items, total, err := s.WorkList(ctx, sc, f)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	var got, exp []string
+	for _, it := range items {
+		got = append(got, it.Person.Name)
+	}
+	for _, p := range want {
+		exp = append(exp, p.Name)
+	}
+	if total != len(want) || strings.Join(got, " ") != strings.Join(exp, " ") {
+		t.Errorf("%s: %d %v, want %v", what, total, got, exp)
+	}
+	if s.Dialect() != "sqlite" {
+		return
+	}
+	plan, err := s.WorkListPlan(ctx, sc, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, step) || strings.Contains(plan, "SCAN p") {
+		t.Errorf("%s: plan does not read through %s:\n%s", what, step, plan)
+	}
 }
