@@ -206,6 +206,11 @@ func TestQueryScopeAndErrors(t *testing.T) {
 				t.Errorf("%s: error %v (issues %+v), want invalid naming %s", param, err, is, param)
 			}
 		}
+		// A period written wrongly is explained in Chinese too, with the
+		// forms accepted (it read "internal error" in Chinese).
+		if _, err := svc.Query(ctx, weijian.ScopeAll(), with(base, func(r *Request) { r.Periods = []string{"202503"} })); !containsAll(weijian.ErrorMessage(err, "zh"), "202503", "2024-06", "2024年6月") {
+			t.Errorf("period 202503: %q", weijian.ErrorMessage(err, "zh"))
+		}
 		if _, err := svc.Query(ctx, weijian.ScopeAll(), with(base, func(r *Request) { r.Indicators = []string{"nope"} })); err == nil ||
 			!containsAll(weijian.ErrorMessage(err, "en"), "ind", "nope") {
 			t.Errorf("unknown indicator: %v", err)

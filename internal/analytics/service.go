@@ -189,7 +189,10 @@ func parsePeriods(ids []string, asOf period.Date) ([]period.Period, error) {
 	for _, id := range ids {
 		p, err := period.Parse(strings.TrimSpace(id))
 		if err != nil {
-			return nil, badParam("pe", id, weijian.T(weijian.ErrorMessage(err, "zh"), err.Error()))
+			// period.ParseError speaks English only: without this its
+			// Chinese message was the generic "internal error".
+			return nil, badParam("pe", id, weijian.T("无法识别的期间“"+id+"”；可用写法：2024、2024H1、2024Q2、2024-06、2024W23、"+
+				"2024-06-30、2024年、2024年上半年、2024年第二季度、2024年6月、2024年第23周、2024年6月30日", err.Error()))
 		}
 		out = append(out, p)
 	}
