@@ -104,6 +104,14 @@ func (s *Store) postgresSchema(ctx context.Context) ([]string, error) {
 			FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
 			WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`,
 			func(v []string) string { return fkLine(v[0], v[1], v[2], v[3], v[4]) }},
+		// References checked by statement triggers instead of foreign
+		// keys (migration 0016) are listed in the comment of the insert
+		// trigger: "references: (cols) -> table (cols) ON DELETE x; …".
+		{`SELECT c.relname, unnest(string_to_array(substr(d.description, length('references: ') + 1), '; '))
+			FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+			JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass
+			WHERE c.relnamespace = current_schema()::regnamespace AND d.description LIKE 'references: %'`,
+			func(v []string) string { return v[0] + " FK " + v[1] }},
 		{`SELECT t.relname,
 			(SELECT string_agg(pg_get_indexdef(i.indexrelid, k, true), '|' ORDER BY k) FROM generate_series(1, i.indnkeyatts) k),
 			coalesce(pg_get_expr(i.indpred, i.indrelid, true), '')
