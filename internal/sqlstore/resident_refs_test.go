@@ -64,7 +64,7 @@ func TestEventReferencesEnforced(t *testing.T) {
 		if n := count("SELECT count(*) FROM service_event"); n != before {
 			t.Errorf("events after refused inserts: %d, want %d", n, before)
 		}
-		if err := run(insert+row(900006, p.ID, served)+", "+row(900007, p.ID, served)); err != nil {
+		if err := run(insert + row(900006, p.ID, served) + ", " + row(900007, p.ID, served)); err != nil {
 			t.Fatalf("two good events: %v", err)
 		}
 		refused("an event moved to no person", exec("UPDATE service_event SET person_id = 987654321 WHERE id = 900006"),
