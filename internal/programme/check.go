@@ -236,10 +236,27 @@ func (c *evalCtx) env(values, derived map[string]any) Env {
 // validate checks values against the form and computes the derived values.
 func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derived map[string]any, errs []FieldError) {
 	normalized, derived = make(map[string]any, len(values)), make(map[string]any, len(f.Derived))
+	fields := f.Fields()
+	// raw[i] is the value given for fields[i]: one look-up per value
+	// given rather than one per field of the form.
+	var rawBuf [32]any
+	raw := rawBuf[:0]
+	if len(fields) <= len(rawBuf) {
+		raw = rawBuf[:len(fields)]
+	} else {
+		raw = make([]any, len(fields))
+	}
 	var unknown []string
-	for k := range values {
-		if _, ok := f.Field(k); !ok && !f.isDerived(k) {
+	for k, v := range values {
+		if i, ok := f.pos[k]; ok {
+			raw[i] = v
+		} else if !f.isDerived(k) {
 			unknown = append(unknown, k)
+		}
+	}
+	if f.dup {
+		for i, fd := range fields {
+			raw[i] = values[fd.Code]
 		}
 	}
 	slices.Sort(unknown)
@@ -247,8 +264,8 @@ func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derive
 		errs = append(errs, fieldErr(k, values[k], "unknown_field", "表单中没有字段 "+k, "The form has no field "+k))
 	}
 	var failed map[string]bool // made at the first failure
-	for _, fd := range f.Fields() {
-		v, ferr := fd.parse(values[fd.Code])
+	for i, fd := range fields {
+		v, ferr := fd.parse(raw[i])
 		if x, ok := v.(float64); ok && fd.Decimals > 0 {
 			p := math.Pow(10, float64(fd.Decimals))
 			v = math.Round(x*p) / p

@@ -280,7 +280,7 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 		if err != nil {
 			return err
 		}
-		st := &eventStream{s: s, sc: sc, rows: rows, lk: lk, chk: &chk, rep: &rep, validOnly: opt.ValidOnly, inFile: map[string]int{}}
+		st := newEventStream(s, sc, rows, lk, &chk, &rep, opt.ValidOnly)
 		if opt.DryRun {
 			for st.next() != nil {
 			}
