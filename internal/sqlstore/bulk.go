@@ -96,6 +96,41 @@ func copyInsert(ctx context.Context, t *Tx, table string, cols []string, rows []
 // types the tables use are a few appends each (appendCopyValue), and any
 // other value still goes through pgx's encoding.
 func copyStream(ctx context.Context, t *Tx, table string, cols []string, next func() ([]any, error)) error {
+	return copyFrom(ctx, t, table, cols, copyValues(next))
+}
+
+// copyValues appends the rows next returns, value by value.
+func copyValues(next func() ([]any, error)) copyRowFunc {
+	return func(b []byte, c copyCols) ([]byte, bool, error) {
+		row, err := next()
+		if row == nil || err != nil {
+			return b, false, err
+		}
+		if len(row) != len(c.oids) {
+			return b, false, fmt.Errorf("copy: %d values for %d columns", len(row), len(c.oids))
+		}
+		b = binary.BigEndian.AppendUint16(b, uint16(len(row)))
+		for i, v := range row {
+			if b, err = appendCopyValue(b, c.m, c.oids[i], v); err != nil {
+				return b, false, err
+			}
+		}
+		return b, true, nil
+	}
+}
+
+// copyCols is what encodes a row of a COPY: the columns' types.
+type copyCols struct {
+	oids []uint32
+	m    *pgtype.Map
+}
+
+// copyRowFunc appends the next row of a COPY to b and reports true, or
+// reports false at the end.
+type copyRowFunc func(b []byte, c copyCols) ([]byte, bool, error)
+
+// copyFrom copies the rows row appends into table: copyStream's COPY.
+func copyFrom(ctx context.Context, t *Tx, table string, cols []string, row copyRowFunc) error {
 	return t.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
@@ -114,7 +149,7 @@ func copyStream(ctx context.Context, t *Tx, table string, cols []string, next fu
 		for i, f := range sd.Fields {
 			oids[i] = f.DataTypeOID
 		}
-		r := &copyRows{next: next, oids: oids, m: c.Conn().TypeMap(), buf: copyHeader()}
+		r := &copyRows{row: row, cols: copyCols{oids, c.Conn().TypeMap()}, buf: copyHeader()}
 		_, err = c.Conn().PgConn().CopyFrom(ctx, r, "COPY "+name+" ("+list+") FROM STDIN BINARY")
 		return err
 	})
@@ -128,12 +163,11 @@ func copyHeader() []byte {
 	return binary.BigEndian.AppendUint64(b, 0)
 }
 
-// copyRows is the binary COPY stream of the rows next returns, encoded as
+// copyRows is the binary COPY stream of the rows row appends, encoded as
 // it is read, 64 kB at a time.
 type copyRows struct {
-	next func() ([]any, error)
-	oids []uint32 // the columns' types
-	m    *pgtype.Map
+	row  copyRowFunc
+	cols copyCols
 	buf  []byte // encoded, from off on not read yet
 	off  int
 	done bool // the trailer is in buf
@@ -145,22 +179,13 @@ func (r *copyRows) Read(p []byte) (int, error) {
 		r.off = 0
 	}
 	for len(r.buf) < len(p) && !r.done {
-		row, err := r.next()
+		b, more, err := r.row(r.buf, r.cols)
 		if err != nil {
 			return 0, err
 		}
-		if row == nil {
+		r.buf = b
+		if !more {
 			r.buf, r.done = binary.BigEndian.AppendUint16(r.buf, 0xffff), true // the trailer: -1
-			break
-		}
-		if len(row) != len(r.oids) {
-			return 0, fmt.Errorf("copy: %d values for %d columns", len(row), len(r.oids))
-		}
-		r.buf = binary.BigEndian.AppendUint16(r.buf, uint16(len(row)))
-		for i, v := range row {
-			if r.buf, err = appendCopyValue(r.buf, r.m, r.oids[i], v); err != nil {
-				return 0, err
-			}
 		}
 	}
 	if r.off == len(r.buf) {
@@ -178,10 +203,10 @@ func appendCopyValue(b []byte, m *pgtype.Map, oid uint32, v any) ([]byte, error)
 	be := binary.BigEndian
 	switch x := v.(type) {
 	case nil:
-		return be.AppendUint32(b, 0xffffffff), nil // NULL: length -1
+		return appendCopyNull(b), nil
 	case string:
-		if oid == pgtype.TextOID || oid == pgtype.VarcharOID {
-			return append(be.AppendUint32(b, uint32(len(x))), x...), nil
+		if b, ok := appendCopyText(b, oid, x); ok {
+			return b, nil
 		}
 	case int64:
 		if b, ok := appendCopyInt(b, oid, x); ok {
@@ -192,12 +217,8 @@ func appendCopyValue(b []byte, m *pgtype.Map, oid uint32, v any) ([]byte, error)
 			return b, nil
 		}
 	case bool:
-		if oid == pgtype.BoolOID {
-			b = be.AppendUint32(b, 1)
-			if x {
-				return append(b, 1), nil
-			}
-			return append(b, 0), nil
+		if b, ok := appendCopyBool(b, oid, x); ok {
+			return b, nil
 		}
 	case float64:
 		if oid == pgtype.Float8OID {
@@ -205,20 +226,53 @@ func appendCopyValue(b []byte, m *pgtype.Map, oid uint32, v any) ([]byte, error)
 		}
 	case dateVal:
 		if time.Time(x).IsZero() {
-			return be.AppendUint32(b, 0xffffffff), nil
+			return appendCopyNull(b), nil
 		}
 		return appendCopyValue(b, m, oid, time.Time(x))
 	case time.Time:
-		switch oid {
-		case pgtype.DateOID: // days since 2000-01-01 of the date the time shows
-			days := (time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC).Unix() - y2k) / 86400
-			return be.AppendUint32(be.AppendUint32(b, 4), uint32(int32(days))), nil
-		case pgtype.TimestamptzOID: // microseconds since 2000-01-01 UTC
-			us := x.Unix()*1000000 + int64(x.Nanosecond())/1000 - y2k*1000000
-			return be.AppendUint64(be.AppendUint32(b, 8), uint64(us)), nil
+		if b, ok := appendCopyTime(b, oid, x); ok {
+			return b, nil
 		}
 	}
 	return pgxCopyValue(b, m, oid, v)
+}
+
+// appendCopyNull appends a NULL field: length -1.
+func appendCopyNull(b []byte) []byte { return binary.BigEndian.AppendUint32(b, 0xffffffff) }
+
+// appendCopyText appends s into a text column, or reports false.
+func appendCopyText(b []byte, oid uint32, s string) ([]byte, bool) {
+	if oid != pgtype.TextOID && oid != pgtype.VarcharOID {
+		return b, false
+	}
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...), true
+}
+
+// appendCopyBool appends x into a boolean column, or reports false.
+func appendCopyBool(b []byte, oid uint32, x bool) ([]byte, bool) {
+	if oid != pgtype.BoolOID {
+		return b, false
+	}
+	b = binary.BigEndian.AppendUint32(b, 1)
+	if x {
+		return append(b, 1), true
+	}
+	return append(b, 0), true
+}
+
+// appendCopyTime appends t into a date (the date t shows) or timestamptz
+// column, or reports false.
+func appendCopyTime(b []byte, oid uint32, t time.Time) ([]byte, bool) {
+	be := binary.BigEndian
+	switch oid {
+	case pgtype.DateOID: // days since 2000-01-01
+		days := (time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() - y2k) / 86400
+		return be.AppendUint32(be.AppendUint32(b, 4), uint32(int32(days))), true
+	case pgtype.TimestamptzOID: // microseconds since 2000-01-01 UTC
+		us := t.Unix()*1000000 + int64(t.Nanosecond())/1000 - y2k*1000000
+		return be.AppendUint64(be.AppendUint32(b, 8), uint64(us)), true
+	}
+	return b, false
 }
 
 // y2k is 2000-01-01 UTC in Unix seconds, the epoch of PostgreSQL's dates
@@ -289,4 +343,80 @@ func pgxScanString(b []byte, m *pgtype.Map, oid uint32, v any) ([]byte, error) {
 // carries (valuesInsert): as many as the parameters allow, at most 1000.
 func (d *dialect) rowsPerInsert(ncols int) int {
 	return min(d.maxParams/ncols, 1000)
+}
+
+// copyWriter appends the fields of one COPY row of typed values, each as
+// appendCopyValue would append it boxed (a value the fast forms do not
+// fit, pgx encodes).
+type copyWriter struct {
+	b   []byte
+	c   copyCols
+	i   int // the next column
+	err error
+}
+
+// next is the type of the next column.
+func (w *copyWriter) next() uint32 {
+	w.i++
+	return w.c.oids[w.i-1]
+}
+
+// pgx appends v by pgx's encoding.
+func (w *copyWriter) pgx(oid uint32, v any) {
+	if w.err != nil {
+		return
+	}
+	b, err := pgxCopyValue(w.b, w.c.m, oid, v)
+	if err != nil {
+		w.err = err
+		return
+	}
+	w.b = b
+}
+
+func (w *copyWriter) null() { w.next(); w.b = appendCopyNull(w.b) }
+
+func (w *copyWriter) text(s string) {
+	oid := w.next()
+	var ok bool
+	if w.b, ok = appendCopyText(w.b, oid, s); !ok {
+		w.pgx(oid, s)
+	}
+}
+
+func (w *copyWriter) int(x int64) {
+	oid := w.next()
+	var ok bool
+	if w.b, ok = appendCopyInt(w.b, oid, x); !ok {
+		w.pgx(oid, x)
+	}
+}
+
+func (w *copyWriter) bool(x bool) {
+	oid := w.next()
+	var ok bool
+	if w.b, ok = appendCopyBool(w.b, oid, x); !ok {
+		w.pgx(oid, x)
+	}
+}
+
+func (w *copyWriter) time(t time.Time) {
+	oid := w.next()
+	var ok bool
+	if w.b, ok = appendCopyTime(w.b, oid, t); !ok {
+		w.pgx(oid, t)
+	}
+}
+
+// values appends the stored JSON of values (encodeValues) into a text
+// column, written straight into the row.
+func (w *copyWriter) values(v map[string]any) {
+	if oid := w.c.oids[w.i]; oid != pgtype.TextOID && oid != pgtype.VarcharOID {
+		w.text(encodeValues(v))
+		return
+	}
+	w.i++
+	at := len(w.b)
+	w.b = appendValues(binary.BigEndian.AppendUint32(w.b, 0), v)
+	binary.BigEndian.PutUint32(w.b[at:], uint32(len(w.b)-at-4))
 }

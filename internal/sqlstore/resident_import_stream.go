@@ -177,7 +177,7 @@ func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Acto
 	fresh := make([]*weijian.Event, 0, n)
 	pending := make([][]*weijian.Event, len(keys)) // by key: the events checked, not yet given to the years
 	now := s.now()
-	next := func() ([]any, error) {
+	next := func() (*weijian.Event, error) {
 		from := st.i
 		e := st.next()
 		if e != nil {
@@ -197,13 +197,13 @@ func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Acto
 			if opt.Progress != nil && len(fresh)%20000 == 0 {
 				opt.Progress(len(fresh), n)
 			}
-			return s.eventRow(e), nil
+			return e, nil
 		case st.refused():
 			return nil, errRefused
 		}
 		return nil, nil
 	}
-	err = tx.insertStream(ctx, "service_event", eventInsertCols, next)
+	err = tx.insertEvents(ctx, next)
 	close(jobs)
 	ny := <-years
 	if st.refused() {
@@ -226,4 +226,31 @@ type yearJob struct {
 	k     personProg
 	x     int32 // its index in the stream's keys
 	fresh []*weijian.Event
+}
+
+// insertEvents inserts the events next returns, until it returns nil or
+// an error (which ends the insert): on PostgreSQL each written straight
+// into the COPY stream (appendEventCopy), elsewhere as insertStream's rows.
+func (t *Tx) insertEvents(ctx context.Context, next func() (*weijian.Event, error)) error {
+	if t.s.d.name != "postgres" {
+		return t.insertStream(ctx, "service_event", eventInsertCols, func() ([]any, error) {
+			e, err := next()
+			if e == nil || err != nil {
+				return nil, err
+			}
+			return t.s.eventRow(e), nil
+		})
+	}
+	err := copyFrom(ctx, t, "service_event", eventInsertCols, func(b []byte, c copyCols) ([]byte, bool, error) {
+		e, err := next()
+		if e == nil || err != nil {
+			return b, false, err
+		}
+		b, err = appendEventCopy(b, c, e)
+		return b, err == nil, err
+	})
+	if err != nil {
+		return fmt.Errorf("insert into service_event: %w", err)
+	}
+	return nil
 }
