@@ -154,10 +154,12 @@ func (r *Rules) YearStatus(p *weijian.Person, prog string, year int, enr []*weij
 	}
 	st := pr.YearStatus(Facts(p), enrollmentOf(in), refs, year)
 	y.Managed = st.Enrolled || len(events) > 0
-	y.Values = make(map[string]any, len(st.Values))
+	y.Values = st.Values // the status's own map, its dates made text
 	positive, followed := false, false
 	for k, v := range st.Values {
-		y.Values[k] = jsonValue(v)
+		if d, ok := v.(period.Date); ok {
+			y.Values[k] = d.String()
+		}
 		b, isBool := v.(bool)
 		switch {
 		case k == "regular":
