@@ -50,3 +50,18 @@ func BenchmarkYearStatus(b *testing.B) {
 		p.YearStatus(adult, enr, events, 2024)
 	}
 }
+
+// BenchmarkCheckEventTyped measures one hypertension follow-up as the
+// import benchmark gives it (numbers as ints, codes as text).
+func BenchmarkCheckEventTyped(b *testing.B) {
+	c := builtin(b)
+	s := stage(b, c, "hypertension", "followup")
+	enr := Enrollment{Date: date("2015-01-01"), Attrs: map[string]any{"diagnosis_date": "2014-12-01"}}
+	row := map[string]any{"method": "1", "sbp": 150, "dbp": 85, "drug_compliance": "1", "followup_class": "1"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, errs := s.CheckEvent(adult, enr, row, date("2024-03-01")); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+}

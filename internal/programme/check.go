@@ -47,7 +47,8 @@ func (p *Programme) Enroll(person PersonFacts, attrs map[string]any, date period
 func (p *Programme) EnrollOn(person PersonFacts, attrs map[string]any, date, today period.Date) (normalized, derived map[string]any, errs []FieldError) {
 	errs = personErrors(person, today)
 	if len(errs) == 0 {
-		errs = append(errs, eventDateErrors("enrollment_date", "入组日期", "Enrollment date", person, date, period.Date{}, period.Date{}, today)...)
+		errs = append(errs, eventDateErrors("enrollment_date", func() (string, string) { return "入组日期", "Enrollment date" },
+			person, date, period.Date{}, period.Date{}, today)...)
 	}
 	if len(errs) == 0 {
 		errs = append(errs, p.Eligibility.check(person, date)...)
@@ -74,12 +75,13 @@ func (s *Stage) CheckEvent(person PersonFacts, enr Enrollment, values map[string
 func (s *Stage) CheckEventOn(person PersonFacts, enr Enrollment, values map[string]any, eventDate, today period.Date) (normalized, derived map[string]any, errs []FieldError) {
 	errs = personErrors(person, today)
 	if len(errs) == 0 {
-		errs = append(errs, eventDateErrors("event_date", s.Name.ZH+"日期", "Date of "+s.Name.In("en"), person, eventDate, enr.Date, enr.EndDate, today)...)
+		errs = append(errs, eventDateErrors("event_date", func() (string, string) { return s.Name.ZH + "日期", "Date of " + s.Name.In("en") },
+			person, eventDate, enr.Date, enr.EndDate, today)...)
 	}
 	if len(errs) == 0 {
 		errs = append(errs, s.Eligibility.check(person, eventDate)...)
 	}
-	ctx := &evalCtx{person: person, today: today, enrollment: enr.Date, event: eventDate, attrs: s.prog.Enrollment.Restore(enr.Attrs), inStage: true}
+	ctx := &evalCtx{person: person, today: today, enrollment: enr.Date, event: eventDate, attrs: enr.Attrs, attrForm: &s.prog.Enrollment, inStage: true}
 	normalized, derived, ferrs := s.validate(ctx, values)
 	return normalized, derived, append(errs, ferrs...)
 }
@@ -97,8 +99,14 @@ func personErrors(person PersonFacts, today period.Date) []FieldError {
 }
 
 // eventDateErrors checks a service date against the person's life, the
-// enrollment and today.
-func eventDateErrors(field, zh, en string, person PersonFacts, d, enrolled, ended, today period.Date) []FieldError {
+// enrollment and today. label names the date in the messages (asked for
+// only when there is one).
+func eventDateErrors(field string, label func() (zh, en string), person PersonFacts, d, enrolled, ended, today period.Date) []FieldError {
+	if d.IsValid() && !d.After(today) && !d.Before(person.BirthDate) && (person.DeathDate.IsZero() || !d.After(person.DeathDate)) &&
+		(enrolled.IsZero() || !d.Before(enrolled)) && (ended.IsZero() || !d.After(ended)) {
+		return nil
+	}
+	zh, en := label()
 	switch {
 	case !d.IsValid():
 		return []FieldError{fieldErr(field, nil, "required", "缺少"+zh, en+" is missing")}
@@ -173,8 +181,12 @@ func contains(list []string, s string) bool {
 type evalCtx struct {
 	person                   PersonFacts
 	today, enrollment, event period.Date
-	attrs                    map[string]any
-	inStage                  bool
+	// attrs are the enrollment's attributes, restored (see Form.Restore)
+	// or, when attrForm is set, as given: an attribute a rule reads is
+	// then restored as attrForm restores it, and the others never are.
+	attrs    map[string]any
+	attrForm *Form
+	inStage  bool
 }
 
 func (c *evalCtx) on() period.Date {
@@ -211,7 +223,11 @@ func (c *evalCtx) env(values, derived map[string]any) Env {
 			return c.event, c.inStage
 		}
 		if attr, ok := strings.CutPrefix(name, "enrollment."); ok {
-			return c.attrs[attr], true
+			v, has := c.attrs[attr]
+			if has && c.attrForm != nil {
+				v = c.attrForm.restoreValue(attr, v)
+			}
+			return v, true
 		}
 		return nil, true // a field of the form left blank
 	}
@@ -219,20 +235,37 @@ func (c *evalCtx) env(values, derived map[string]any) Env {
 
 // validate checks values against the form and computes the derived values.
 func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derived map[string]any, errs []FieldError) {
-	normalized, derived = map[string]any{}, map[string]any{}
+	normalized, derived = make(map[string]any, len(values)), make(map[string]any, len(f.Derived))
+	fields := f.Fields()
+	// raw[i] is the value given for fields[i]: one look-up per value
+	// given rather than one per field of the form.
+	var rawBuf [32]any
+	raw := rawBuf[:0]
+	if len(fields) <= len(rawBuf) {
+		raw = rawBuf[:len(fields)]
+	} else {
+		raw = make([]any, len(fields))
+	}
 	var unknown []string
-	for k := range values {
-		if _, ok := f.Field(k); !ok && !f.isDerived(k) {
+	for k, v := range values {
+		if i, ok := f.pos[k]; ok {
+			raw[i] = v
+		} else if !f.isDerived(k) {
 			unknown = append(unknown, k)
+		}
+	}
+	if f.dup {
+		for i, fd := range fields {
+			raw[i] = values[fd.Code]
 		}
 	}
 	slices.Sort(unknown)
 	for _, k := range unknown {
 		errs = append(errs, fieldErr(k, values[k], "unknown_field", "表单中没有字段 "+k, "The form has no field "+k))
 	}
-	failed := map[string]bool{}
-	for _, fd := range f.Fields() {
-		v, ferr := fd.parse(values[fd.Code])
+	var failed map[string]bool // made at the first failure
+	for i, fd := range fields {
+		v, ferr := fd.parse(raw[i])
 		if x, ok := v.(float64); ok && fd.Decimals > 0 {
 			p := math.Pow(10, float64(fd.Decimals))
 			v = math.Round(x*p) / p
@@ -241,6 +274,9 @@ func (f *Form) validate(ctx *evalCtx, values map[string]any) (normalized, derive
 			ferr = fd.checkRange(v, ctx)
 		}
 		if ferr != nil {
+			if failed == nil {
+				failed = map[string]bool{}
+			}
 			failed[fd.Code] = true
 			errs = append(errs, *ferr)
 			continue

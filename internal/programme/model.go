@@ -212,6 +212,8 @@ type Form struct {
 
 	fields []*Field
 	byCode map[string]*Field
+	pos    map[string]int // index in fields by code (the first field of a code)
+	dup    bool           // two fields have the same code (a form not loaded from metadata)
 }
 
 // Fields lists every field of the form in order. The slice is shared:
@@ -237,12 +239,16 @@ func (f *Form) Field(code string) (*Field, bool) {
 func (f *Form) index() {
 	f.fields = []*Field{}
 	f.byCode = map[string]*Field{}
+	f.pos = map[string]int{}
 	for _, s := range f.Sections {
 		for _, fd := range s.Fields {
-			f.fields = append(f.fields, fd)
 			if _, dup := f.byCode[fd.Code]; !dup {
 				f.byCode[fd.Code] = fd
+				f.pos[fd.Code] = len(f.fields)
+			} else {
+				f.dup = true
 			}
+			f.fields = append(f.fields, fd)
 		}
 	}
 }

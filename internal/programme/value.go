@@ -3,6 +3,7 @@ package programme
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -183,6 +184,19 @@ func parseBool(raw any) (bool, bool) {
 // parseOptions accepts a code, a label (Chinese or English) or, for a
 // multiple-choice field, a list or a text of codes separated by , ; 、 or |.
 func (fd *Field) parseOptions(raw any) (any, *FieldError) {
+	switch raw.(type) {
+	case []any, []string:
+	default:
+		if !fd.Multiple { // one choice, the common case: no list to make
+			code, ok := fd.optionCode(raw)
+			if !ok {
+				e := fieldErr(fd.Code, raw, "option", fd.Label.ZH+"的代码不在代码表「"+fd.OptionSet.Name.ZH+"」中",
+					fd.labelEN()+": the code is not in the code table "+fd.OptionSet.Code)
+				return nil, &e
+			}
+			return code, nil
+		}
+	}
 	var items []any
 	switch v := raw.(type) {
 	case []any:
@@ -207,7 +221,6 @@ func (fd *Field) parseOptions(raw any) (any, *FieldError) {
 		return nil, &e
 	}
 	var codes []string
-	seen := map[string]bool{}
 	for _, it := range items {
 		code, ok := fd.optionCode(it)
 		if !ok {
@@ -215,8 +228,7 @@ func (fd *Field) parseOptions(raw any) (any, *FieldError) {
 				fd.labelEN()+": the code is not in the code table "+fd.OptionSet.Code)
 			return nil, &e
 		}
-		if !seen[code] {
-			seen[code] = true
+		if !slices.Contains(codes, code) {
 			codes = append(codes, code)
 		}
 	}

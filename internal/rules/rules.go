@@ -56,16 +56,21 @@ func enrollmentOf(e *weijian.Enrollment) programme.Enrollment {
 	return out
 }
 
-// merge stores the normalised answers and the derived values together.
+// merge stores the normalised answers and the derived values together,
+// in normalized (the checks' own map, which the caller owns).
 func merge(normalized, derived map[string]any) map[string]any {
-	out := make(map[string]any, len(normalized)+len(derived))
+	if normalized == nil {
+		normalized = make(map[string]any, len(derived))
+	}
 	for k, v := range normalized {
-		out[k] = jsonValue(v)
+		if d, ok := v.(period.Date); ok {
+			normalized[k] = d.String()
+		}
 	}
 	for k, v := range derived {
-		out[k] = jsonValue(v)
+		normalized[k] = jsonValue(v)
 	}
-	return out
+	return normalized
 }
 
 // jsonValue turns a date into its text; other values store as they are.
@@ -149,16 +154,21 @@ func (r *Rules) YearStatus(p *weijian.Person, prog string, year int, enr []*weij
 	}
 	st := pr.YearStatus(Facts(p), enrollmentOf(in), refs, year)
 	y.Managed = st.Enrolled || len(events) > 0
-	y.Values = map[string]any{}
+	y.Values = st.Values // the status's own map, its dates made text
 	positive, followed := false, false
 	for k, v := range st.Values {
-		y.Values[k] = jsonValue(v)
+		if d, ok := v.(period.Date); ok {
+			y.Values[k] = d.String()
+		}
 		b, isBool := v.(bool)
 		switch {
 		case k == "regular":
 			y.Standard = isBool && b
 		case k == "controlled" && isBool:
-			y.Controlled = map[bool]int{true: 1, false: 0}[b]
+			y.Controlled = 0
+			if b {
+				y.Controlled = 1
+			}
 		case strings.Contains(k, "positive") && isBool && b:
 			positive = true
 		case isBool && b && hasAny(k, followedCodes):

@@ -280,7 +280,7 @@ func (s *Store) ImportEvents(ctx context.Context, sc weijian.Scope, a weijian.Ac
 		if err != nil {
 			return err
 		}
-		st := &eventStream{s: s, sc: sc, rows: rows, lk: lk, chk: &chk, rep: &rep, validOnly: opt.ValidOnly, inFile: map[string]int{}}
+		st := newEventStream(s, sc, rows, lk, &chk, &rep, opt.ValidOnly)
 		if opt.DryRun {
 			for st.next() != nil {
 			}
@@ -541,7 +541,7 @@ func personProgs[T any](xs []T, of func(T) personProg) []personProg {
 // trimmed) and collects the keys an import's look-ups need: the document
 // numbers, serving units and the source ids given.
 func importKeys(n int, row func(i int) (doc *string, org, source string)) (docs, orgs, sources []string) {
-	docs = make([]string, n)
+	docs, orgs, sources = make([]string, n), make([]string, 0, n), make([]string, 0, n)
 	for i := range n {
 		doc, org, src := row(i)
 		*doc = strings.ToUpper(strings.TrimSpace(*doc))

@@ -24,6 +24,53 @@ type eventStream struct {
 	validOnly bool
 	inFile    map[string]int
 	i         int // the next row to check
+
+	// What the checks look up, once per row (newEventStream): the person a
+	// row names (nil when not found), whether its source id is stored
+	// already, and the index in keys of its person-programme (-1 when
+	// the row cannot be stored: no person, or the source id stored).
+	person []*weijian.Person
+	stored []bool
+	key    []int32
+	// The person-programmes rows may add events to, each once in order
+	// of first row, with their enrollments and last row.
+	keys    []personProg
+	keyEnrs [][]*weijian.Enrollment
+	lastRow []int
+}
+
+// newEventStream looks up, once, what the checks of each row need.
+func newEventStream(s *Store, sc weijian.Scope, rows []weijian.EventRow, lk importRefs, chk *importCheck,
+	rep *weijian.ResidentImportReport, validOnly bool) *eventStream {
+	st := &eventStream{s: s, sc: sc, rows: rows, lk: lk, chk: chk, rep: rep, validOnly: validOnly,
+		inFile: make(map[string]int, len(rows)), person: make([]*weijian.Person, len(rows)),
+		stored: make([]bool, len(rows)), key: make([]int32, len(rows))}
+	index := map[personProg]int32{}
+	for i := range rows {
+		r := &rows[i]
+		p := lk.people[r.DocNumber]
+		st.person[i], st.key[i] = p, -1
+		if p == nil {
+			continue
+		}
+		if r.Event.SourceID != "" && len(lk.known) > 0 {
+			if _, ok := lk.known[p.County+"\x00"+r.Event.SourceID]; ok {
+				st.stored[i] = true
+				continue
+			}
+		}
+		k := personProg{p.ID, r.Event.Programme}
+		x, ok := index[k]
+		if !ok {
+			x = int32(len(st.keys))
+			index[k] = x
+			st.keys = append(st.keys, k)
+			st.keyEnrs = append(st.keyEnrs, lk.enrs[p.ID][k.prog])
+			st.lastRow = append(st.lastRow, 0)
+		}
+		st.key[i], st.lastRow[x] = x, i
+	}
+	return st
 }
 
 // next checks rows until one is to be stored, and returns it; nil at the
@@ -48,14 +95,14 @@ func (st *eventStream) refused() bool { return !st.validOnly && len(st.chk.bad) 
 // unit filled in), or nil when it is refused or already stored.
 func (st *eventStream) check(i int) *weijian.Event {
 	r := &st.rows[i]
-	p := st.lk.people[r.DocNumber]
+	p := st.person[i]
 	if p == nil {
 		st.chk.add(i, r.Line, weijian.FieldIDNumber, weijian.MaskDocument(r.DocType, r.DocNumber), "person",
 			weijian.T("未找到该居民（或不在您的管辖范围内）", "resident not found (or outside your scope)"))
 		return nil
 	}
 	e := &r.Event
-	if _, ok := st.lk.known[p.County+"\x00"+e.SourceID]; ok && e.SourceID != "" {
+	if st.stored[i] {
 		st.rep.Existing++
 		return nil
 	}
@@ -72,37 +119,13 @@ func (st *eventStream) check(i int) *weijian.Event {
 		return nil
 	}
 	e.PersonID, e.County, e.OrgUnitID, e.OrgPath = p.ID, p.County, u.id, u.path
-	if is := st.s.eventIssues(p, st.lk.enrs[p.ID][e.Programme], e); len(is) > 0 {
+	if is := st.s.eventIssues(p, st.keyEnrs[st.key[i]], e); len(is) > 0 {
 		for _, x := range is {
 			st.chk.add(i, r.Line, x.Field, x.Value, x.Rule, x.Msg)
 		}
 		return nil
 	}
 	return e
-}
-
-// candidates lists the person-programmes the rows may add events to (a
-// person found, the source id not stored yet), each once, how many rows
-// may be stored, and each person-programme's last row.
-func (st *eventStream) candidates() (keys []personProg, n int, last map[personProg]int) {
-	last = map[personProg]int{}
-	for i := range st.rows {
-		r := &st.rows[i]
-		p := st.lk.people[r.DocNumber]
-		if p == nil {
-			continue
-		}
-		if _, ok := st.lk.known[p.County+"\x00"+r.Event.SourceID]; ok && r.Event.SourceID != "" {
-			continue
-		}
-		k := personProg{p.ID, r.Event.Programme}
-		if _, ok := last[k]; !ok {
-			keys = append(keys, k)
-		}
-		last[k] = i
-		n++
-	}
-	return keys, n, last
 }
 
 // errRefused ends an import's insert when a row is refused.
@@ -118,7 +141,12 @@ var errRefused = errors.New("import refused")
 func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Actor, st *eventStream,
 	opt weijian.ResidentImportOptions) ([]*weijian.Event, error) {
 	byID := byPersonID(st.lk.people)
-	keys, n, last := st.candidates()
+	keys, n := st.keys, 0
+	for _, x := range st.key {
+		if x >= 0 {
+			n++
+		}
+	}
 	if err := tx.touchMany(ctx, byID, keys); err != nil {
 		return nil, err
 	}
@@ -142,29 +170,26 @@ func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Acto
 				}
 				return cmp.Compare(x.ID, y.ID)
 			})
-			ny.add(s, byID[j.k.person], j.k, st.lk.enrs[j.k.person][j.k.prog], evs)
+			ny.add(s, byID[j.k.person], j.k, st.keyEnrs[j.x], evs)
 		}
 		years <- ny
 	}()
-	var fresh []*weijian.Event
-	pending := map[personProg][]*weijian.Event{}
+	fresh := make([]*weijian.Event, 0, n)
+	pending := make([][]*weijian.Event, len(keys)) // by key: the events checked, not yet given to the years
 	now := s.now()
-	next := func() ([]any, error) {
+	next := func() (*weijian.Event, error) {
 		from := st.i
 		e := st.next()
 		if e != nil {
 			e.ID, e.Version, e.CreatedBy, e.CreatedAt, e.UpdatedAt = ids[len(fresh)], 1, a.UserID, now, now
 			fresh = append(fresh, e)
-			k := personProg{e.PersonID, e.Programme}
-			pending[k] = append(pending[k], e)
+			x := st.key[st.i-1]
+			pending[x] = append(pending[x], e)
 		}
 		for i := from; i < st.i && !st.refused(); i++ { // the person-programmes whose last row is passed
-			if p := st.lk.people[st.rows[i].DocNumber]; p != nil {
-				k := personProg{p.ID, st.rows[i].Event.Programme}
-				if last[k] == i && len(pending[k]) > 0 {
-					jobs <- yearJob{k, pending[k]}
-					delete(pending, k)
-				}
+			if x := st.key[i]; x >= 0 && st.lastRow[x] == i && len(pending[x]) > 0 {
+				jobs <- yearJob{keys[x], x, pending[x]}
+				pending[x] = nil
 			}
 		}
 		switch {
@@ -172,13 +197,13 @@ func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Acto
 			if opt.Progress != nil && len(fresh)%20000 == 0 {
 				opt.Progress(len(fresh), n)
 			}
-			return s.eventRow(e), nil
+			return e, nil
 		case st.refused():
 			return nil, errRefused
 		}
 		return nil, nil
 	}
-	err = tx.insertStream(ctx, "service_event", eventInsertCols, next)
+	err = tx.insertEvents(ctx, next)
 	close(jobs)
 	ny := <-years
 	if st.refused() {
@@ -199,5 +224,33 @@ func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Acto
 // yearJob is a person-programme whose new events are all checked.
 type yearJob struct {
 	k     personProg
+	x     int32 // its index in the stream's keys
 	fresh []*weijian.Event
+}
+
+// insertEvents inserts the events next returns, until it returns nil or
+// an error (which ends the insert): on PostgreSQL each written straight
+// into the COPY stream (appendEventCopy), elsewhere as insertStream's rows.
+func (t *Tx) insertEvents(ctx context.Context, next func() (*weijian.Event, error)) error {
+	if t.s.d.name != "postgres" {
+		return t.insertStream(ctx, "service_event", eventInsertCols, func() ([]any, error) {
+			e, err := next()
+			if e == nil || err != nil {
+				return nil, err
+			}
+			return t.s.eventRow(e), nil
+		})
+	}
+	err := copyFrom(ctx, t, "service_event", eventInsertCols, func(b []byte, c copyCols) ([]byte, bool, error) {
+		e, err := next()
+		if e == nil || err != nil {
+			return b, false, err
+		}
+		b, err = appendEventCopy(b, c, e)
+		return b, err == nil, err
+	})
+	if err != nil {
+		return fmt.Errorf("insert into service_event: %w", err)
+	}
+	return nil
 }

@@ -27,16 +27,33 @@ func encodeValues(v map[string]any) string {
 	return string(b)
 }
 
+// appendValues appends encodeValues(v) to b.
+func appendValues(b []byte, v map[string]any) []byte {
+	if len(v) == 0 {
+		return append(b, "{}"...)
+	}
+	if out, ok := appendFlat(b, v); ok {
+		return out
+	}
+	return append(b, encodeValues(v)...)
+}
+
 // encodeFlat writes v as json.Marshal would (keys sorted), or reports
 // false for a value it does not handle.
 func encodeFlat(v map[string]any) (string, bool) {
+	b, ok := appendFlat(make([]byte, 0, 24*len(v)), v)
+	return string(b), ok
+}
+
+// appendFlat appends encodeFlat(v) to b, or reports false (b as it was).
+func appendFlat(b []byte, v map[string]any) ([]byte, bool) {
 	var keyBuf [16]string
 	keys := keyBuf[:0]
 	for k := range v {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	b := make([]byte, 0, 24*len(keys))
+	start := len(b)
 	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -44,7 +61,7 @@ func encodeFlat(v map[string]any) (string, bool) {
 		}
 		var ok bool
 		if b, ok = appendPlainString(b, k); !ok {
-			return "", false
+			return b[:start], false
 		}
 		b, ok = append(b, ':'), false
 		switch x := v[k].(type) {
@@ -65,10 +82,10 @@ func encodeFlat(v map[string]any) (string, bool) {
 			}
 		}
 		if !ok {
-			return "", false
+			return b[:start], false
 		}
 	}
-	return string(append(b, '}')), true
+	return append(b, '}'), true
 }
 
 // appendPlainString quotes s when json.Marshal would copy it unchanged:
