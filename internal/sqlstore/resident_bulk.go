@@ -100,7 +100,10 @@ func (s *Store) bulkSettings(ctx context.Context, conn *sql.Conn, on bool) error
 	switch {
 	case s.d.name == "sqlite" && on:
 		stmts = []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144",
-			"PRAGMA temp_store = MEMORY", "PRAGMA foreign_keys = 0", "PRAGMA threads = 2"}
+			"PRAGMA temp_store = MEMORY", "PRAGMA foreign_keys = 0", "PRAGMA threads = 2",
+			// Pages read back (evicted from the cache) are memory
+			// reads, not a pread each (SQLite caps it at 2 GiB).
+			"PRAGMA mmap_size = 4294967296"}
 		// No rollback journal (pages written once, not to the WAL and
 		// again to the file) only while the database holds no resident:
 		// a load that fails or is killed may then leave a damaged file,
@@ -117,7 +120,8 @@ func (s *Store) bulkSettings(ctx context.Context, conn *sql.Conn, on bool) error
 	case s.d.name == "sqlite":
 		// The DSN's values (sqliteDSN).
 		stmts = []string{"PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -32768",
-			"PRAGMA temp_store = DEFAULT", "PRAGMA foreign_keys = 1", "PRAGMA threads = 0", "PRAGMA journal_mode = WAL"}
+			"PRAGMA temp_store = DEFAULT", "PRAGMA foreign_keys = 1", "PRAGMA threads = 0", "PRAGMA mmap_size = 0",
+			"PRAGMA journal_mode = WAL"}
 	case on:
 		stmts = []string{"SET synchronous_commit = off", "SET maintenance_work_mem = '256MB'"}
 	default:
