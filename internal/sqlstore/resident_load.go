@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/weijian-health/weijian"
@@ -101,7 +102,7 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 			var years [][]any
 			for _, h := range hs {
 				for _, y := range s.historyYears(h) {
-					years = append(years, personYearRow(h.Person, y))
+					years = append(years, s.loadRow(personYearRow(h.Person, y)))
 				}
 			}
 			yearRows <- years
@@ -110,7 +111,7 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		go s.historyRows(hs, s.d.rowsPerInsert(len(eventInsertCols))*4, chunks, stop)
 		for c := range chunks {
 			if err == nil {
-				if err = tx.insertMany(ctx, c.table, c.cols, c.rows); err != nil {
+				if err = tx.insertLoaded(ctx, c.table, c.cols, c.rows); err != nil {
 					close(stop) // the encoder stops and closes chunks
 				}
 			}
@@ -119,8 +120,51 @@ func (s *Store) LoadResidents(ctx context.Context, hs []weijian.History) error {
 		if err != nil {
 			return err
 		}
-		return tx.insertMany(ctx, "person_year", personYearCols, years)
+		return tx.insertLoaded(ctx, "person_year", personYearCols, years)
 	})
+}
+
+// loadConsts names, by table, the columns a load writes with one value
+// for nearly every row: on SQLite they go into the statements as
+// literals (constInsert).
+var loadConsts = map[string][]bool{
+	"person": colSet(personInsertCols, "county_code", "doc_type", "doctor_id", "merged_into", "source_id", "version",
+		"created_at", "updated_at"),
+	"enrollment": colSet(enrollmentInsertCols, "county_code", "end_reason", "source_id", "created_by", "created_at"),
+	"service_event": colSet(eventInsertCols, "county_code", "voided", "void_reason", "source_id", "version", "created_by",
+		"created_at", "updated_at"),
+	"person_year": colSet(personYearCols, "county_code"),
+}
+
+// colSet marks the columns of cols named.
+func colSet(cols []string, named ...string) []bool {
+	set := make([]bool, len(cols))
+	for j, c := range cols {
+		set[j] = slices.Contains(named, c)
+	}
+	return set
+}
+
+// loadRow readies a row of a load for its insert: on SQLite the values
+// are converted to the driver's (driverValues) by the goroutine that
+// encodes them, not by the writer.
+func (s *Store) loadRow(row []any) []any {
+	if s.d.name == "sqlite" {
+		driverValues(row)
+	}
+	return row
+}
+
+// insertLoaded inserts rows of a load: on SQLite with constInsert, on
+// PostgreSQL as insertMany does.
+func (t *Tx) insertLoaded(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if t.s.d.name != "sqlite" || len(rows) == 0 {
+		return t.insertMany(ctx, table, cols, rows)
+	}
+	if err := constInsert(ctx, t, table, cols, loadConsts[table], rows); err != nil {
+		return fmt.Errorf("insert into %s: %w", table, err)
+	}
+	return nil
 }
 
 // historyUnits returns the org-unit codes the histories name (villages
@@ -202,20 +246,20 @@ func (s *Store) historyRows(hs []weijian.History, size int, out chan<- rowChunk,
 		return true
 	}
 	for _, h := range hs {
-		if !add("person", personInsertCols, s.personRow(h.Person)) {
+		if !add("person", personInsertCols, s.loadRow(s.personRow(h.Person))) {
 			return
 		}
 	}
 	for _, h := range hs {
 		for _, e := range h.Enrollments {
-			if !add("enrollment", enrollmentInsertCols, s.enrollmentRow(e, 0)) {
+			if !add("enrollment", enrollmentInsertCols, s.loadRow(s.enrollmentRow(e, 0))) {
 				return
 			}
 		}
 	}
 	for _, h := range hs {
 		for _, e := range h.Events {
-			if !add("service_event", eventInsertCols, s.eventRow(e)) {
+			if !add("service_event", eventInsertCols, s.loadRow(s.eventRow(e))) {
 				return
 			}
 		}
