@@ -79,92 +79,16 @@ func (s *Store) countRules(ctx context.Context, county string, defs []ruleDef, y
 		if err := tx.lockRules(ctx, county, true); err != nil {
 			return err
 		}
-		// What was counted meanwhile stays as it is.
-		type mark struct {
-			key  string
-			year int
-		}
-		args := []any{county}
-		for _, d := range defs {
-			args = append(args, d.key)
-		}
-		kept, err := queryAll(ctx, tx, func(r rowScanner) (mark, error) {
-			var m mark
-			return m, r.Scan(&m.key, &m.year)
-		}, "SELECT rule_key, year FROM rule_mark WHERE county_code = ? AND rule_key IN ("+
-			strings.TrimSuffix(strings.Repeat("?,", len(defs)), ",")+")", args...)
+		want, lo, hi, err := wantedYears(ctx, tx, county, defs, years)
 		if err != nil {
 			return err
-		}
-		want := map[string]map[int]bool{}
-		lo, hi := 0, 0
-		for _, d := range defs {
-			for y := range years[d.key] {
-				if slices.Contains(kept, mark{d.key, y}) {
-					continue
-				}
-				if want[d.key] == nil {
-					want[d.key] = map[int]bool{}
-				}
-				want[d.key][y] = true
-				if lo == 0 || y < lo {
-					lo = y
-				}
-				hi = max(hi, y)
-			}
 		}
 		defs = slices.DeleteFunc(slices.Clone(defs), func(d ruleDef) bool { return want[d.key] == nil })
 		if len(defs) == 0 {
 			return nil
 		}
-		// The rows of the group over the years, each rule's condition
-		// summed: what countRule's WHERE counts, row for row.
-		d0 := defs[0]
-		q := indicator.RowQuery{Function: d0.function, Programme: d0.programme, Stage: d0.stage, Counties: []string{county},
-			From: period.NewDate(lo, 1, 1), To: period.NewDate(hi, 12, 31)}
-		from, conds, qargs, _, err := s.rowParts(q)
+		counts, err := s.groupCounts(ctx, tx, county, defs, want, lo, hi)
 		if err != nil {
-			return err
-		}
-		year, month, group := "y.year", "0", "y.year, y.village_path"
-		if d0.function == "events" {
-			year, month = s.yearOf("e.event_date"), s.monthOf("e.event_date")
-			group = year + ", " + month + ", y.village_path"
-		}
-		sums := make([]string, len(defs))
-		for i, d := range defs {
-			cond, err := s.ruleSQL(county, d)
-			if err != nil {
-				return err
-			}
-			sums[i] = "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)"
-		}
-		rows, err := tx.Query(ctx, "SELECT "+year+", "+month+", y.village_path, "+strings.Join(sums, ", ")+" FROM "+from+
-			" WHERE "+strings.Join(conds, " AND ")+" GROUP BY "+group, qargs...)
-		if err != nil {
-			return err
-		}
-		var counts [][]any
-		ns := make([]int64, len(defs))
-		var y, m int
-		var path string
-		dest := []any{&y, &m, &path}
-		for i := range ns {
-			dest = append(dest, &ns[i])
-		}
-		for rows.Next() {
-			if err := rows.Scan(dest...); err != nil {
-				rows.Close()
-				return err
-			}
-			for i, d := range defs {
-				if ns[i] != 0 && want[d.key][y] {
-					counts = append(counts, []any{county, d.key, y, m, path, ns[i]})
-				}
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		var marks [][]any
@@ -181,4 +105,94 @@ func (s *Store) countRules(ctx context.Context, county string, defs []ruleDef, y
 		}
 		return tx.insertMany(ctx, "rule_mark", []string{"county_code", "rule_key", "year", "function", "programme", "stage", "rule", "fields"}, marks)
 	})
+}
+
+// wantedYears is, per rule key, the years of years not kept yet (what
+// was counted meanwhile stays as it is), and the first and last of them.
+func wantedYears(ctx context.Context, tx *Tx, county string, defs []ruleDef, years map[string]map[int]bool) (want map[string]map[int]bool, lo, hi int, err error) {
+	type mark struct {
+		key  string
+		year int
+	}
+	args := []any{county}
+	for _, d := range defs {
+		args = append(args, d.key)
+	}
+	kept, err := queryAll(ctx, tx, func(r rowScanner) (mark, error) {
+		var m mark
+		return m, r.Scan(&m.key, &m.year)
+	}, "SELECT rule_key, year FROM rule_mark WHERE county_code = ? AND rule_key IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(defs)), ",")+")", args...)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	want = map[string]map[int]bool{}
+	for _, d := range defs {
+		for y := range years[d.key] {
+			if slices.Contains(kept, mark{d.key, y}) {
+				continue
+			}
+			if want[d.key] == nil {
+				want[d.key] = map[int]bool{}
+			}
+			want[d.key][y] = true
+			if lo == 0 || y < lo {
+				lo = y
+			}
+			hi = max(hi, y)
+		}
+	}
+	return want, lo, hi, nil
+}
+
+// groupCounts reads the rows of the group of defs (one function,
+// programme and stage) over the years lo to hi once, each rule's
+// condition summed — what countRule's WHERE counts, row for row — and
+// returns the rule_count rows of the wanted years.
+func (s *Store) groupCounts(ctx context.Context, tx *Tx, county string, defs []ruleDef, want map[string]map[int]bool, lo, hi int) ([][]any, error) {
+	d0 := defs[0]
+	q := indicator.RowQuery{Function: d0.function, Programme: d0.programme, Stage: d0.stage, Counties: []string{county},
+		From: period.NewDate(lo, 1, 1), To: period.NewDate(hi, 12, 31)}
+	from, conds, qargs, _, err := s.rowParts(q)
+	if err != nil {
+		return nil, err
+	}
+	year, month, group := "y.year", "0", "y.year, y.village_path"
+	if d0.function == "events" {
+		year, month = s.yearOf("e.event_date"), s.monthOf("e.event_date")
+		group = year + ", " + month + ", y.village_path"
+	}
+	sums := make([]string, len(defs))
+	for i, d := range defs {
+		cond, err := s.ruleSQL(county, d)
+		if err != nil {
+			return nil, err
+		}
+		sums[i] = "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)"
+	}
+	rows, err := tx.Query(ctx, "SELECT "+year+", "+month+", y.village_path, "+strings.Join(sums, ", ")+" FROM "+from+
+		" WHERE "+strings.Join(conds, " AND ")+" GROUP BY "+group, qargs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var counts [][]any
+	ns := make([]int64, len(defs))
+	var y, m int
+	var path string
+	dest := []any{&y, &m, &path}
+	for i := range ns {
+		dest = append(dest, &ns[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		for i, d := range defs {
+			if ns[i] != 0 && want[d.key][y] {
+				counts = append(counts, []any{county, d.key, y, m, path, ns[i]})
+			}
+		}
+	}
+	return counts, rows.Err()
 }
