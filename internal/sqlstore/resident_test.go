@@ -312,3 +312,32 @@ func TestWorkListShrinks(t *testing.T) {
 		}
 	})
 }
+
+// A patient whose last follow-up was last year is on this quarter's list
+// with that follow-up as the last service, due 90 days after it — not as
+// never served.
+func TestWorkListLastServiceLastYear(t *testing.T) {
+	residentStore(t, func(t *testing.T, s *sqlstore.Store) {
+		town := unitID(t, s, town1)
+		p := register(t, s, "丁四", "1951-02-03", 47, village1)
+		if err := s.Enroll(ctx, all, tester, &weijian.Enrollment{PersonID: p.ID, Programme: "hypertension",
+			EnrolledOn: day("2023-01-10"), OrgUnitID: town}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordEvent(ctx, all, tester, &weijian.Event{PersonID: p.ID, Programme: "hypertension",
+			Stage: "followup", Date: day("2023-11-20"), OrgUnitID: town}); err != nil {
+			t.Fatal(err)
+		}
+		items, total, err := s.WorkList(ctx, scopeOf(t, s, village1), weijian.WorkFilter{List: "hypertension_quarter"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 1 || len(items) != 1 || items[0].Person.ID != p.ID {
+			t.Fatalf("work list: total %d, %v; want 丁四", total, items)
+		}
+		// As of 2024-06-15 (residentClock): due 2024-02-18, 118 days ago.
+		if it := items[0]; it.LastDate != day("2023-11-20") || it.Due != day("2024-02-18") || it.DaysOverdue != 118 {
+			t.Errorf("丁四: last %v, due %v, %d days overdue; want 2023-11-20, 2024-02-18, 118", it.LastDate, it.Due, it.DaysOverdue)
+		}
+	})
+}

@@ -72,8 +72,13 @@ func workQueryOf(list weijian.WorkList, asOf time.Time) workQuery {
 	qStart := time.Date(year, time.Month((int(asOf.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
 	switch list.Key {
 	case "hypertension_quarter", "diabetes_quarter":
-		return workQuery{programme: list.Programme, join: yearJoin("y"), args: []any{list.Programme, year, dateVal(qStart)},
-			where: " AND (y.last_date IS NULL OR y.last_date < ?)", last: "y.last_date", interval: fixedDays(90), enrolled: true}
+		// Due: no follow-up this quarter. The last service shown (and the
+		// due date, 90 days after it) may be last year's: a patient last
+		// seen in November is overdue since February, not "never served".
+		return workQuery{programme: list.Programme, join: yearJoin("y") + yearJoin("y0"),
+			args:  []any{list.Programme, year, list.Programme, year - 1, dateVal(qStart)},
+			where: " AND (y.last_date IS NULL OR y.last_date < ?)", last: "coalesce(y.last_date, y0.last_date)",
+			interval: fixedDays(90), enrolled: true}
 	case "elderly_year":
 		return workQuery{programme: "elderly", join: yearJoin("y"), args: []any{"elderly", year},
 			where: " AND y.person_id IS NULL", last: "y.last_date", interval: fixedDays(365),
