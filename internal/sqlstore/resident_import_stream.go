@@ -160,20 +160,7 @@ func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Acto
 	}
 	jobs := make(chan yearJob, 256)
 	years := make(chan newYears, 1)
-	go func() {
-		ny := newYears{del: map[countyProg][]string{}}
-		for j := range jobs {
-			evs := append(prior[j.k], j.fresh...)
-			slices.SortStableFunc(evs, func(x, y *weijian.Event) int {
-				if c := x.Date.Compare(y.Date); c != 0 {
-					return c
-				}
-				return cmp.Compare(x.ID, y.ID)
-			})
-			ny.add(s, byID[j.k.person], j.k, st.keyEnrs[j.x], evs)
-		}
-		years <- ny
-	}()
+	go s.yearWorker(st, byID, prior, jobs, years)
 	fresh := make([]*weijian.Event, 0, n)
 	pending := make([][]*weijian.Event, len(keys)) // by key: the events checked, not yet given to the years
 	now := s.now()
@@ -219,6 +206,25 @@ func (s *Store) streamImportedEvents(ctx context.Context, tx *Tx, a weijian.Acto
 		opt.Progress(len(fresh), len(fresh))
 	}
 	return fresh, ny.write(ctx, tx)
+}
+
+// yearWorker computes the year statuses of each person-programme sent on
+// jobs — its stored and new events in date order — and sends them all on
+// years when jobs is closed.
+func (s *Store) yearWorker(st *eventStream, byID map[int64]*weijian.Person, prior map[personProg][]*weijian.Event,
+	jobs <-chan yearJob, years chan<- newYears) {
+	ny := newYears{del: map[countyProg][]string{}}
+	for j := range jobs {
+		evs := append(prior[j.k], j.fresh...)
+		slices.SortStableFunc(evs, func(x, y *weijian.Event) int {
+			if c := x.Date.Compare(y.Date); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.ID, y.ID)
+		})
+		ny.add(s, byID[j.k.person], j.k, st.keyEnrs[j.x], evs)
+	}
+	years <- ny
 }
 
 // yearJob is a person-programme whose new events are all checked.
